@@ -1,0 +1,1 @@
+"""Decision register and decision-stability check-ins."""

@@ -1,0 +1,7 @@
+"""App config for decisions."""
+
+from django.apps import AppConfig
+
+
+class DecisionsConfig(AppConfig):
+    name = "decisions"

@@ -1,0 +1,1 @@
+"""Organizations (tenants), teams, people, roles and the audit log."""

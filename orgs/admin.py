@@ -1,0 +1,42 @@
+"""Django admin for operators (customers use the set-up pages)."""
+
+from django.contrib import admin
+
+from orgs.models import AuditEntry, Membership, Organization, Person, Team
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "reporting_period", "anonymity_k", "time_zone")
+    search_fields = ("name", "slug")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "parent", "is_active")
+    list_filter = ("organization", "is_active")
+    search_fields = ("name",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "organization", "team", "is_active")
+    list_filter = ("organization", "is_active")
+    search_fields = ("name", "email")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role")
+    list_filter = ("organization", "role")
+    filter_horizontal = ("teams",)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "organization", "actor", "action", "object_type", "object_id")
+    list_filter = ("organization", "action")
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,218 @@
+"""Demo organization: departments, teams, people, logins, and each team's planted latent profile.
+
+Other apps' demo seeders read TEAM_PROFILES so their data (pulse answers, decisions,
+execution metrics) share one story: teams where decisions don't hold also act late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from orgs.models import Membership, Organization, Person, Role, Team
+
+DEMO_SLUG = "northwind"
+DEMO_PASSWORD = "trustos-demo"
+
+
+@dataclass(frozen=True)
+class TeamProfile:
+    """The planted truth for one demo team (values on a 0..1 scale, 0.5 = middling)."""
+
+    department: str
+    size: int
+    base: float  # overall trust level
+    # Per-dimension offsets from base (keys are rubric dimension keys).
+    dims: dict[str, float] = field(default_factory=dict)
+    trend: float = 0.0  # change of base per period (positive = improving)
+    execution: float = 0.5  # execution health level; follows trust by construction
+
+
+# Decision stability and authority to act are the planted weak spots of some teams.
+TEAM_PROFILES: dict[str, TeamProfile] = {
+    "Discovery": TeamProfile("Product", 13, 0.62, {"decision_stability": -0.05}, 0.00, 0.64),
+    "Growth": TeamProfile(
+        "Product", 16, 0.38, {"decision_stability": -0.22, "authority_to_act": -0.18}, -0.02, 0.30
+    ),
+    "Design": TeamProfile("Product", 9, 0.66, {"support_consistency": 0.06}, 0.01, 0.68),
+    "Product Ops": TeamProfile("Product", 4, 0.55, {}, 0.00, 0.55),
+    "Platform": TeamProfile("Engineering", 18, 0.70, {"handoff_context": 0.05}, 0.01, 0.74),
+    "Payments": TeamProfile(
+        "Engineering", 13, 0.42, {"decision_stability": -0.2, "follow_through": -0.12}, 0.03, 0.36
+    ),
+    "Mobile": TeamProfile("Engineering", 14, 0.52, {"authority_to_act": -0.15}, -0.01, 0.48),
+    "Data": TeamProfile("Engineering", 10, 0.60, {"ownership_clarity": 0.05}, 0.02, 0.62),
+    "Customer Support": TeamProfile(
+        "Operations", 22, 0.46, {"constructive_failure": -0.2}, 0.00, 0.44
+    ),
+    "Sales Ops": TeamProfile("Operations", 14, 0.57, {"handoff_context": -0.12}, 0.00, 0.55),
+    "Finance": TeamProfile("Operations", 8, 0.64, {}, 0.00, 0.66),
+    "People": TeamProfile("Operations", 7, 0.68, {"support_consistency": 0.05}, 0.01, 0.70),
+}
+DEPARTMENTS = ["Product", "Engineering", "Operations"]
+
+_FIRST = [
+    "Ada",
+    "Ben",
+    "Chloé",
+    "Dev",
+    "Elif",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tariq",
+    "Uma",
+    "Vik",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoe",
+    "Amir",
+    "Bea",
+    "Cem",
+    "Dana",
+    "Emeka",
+    "Freya",
+    "Goran",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Luca",
+    "Maya",
+    "Noor",
+    "Otto",
+]
+_LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Patel",
+    "Yilmaz",
+    "Haddad",
+    "Novak",
+    "Tanaka",
+    "Silva",
+    "Kowalski",
+    "Mensah",
+    "Fischer",
+    "Costa",
+    "Nguyen",
+    "Rossi",
+    "Dubois",
+    "Kim",
+    "Ahmed",
+    "Jensen",
+    "Garcia",
+    "Ivanova",
+    "Brennan",
+    "Sato",
+    "Mwangi",
+    "Larsen",
+    "Santos",
+    "Weber",
+]
+_LOCATIONS = ["Berlin", "Lisbon", "Remote", "Toronto"]
+_TENURE = ["<1y", "1-3y", "3-5y", "5y+"]
+
+
+def demo_org_exists() -> bool:
+    return Organization.objects.filter(slug=DEMO_SLUG).exists()
+
+
+def demo_org_delete() -> None:
+    org = Organization.objects.filter(slug=DEMO_SLUG).first()
+    if org is None:
+        return
+    User = get_user_model()
+    user_ids = list(Membership.objects.filter(organization=org).values_list("user_id", flat=True))
+    # Teams protect their children; delete the org's objects bottom-up.
+    Person.objects.filter(organization=org).delete()
+    for team in Team.objects.filter(organization=org).order_by("-parent_id"):
+        Team.objects.filter(parent=team).update(parent=None)
+    org.delete()
+    User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
+
+
+@transaction.atomic
+def demo_org_create(*, rng: random.Random, today: dt.date) -> Organization:
+    """Create the demo org with ~150 people in 12 teams under 3 departments, and the logins."""
+    org = Organization.objects.create(
+        name="Northwind Labs",
+        slug=DEMO_SLUG,
+        reporting_period="month",
+        anonymity_k=5,
+        time_zone="Europe/Berlin",
+    )
+    depts = {name: Team.objects.create(organization=org, name=name) for name in DEPARTMENTS}
+    teams: dict[str, Team] = {}
+    for name, prof in TEAM_PROFILES.items():
+        teams[name] = Team.objects.create(
+            organization=org, name=name, parent=depts[prof.department]
+        )
+
+    used: set[str] = set()
+    people: list[Person] = []
+    for name, prof in TEAM_PROFILES.items():
+        for _ in range(prof.size):
+            while True:
+                first, last = rng.choice(_FIRST), rng.choice(_LAST)
+                if (first, last) not in used:
+                    used.add((first, last))  # type: ignore[arg-type]
+                    break
+            email = f"{first.lower().replace('é', 'e')}.{last.lower()}@northwind.example"
+            people.append(
+                Person(
+                    organization=org,
+                    name=f"{first} {last}",
+                    email=email,
+                    team=teams[name],
+                    external_id=f"NW{len(people) + 1:04d}",
+                    attributes={
+                        "location": rng.choice(_LOCATIONS),
+                        "tenure_band": rng.choice(_TENURE),
+                    },
+                )
+            )
+    Person.objects.bulk_create(people)
+
+    User = get_user_model()
+
+    def login(username: str, first: str, last: str, role: str, team_names: list[str]) -> None:
+        user = User.objects.create(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@northwind.example",
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        membership = Membership.objects.create(user=user, organization=org, role=role)
+        if team_names:
+            membership.teams.set([depts.get(n) or teams[n] for n in team_names])
+
+    login("admin", "Alex", "Admin", Role.ADMIN, [])
+    login("leader", "Lee", "Leader", Role.LEADER, ["Product"])
+    login("eng-leader", "Eva", "Engineer", Role.LEADER, ["Engineering"])
+    login("facilitator", "Fran", "Facilitator", Role.FACILITATOR, ["Engineering", "Product"])
+    login("employee", "Emil", "Employee", Role.EMPLOYEE, [])
+    # The employee login is also a person of the Growth team (their own record for GDPR export).
+    emp = Person.objects.filter(organization=org, team=teams["Growth"]).order_by("id").first()
+    if emp is not None:
+        emp.user = User.objects.get(username="employee")
+        emp.save(update_fields=["user"])
+    return org

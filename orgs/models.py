@@ -1,0 +1,164 @@
+"""Tenant, team tree, people, roles and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+def default_checkin_offsets() -> list[int]:
+    return [7, 30]
+
+
+class ReportingPeriod(models.TextChoices):
+    WEEK = "week", "Week"
+    FORTNIGHT = "fortnight", "Two weeks"
+    MONTH = "month", "Month"
+
+
+class Organization(models.Model):
+    """A tenant. Every other object belongs to exactly one organization."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    reporting_period = models.CharField(
+        max_length=10, choices=ReportingPeriod.choices, default=ReportingPeriod.MONTH
+    )
+    # Never below 3: at 2 a respondent can subtract their own answer and read the other one.
+    anonymity_k = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(3), MaxValueValidator(50)]
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+    # Days after the decided-on date at which stakeholders get a decision check-in.
+    checkin_offsets_days = models.JSONField(default=default_checkin_offsets)
+    employees_can_log_decisions = models.BooleanField(default=False)
+    employees_see_team_results = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A node of the organization's team tree."""
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="team_unique_name_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone who can be invited to answer. Never linked to any answer (DESIGN.md section 6)."""
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    # Optional filter attributes (location, tenure band, ...), copied onto responses.
+    attributes = models.JSONField(default=dict, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="person_unique_email_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Org admin"
+    LEADER = "leader", "Leader"
+    FACILITATOR = "facilitator", "Facilitator"
+    EMPLOYEE = "employee", "Employee"
+
+
+class Membership(models.Model):
+    """A user's role in an organization; leaders and facilitators name their teams."""
+
+    TENANT_FIELD = "organization"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # For leaders and facilitators: the teams (with their sub-teams) the role covers.
+    teams = models.ManyToManyField(Team, blank=True, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when. Written by services, never by views or signals."""
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"

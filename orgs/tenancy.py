@@ -1,0 +1,225 @@
+"""Tenant isolation and role checks: the one place every read and write path goes through.
+
+Views never filter by organization themselves. They call `scoped()` /
+`get_scoped_or_404()` (or inherit the mixins below), so an object of another
+organization is simply not there (404), whatever the URL says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+from rest_framework import permissions
+
+from orgs.models import Membership, Organization, Role, Team
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """The organization a request acts in, and what the user may do there."""
+
+    org: Organization
+    user_id: int
+    roles: frozenset[str]
+    # Teams named on leader / facilitator memberships, *with* all their sub-teams.
+    led_team_ids: frozenset[int] = field(default_factory=frozenset)
+    facilitated_team_ids: frozenset[int] = field(default_factory=frozenset)
+    own_team_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def has_any_role(self, roles: Iterable[str]) -> bool:
+        return bool(self.roles & set(roles))
+
+    def visible_team_ids(self) -> frozenset[int] | None:
+        """Team ids whose aggregates this user may read; None means every team (admin)."""
+        if self.is_admin:
+            return None
+        ids = set(self.led_team_ids) | set(self.facilitated_team_ids)
+        if self.org.employees_see_team_results and self.own_team_id is not None:
+            ids.add(self.own_team_id)
+        return frozenset(ids)
+
+    def can_see_team(self, team_id: int) -> bool:
+        visible = self.visible_team_ids()
+        return visible is None or team_id in visible
+
+
+def descendant_ids(org_id: int, roots: Iterable[int]) -> set[int]:
+    """The given teams and every team below them, from one query of the org's tree."""
+    children: dict[int | None, list[int]] = {}
+    for tid, parent_id in Team.objects.filter(organization_id=org_id).values_list(
+        "id", "parent_id"
+    ):
+        children.setdefault(parent_id, []).append(tid)
+    out: set[int] = set()
+    stack = list(roots)
+    while stack:
+        tid = stack.pop()
+        if tid in out:
+            continue
+        out.add(tid)
+        stack.extend(children.get(tid, []))
+    return out
+
+
+def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None:
+    """Build the Tenant of an authenticated user (their first org unless one is given)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    memberships = list(
+        Membership.objects.filter(user=user, **({"organization": org} if org else {}))
+        .select_related("organization")
+        .prefetch_related("teams")
+        .order_by("organization_id", "id")
+    )
+    if not memberships:
+        return None
+    org = memberships[0].organization
+    mine = [m for m in memberships if m.organization_id == org.id]
+    roles = frozenset(m.role for m in mine)
+    led = [t.id for m in mine if m.role == Role.LEADER for t in m.teams.all()]
+    fac = [t.id for m in mine if m.role == Role.FACILITATOR for t in m.teams.all()]
+    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    own_team = person.team_id if person is not None and person.organization_id == org.id else None
+    return Tenant(
+        org=org,
+        user_id=user.pk,
+        roles=roles,
+        led_team_ids=frozenset(descendant_ids(org.id, led)) if led else frozenset(),
+        facilitated_team_ids=frozenset(descendant_ids(org.id, fac)) if fac else frozenset(),
+        own_team_id=own_team,
+    )
+
+
+def tenant_field(model: type[models.Model]) -> str:
+    """The lookup path from a model to its Organization (TENANT_FIELD, default 'organization')."""
+    return getattr(model, "TENANT_FIELD", "organization")
+
+
+def scoped(
+    model_or_qs: type[M] | models.QuerySet[M], org: Organization | None
+) -> models.QuerySet[M]:
+    """Only the rows of `org`. With no org, nothing at all (never everything)."""
+    qs = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
+    )
+    if org is None:
+        return qs.none()
+    path = tenant_field(qs.model)
+    return qs.filter(**{path if path.endswith("_id") else f"{path}_id": org.pk})
+
+
+def get_scoped_or_404(
+    model_or_qs: type[M] | models.QuerySet[M], org: Organization | None, **lookup: Any
+) -> M:
+    """Fetch one object of `org` or raise Http404 (also for objects of other orgs)."""
+    try:
+        return scoped(model_or_qs, org).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def get_tenant(request: HttpRequest) -> Tenant | None:
+    """The request's Tenant (None for anonymous users and users of no org), cached per user.
+
+    Cached against the user id because DRF authenticates tokens after middleware ran:
+    the same HttpRequest may first be anonymous, then a token user.
+    """
+    request = getattr(request, "_request", request)  # accept a DRF Request too
+    user = getattr(request, "user", None)
+    key = getattr(user, "pk", None)
+    cached = getattr(request, "_trustos_tenant", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    tenant = tenant_for_user(user) if user is not None else None
+    request._trustos_tenant = (key, tenant)  # type: ignore[attr-defined]
+    return tenant
+
+
+def require_tenant(request: HttpRequest, roles: Iterable[str] | None = None) -> Tenant:
+    """The request's Tenant, or PermissionDenied when missing or lacking every role in `roles`."""
+    tenant = get_tenant(request)
+    if tenant is None:
+        raise PermissionDenied("You are not a member of any organization.")
+    if roles is not None and not tenant.has_any_role(roles):
+        raise PermissionDenied("Your role does not allow this.")
+    return tenant
+
+
+class TenantRequiredMixin(LoginRequiredMixin):
+    """Class-based view mixin: logged in, member of an org, and holding one of `allowed_roles`."""
+
+    allowed_roles: tuple[str, ...] | None = None
+    tenant: Tenant
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.tenant = require_tenant(request, self.allowed_roles)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HasTenantRole(permissions.BasePermission):
+    """DRF permission: the user belongs to an org and holds one of view.allowed_roles."""
+
+    message = "You are not a member of an organization with a role that allows this."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        tenant = get_tenant(request)
+        if tenant is None:
+            return False
+        allowed = getattr(view, "allowed_roles", None)
+        if allowed is None:
+            return True
+        if request.method in permissions.SAFE_METHODS:
+            allowed = getattr(view, "read_roles", allowed)
+        return tenant.has_any_role(allowed)
+
+
+class TenantScopedAPIMixin:
+    """DRF view mixin: querysets limited to the request's org; creates stamped with it."""
+
+    permission_classes = [permissions.IsAuthenticated, HasTenantRole]
+    allowed_roles: tuple[str, ...] | None = (Role.ADMIN,)
+
+    @property
+    def tenant(self) -> Tenant:
+        tenant = get_tenant(self.request)  # type: ignore[attr-defined]
+        if tenant is None:
+            raise PermissionDenied("You are not a member of any organization.")
+        return tenant
+
+    def get_queryset(self) -> models.QuerySet:
+        return scoped(super().get_queryset(), self.tenant.org)  # type: ignore[misc]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        ctx = super().get_serializer_context()  # type: ignore[misc]
+        ctx["tenant"] = get_tenant(self.request)  # type: ignore[attr-defined]
+        return ctx
+
+
+__all__ = [
+    "HasTenantRole",
+    "Tenant",
+    "TenantRequiredMixin",
+    "TenantScopedAPIMixin",
+    "descendant_ids",
+    "get_scoped_or_404",
+    "get_tenant",
+    "require_tenant",
+    "scoped",
+    "tenant_for_user",
+]

@@ -1,0 +1,6 @@
+"""URL routes of orgs (urls)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "orgs"
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""App config for scoring."""
+
+from django.apps import AppConfig
+
+
+class ScoringConfig(AppConfig):
+    name = "scoring"

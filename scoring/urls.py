@@ -1,0 +1,6 @@
+"""URL routes of scoring (urls)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "scoring"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Rubric item bank, pulse rounds, invitations, anonymous responses."""

@@ -1,0 +1,7 @@
+"""App config for surveys."""
+
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "surveys"

@@ -1,0 +1,6 @@
+"""URL routes of surveys (urls)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "surveys"
+urlpatterns: list = []

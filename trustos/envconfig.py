@@ -1,0 +1,57 @@
+"""Small typed helpers that turn environment variables into settings values.
+
+Kept apart from settings.py so the switching logic (SQLite vs PostgreSQL, embedded
+broker vs Redis) can be unit-tested without reloading Django settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import environ
+
+
+def database_config(url: str | None, *, base_dir: Path) -> dict[str, Any]:
+    """Return the DATABASES['default'] dict for a DATABASE_URL, SQLite when unset."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(base_dir / "var" / "trustos.sqlite3"),
+            # The web server, the worker and beat share one SQLite file: WAL lets readers
+            # run beside a writer, IMMEDIATE transactions take the write lock up front so
+            # two processes never deadlock upgrading a read lock, and the timeout waits
+            # for the lock instead of failing with "database is locked".
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": None},
+        }
+    cfg = environ.Env.db_url_config(url)
+    if cfg["ENGINE"] == "django.db.backends.postgresql":
+        cfg.setdefault("CONN_MAX_AGE", 60)
+        cfg.setdefault("CONN_HEALTH_CHECKS", True)
+    return cfg
+
+
+def broker_config(url: str | None, *, base_dir: Path) -> tuple[str, dict[str, Any]]:
+    """Return (broker_url, broker_transport_options); an on-disk broker when unset.
+
+    The embedded default is kombu's filesystem transport: no server, works across the
+    web, worker and beat processes, and survives restarts (messages are files).
+    """
+    if url:
+        return url, {}
+    root = base_dir / "var" / "broker"
+    for sub in ("out", "processed", "control"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    return "filesystem://", {
+        "data_folder_in": str(root / "out"),
+        "data_folder_out": str(root / "out"),
+        "processed_folder": str(root / "processed"),
+        "control_folder": str(root / "control"),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }

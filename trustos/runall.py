@@ -1,0 +1,117 @@
+"""`make run`: the web server, a Celery worker and Celery beat in one foreground command.
+
+Ctrl-C (or SIGTERM) stops all three. If one of them dies, the others are stopped too,
+so a half-running demo never pretends to work.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+HOST = os.environ.get("TRUSTOS_HOST", "127.0.0.1")
+PORT = os.environ.get("TRUSTOS_PORT", "8000")
+
+DEMO_LOGINS = [
+    ("org admin", "admin"),
+    ("leader (Product department)", "leader"),
+    ("facilitator", "facilitator"),
+    ("employee", "employee"),
+]
+DEMO_PASSWORD = "trustos-demo"
+
+
+def _commands() -> list[tuple[str, list[str]]]:
+    py = sys.executable
+    return [
+        ("web", [py, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"]),
+        (
+            "worker",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "trustos",
+                "worker",
+                "-l",
+                "INFO",
+                "--concurrency",
+                "2",
+                "-n",
+                "worker@%h",
+            ],
+        ),
+        (
+            "beat",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "trustos",
+                "beat",
+                "-l",
+                "INFO",
+                "--scheduler",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+                "--pidfile",
+                str(BASE / "var" / "beat.pid"),
+            ],
+        ),
+    ]
+
+
+def main() -> int:
+    procs: list[tuple[str, subprocess.Popen[bytes]]] = []
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    (BASE / "var" / "beat.pid").unlink(missing_ok=True)
+    for name, cmd in _commands():
+        procs.append((name, subprocess.Popen(cmd, cwd=BASE)))
+    time.sleep(2)
+    print("\n" + "=" * 64)
+    print(f" Trust OS is running at http://{HOST}:{PORT}/")
+    print(f" API docs: http://{HOST}:{PORT}/api/docs/   health: /healthz")
+    print(f" Demo logins (password for all: {DEMO_PASSWORD}):")
+    for label, username in DEMO_LOGINS:
+        print(f"   {username:<12} {label}")
+    print(" Emails (invitations, reminders) are printed by the worker below.")
+    print(" Ctrl-C stops the web server, the worker and beat.")
+    print("=" * 64 + "\n", flush=True)
+    code = 0
+    while not stopping:
+        for name, p in procs:
+            if p.poll() is not None:
+                print(
+                    f"[runall] {name} exited with {p.returncode}; stopping the others.", flush=True
+                )
+                code = p.returncode or 1
+                stopping = True
+                break
+        time.sleep(0.5)
+    for _, p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.time() + 10
+    for _, p in procs:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
