@@ -174,10 +174,23 @@ def cronbach_alpha(
     if not 0.0 < ci < 1.0:
         raise ValueError("ci must lie strictly between 0 and 1.")
     values, _ = _as_matrix(wide)
+    return _alpha_from_values(values, missing, ci).result
+
+
+class _AlphaWithCov(NamedTuple):
+    """α and the covariance matrix it came from, so item–total r reuses it."""
+
+    result: AlphaResult
+    cov: np.ndarray
+
+
+def _alpha_from_values(values: np.ndarray, missing: Missing, ci: float) -> _AlphaWithCov:
+    if not 0.0 < ci < 1.0:
+        raise ValueError("ci must lie strictly between 0 and 1.")
     cov, n, k = _covariance(values, missing)
     alpha = float(k / (k - 1) * (1.0 - np.trace(cov) / cov.sum()))
     low, high = _feldt(alpha, n, k, ci)
-    return AlphaResult(alpha=alpha, ci_low=low, ci_high=high, n=n, k_items=k)
+    return _AlphaWithCov(AlphaResult(alpha=alpha, ci_low=low, ci_high=high, n=n, k_items=k), cov)
 
 
 def _item_total_from_cov(cov: np.ndarray) -> np.ndarray:
@@ -217,8 +230,8 @@ _DIMENSION_COLUMNS = ["dimension", "alpha", "ci_low", "ci_high", "n", "k_items",
 _ITEM_COLUMNS = ["dimension", "item_id", "item_total_r", "n", "reason"]
 
 
-def _keyed_answers(answers_long: pd.DataFrame, items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Answers joined to their dimension with reverse keying applied (6 − x)."""
+def _validate(answers_long: pd.DataFrame, items: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Check the frames and return the answer values as floats (NaN = skip)."""
     need = ["response_id", "item_id", "value", *by]
     lacking = [c for c in need if c not in answers_long.columns]
     if lacking:
@@ -228,23 +241,15 @@ def _keyed_answers(answers_long: pd.DataFrame, items: pd.DataFrame, by: list[str
         raise ValueError(f"items lacks columns {lacking}.")
     if items["item_id"].duplicated().any():
         raise ValueError("items lists an item_id twice.")
-    unknown = ~answers_long["item_id"].isin(items["item_id"])
-    if unknown.any():
-        some = answers_long.loc[unknown, "item_id"].drop_duplicates().head(5).tolist()
-        raise ValueError(f"Answers for items not in the rubric: {some}.")
-    value = pd.to_numeric(answers_long["value"], errors="coerce").astype(float)
-    bad = value.notna() & ~value.isin([1.0, 2.0, 3.0, 4.0, 5.0])
-    bad |= value.isna() & answers_long["value"].notna()
-    if bad.any():
+    raw = answers_long["value"]
+    value = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    answered = ~np.isnan(value)
+    if (~answered & raw.notna().to_numpy()).any() or not np.isin(value[answered], _LIKERT).all():
         raise ValueError("value must be an integer 1–5 or missing (skip).")
-    meta = items.set_index("item_id")
-    reverse = answers_long["item_id"].map(meta["reverse_keyed"]).astype(bool).to_numpy()
-    keyed = answers_long[[*by, "response_id", "item_id"]].copy()
-    keyed["value"] = np.where(reverse, 6.0 - value.to_numpy(), value.to_numpy())
-    keyed["dimension"] = answers_long["item_id"].map(meta["dimension"]).to_numpy()
-    if keyed.duplicated([*by, "response_id", "item_id"]).any():
-        raise ValueError("A response answers the same item twice.")
-    return keyed
+    return value
+
+
+_LIKERT = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 
 
 def per_dimension_reliability(
@@ -268,28 +273,67 @@ def per_dimension_reliability(
     - ``item_stats``: one row per (by…, dimension, item_id) with the corrected item–total
       correlation ``item_total_r``, ``n`` answers, reason (``""`` when valid).
 
-    A dimension without any answer in a group gets no row. Pivoting is vectorised; the only
-    loop is over (group, dimension) pairs.
+    A dimension without any answer in a group gets no row. Raises ValueError for answers
+    to items not in ``items``, values outside 1–5, or an item answered twice by one
+    response. The pivot is done with NumPy indexing (no loop per respondent); the only
+    Python loop is over (group, dimension) blocks.
     """
     by = list(by)
-    keyed = _keyed_answers(answers_long, items, by)
-    keyed = keyed[keyed["value"].notna()]
-    dim_rows: list[dict[str, object]] = []
-    item_frames: list[pd.DataFrame] = []
-    if keyed.empty:
+    if missing not in ("pairwise", "listwise"):
+        raise ValueError('missing must be "pairwise" or "listwise".')
+    value = _validate(answers_long, items, by)
+    item_pos = pd.Index(items["item_id"]).get_indexer(answers_long["item_id"])
+    if (item_pos < 0).any():
+        some = answers_long["item_id"][item_pos < 0].drop_duplicates().head(5).tolist()
+        raise ValueError(f"Answers for items not in the rubric: {some}.")
+    reverse = items["reverse_keyed"].to_numpy(dtype=bool)[item_pos]
+    value = np.where(reverse, 6.0 - value, value)
+
+    # Each item's slot within its dimension: the wide block of a dimension has as many
+    # columns as the dimension has items, not as many as the whole rubric.
+    dim_codes, dim_labels = pd.factorize(items["dimension"], sort=True)
+    slot = items.groupby(dim_codes, sort=False).cumcount().to_numpy()
+    n_slots = int(slot.max()) + 1
+    item_ids = items["item_id"].to_numpy()
+    item_at = np.full((len(dim_labels), n_slots), -1, dtype=np.int64)
+    item_at[dim_codes, slot] = np.arange(len(items))
+
+    keep = ~np.isnan(value)
+    frame = answers_long.loc[keep, [*by, "response_id"]]
+    frame = frame.assign(_dimension=dim_codes[item_pos[keep]])
+    if frame.empty:
         return (
             pd.DataFrame(columns=[*by, *_DIMENSION_COLUMNS]),
             pd.DataFrame(columns=[*by, *_ITEM_COLUMNS]),
         )
-    wide = keyed.set_index([*by, "dimension", "response_id", "item_id"])["value"].unstack("item_id")
-    group_levels = [*by, "dimension"]
-    for key, block in wide.groupby(level=group_levels, sort=True):
+    group_cols = [*by, "_dimension"]
+    grouper = frame.groupby(group_cols, sort=True, dropna=False)
+    group = grouper.ngroup().to_numpy()
+    group_keys = grouper.size().index
+    row = frame.groupby([*group_cols, "response_id"], sort=False, dropna=False).ngroup().to_numpy()
+    n_rows = int(row.max()) + 1
+    col = slot[item_pos[keep]]
+    if np.bincount(row * n_slots + col, minlength=n_rows * n_slots).max() > 1:
+        raise ValueError("A response answers the same item twice.")
+    wide = np.full((n_rows, n_slots), np.nan)
+    wide[row, col] = value[keep]
+    row_group = np.zeros(n_rows, dtype=np.int64)
+    row_group[row] = group
+    order = np.argsort(row_group, kind="stable")
+    bounds = np.searchsorted(row_group[order], np.arange(len(group_keys) + 1))
+
+    dim_rows: list[dict[str, object]] = []
+    item_frames: list[pd.DataFrame] = []
+    for g, key in enumerate(group_keys):  # one block per (group, dimension)
         key = key if isinstance(key, tuple) else (key,)
-        labels = dict(zip(group_levels, key, strict=True))
-        block = block.dropna(axis=1, how="all")  # items of other dimensions / not asked
-        values = block.to_numpy(dtype=float)
+        labels = dict(zip(by, key[:-1], strict=True))
+        dim_code = int(key[-1])
+        labels["dimension"] = dim_labels[dim_code]
+        block = wide[order[bounds[g] : bounds[g + 1]]]
+        asked = ~np.isnan(block).all(axis=0)  # slots this dimension lacks or did not ask
+        values = block[:, asked]
         answers_per_item = (~np.isnan(values)).sum(axis=0)
-        row: dict[str, object] = {
+        result_row: dict[str, object] = {
             **labels,
             "alpha": np.nan,
             "ci_low": np.nan,
@@ -301,19 +345,20 @@ def per_dimension_reliability(
         item_r = np.full(values.shape[1], np.nan)
         item_reason = np.full(values.shape[1], "", dtype=object)
         try:
-            result = cronbach_alpha(values, missing=missing, ci=ci)
-            row.update(alpha=result.alpha, ci_low=result.ci_low, ci_high=result.ci_high)
-            item_r = _item_total_from_cov(_covariance(values, missing)[0])
+            found = _alpha_from_values(values, missing, ci)
+            alpha = found.result
+            result_row.update(alpha=alpha.alpha, ci_low=alpha.ci_low, ci_high=alpha.ci_high)
+            item_r = _item_total_from_cov(found.cov)
             item_reason[np.isnan(item_r)] = REASON_ZERO_VARIANCE
         except ReliabilityError as exc:
-            row["reason"] = exc.reason
+            result_row["reason"] = exc.reason
             item_reason[:] = exc.reason
-        dim_rows.append(row)
+        dim_rows.append(result_row)
         item_frames.append(
             pd.DataFrame(
                 {
                     **{c: [v] * values.shape[1] for c, v in labels.items()},
-                    "item_id": block.columns.to_numpy(),
+                    "item_id": item_ids[item_at[dim_code, np.flatnonzero(asked)]],
                     "item_total_r": item_r,
                     "n": answers_per_item.astype(np.int64),
                     "reason": item_reason,
