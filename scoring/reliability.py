@@ -145,8 +145,13 @@ def _covariance(values: np.ndarray, missing: Missing) -> tuple[np.ndarray, int, 
             f"Cronbach's α needs at least 2 respondents ({missing}); {n} of {n_all} usable.",
         )
     cov = _pairwise_cov(used)
-    if not np.isfinite(cov).all() or np.isclose(cov.sum(), 0.0) or (np.diag(cov) <= 0).all():
-        raise ReliabilityError(REASON_ZERO_VARIANCE, "The answers have no variance.")
+    # A (pairwise) matrix whose total is ~0 or negative has no meaningful α: the sum score
+    # does not vary, or the matrix is too inconsistent to be a covariance matrix.
+    scale = max(1.0, float(np.abs(cov).max()))
+    if not np.isfinite(cov).all() or cov.sum() <= 1e-12 * scale or (np.diag(cov) <= 0).all():
+        raise ReliabilityError(
+            REASON_ZERO_VARIANCE, "The summed answers have no (positive) variance."
+        )
     return cov, n, k
 
 

@@ -279,3 +279,26 @@ def test_app_code_never_imports_pingouin() -> None:
     imports = re.compile(r"^\s*(import|from)\s+pingouin", re.MULTILINE)
     offenders = [p.name for p in app.rglob("*.py") if imports.search(p.read_text())]
     assert offenders == []
+
+
+def test_rotating_subsets_report_why_alpha_is_missing_and_count_only_items_asked() -> None:
+    answers = _answers(periods=("p1", "p2"))
+    # In p2 item 13 was not asked, and items 21/22 were asked to disjoint halves.
+    p2 = answers["period"] == "p2"
+    answers = answers[~(p2 & (answers["item_id"] == 13))].copy()
+    half = answers["response_id"].str[-1].astype(int) % 2 == 0
+    answers.loc[p2 & half & (answers["item_id"] == 21), "value"] = np.nan
+    answers.loc[p2 & ~half & (answers["item_id"] == 22), "value"] = np.nan
+    dims, item_stats = per_dimension_reliability(answers, ITEMS, by=["period"])
+    got = dims.set_index(["period", "dimension"])
+    assert got.loc[("p1", "ownership"), "k_items"] == 3
+    assert got.loc[("p2", "ownership"), "k_items"] == 2
+    assert got.loc[("p2", "ownership"), "reason"] == ""
+    assert got.loc[("p2", "follow"), "reason"] == "items_never_answered_together"
+    assert np.isnan(got.loc[("p2", "follow"), "alpha"])
+    p2_items = item_stats[item_stats["period"] == "p2"]
+    assert 13 not in set(p2_items["item_id"])
+    # Listwise deletion would leave no complete respondent for "follow" in p2.
+    listwise = per_dimension_reliability(answers, ITEMS, by=["period"], missing="listwise")[0]
+    row = listwise.set_index(["period", "dimension"]).loc[("p2", "follow")]
+    assert (row["n"], row["reason"]) == (0, "too_few_respondents")
