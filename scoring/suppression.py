@@ -61,6 +61,13 @@ fewer than k respondents, or when its complement within the unfiltered cell has
 ``0 < n_total − n_filtered < k`` (the unfiltered cell minus the filtered one would reveal
 the complement). Explanations never quote a count below k.
 
+Scope: this guards one filtered cell against its own unfiltered cell. When a filtered
+breakdown is shown for a whole tree, also run :func:`suppress_tree` on the filtered counts
+(``n``/``n_own`` within the filter) and check every shown filtered cell with
+:func:`filter_allowed_many`; differences *across* the filtered and unfiltered trees (an
+unfiltered residual minus a filtered residual) are not analysed here, so the safe default
+is to offer filters on one cell at a time.
+
 Over time (:func:`respondent_set_too_close`)
 --------------------------------------------
 Two reports a user sees one after the other (two overlapping filters, a narrowing) are
