@@ -244,6 +244,10 @@ def suppress_tree(
     own_col = out["n_own"].to_numpy()
     if pd.isna(n_col).any() or pd.isna(own_col).any():
         raise SuppressionInputError("n and n_own must not be missing.")
+    if (np.asarray(n_col, dtype=float) % 1 != 0).any() or (
+        np.asarray(own_col, dtype=float) % 1 != 0
+    ).any():
+        raise SuppressionInputError("n and n_own must be whole numbers of respondents.")
     n_col = n_col.astype(np.int64)
     own_col = own_col.astype(np.int64)
     if (n_col < 0).any() or (own_col < 0).any():
@@ -357,3 +361,18 @@ def respondent_set_too_close(
         if 0 < distance < k:
             return True
     return False
+
+
+def respondent_set_allowed(
+    previous_sets: Iterable[Iterable[object] | np.ndarray],
+    current_set: Iterable[object] | np.ndarray,
+    *,
+    k: int,
+) -> tuple[bool, str]:
+    """:func:`respondent_set_too_close` with the explanation a page or API shows."""
+    if respondent_set_too_close(previous_sets, current_set, k=k):
+        return False, (
+            f"This result differs by fewer than {k} respondents from one you viewed "
+            f"recently; comparing the two could reveal individual answers, so it is hidden."
+        )
+    return True, ""

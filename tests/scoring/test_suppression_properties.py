@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.suppression import suppress_tree
+from scoring.suppression import respondent_set_too_close, suppress_tree
 
 MAX_DEPTH = 4
 
@@ -247,3 +247,23 @@ def test_it_copes_with_many_periods_and_teams_at_once() -> None:
         forest = Forest(parent_of, {"p": own}, {"p": set()}, 5)
         one = group.assign(period="p")
         _assert_residuals_safe(forest, one)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 40), max_size=25), max_size=4),
+    st.sets(st.integers(0, 40), max_size=25),
+    st.integers(3, 7),
+    st.booleans(),
+)
+def test_over_time_rule_is_the_symmetric_difference(history, current, k, as_arrays) -> None:
+    expected = any(0 < len(previous ^ current) < k for previous in history)
+    if as_arrays:
+        got = respondent_set_too_close(
+            [np.array(sorted(p), dtype=np.int64) for p in history],
+            np.array(sorted(current), dtype=np.int64),
+            k=k,
+        )
+    else:
+        got = respondent_set_too_close([frozenset(p) for p in history], frozenset(current), k=k)
+    assert got is expected
