@@ -267,3 +267,51 @@ def test_over_time_rule_is_the_symmetric_difference(history, current, k, as_arra
     else:
         got = respondent_set_too_close([frozenset(p) for p in history], frozenset(current), k=k)
     assert got is expected
+
+
+@st.composite
+def small_forests(draw: st.DrawFn) -> Forest:
+    forest = draw(forests())
+    size = len(forest.parent_of)
+    if size > 10:  # keep the exhaustive check below small
+        keep = sorted(forest.parent_of, key=lambda t: (t != 0, t))[:10]
+        kept = set(keep)
+        parent_of = {}
+        for team in keep:
+            par = forest.parent_of[team]
+            while par is not None and par not in kept:
+                par = forest.parent_of[par]
+            parent_of[team] = par
+        own = {p: {t: o[t] for t in keep} for p, o in forest.own_by_period.items()}
+        absent = {p: set() for p in own}
+        forest = Forest(parent_of, own, absent, forest.k)
+    return forest
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_forests())
+def test_exhaustively_no_small_union_of_groups_is_in_the_span_of_visible_cells(forest) -> None:
+    """Exact check by linear algebra: for every union G of teams' own groups with
+    0 < |G| < k, the indicator of G is not a linear combination of the visible cells."""
+    out = suppress_tree(_cells(forest), k=forest.k, parent_of=forest.parent_of)
+    kids = _children(forest.parent_of)
+
+    def subtree(team: int) -> set[int]:
+        return {team}.union(*(subtree(c) for c in kids[team]))
+
+    for period, visible in _visible_by_period(out).items():
+        own = forest.own_by_period[period]
+        atoms = [t for t in forest.parent_of if own[t] > 0]
+        if not visible or not atoms:
+            continue
+        rows = np.array([[1.0 if a in subtree(v) else 0.0 for a in atoms] for v in visible])
+        rank = np.linalg.matrix_rank(rows)
+        for size in range(1, len(atoms) + 1):
+            for group in itertools.combinations(range(len(atoms)), size):
+                people = sum(own[atoms[i]] for i in group)
+                if not 0 < people < forest.k:
+                    continue
+                target = np.zeros(len(atoms))
+                target[list(group)] = 1.0
+                stacked = np.vstack([rows, target])
+                assert np.linalg.matrix_rank(stacked) > rank, (period, [atoms[i] for i in group])
