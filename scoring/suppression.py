@@ -49,10 +49,19 @@ respondents are partitioned into its ``n_own`` people and its children's roll-up
    hidden to protect its *parent*: its parent's level is fixed by hiding the parent's
    children, never the parent, so the org total stays visible whenever it has ≥ k people.
 
+A suppressed cell shows no number at all — no score, no interval and no ``n`` (a count
+is an aggregate too) — only that it is hidden and why.
+
 ``by`` groups are independent trees (e.g. one per period): they must describe different
 respondent populations or different measures. Teams absent from a group have ``n = 0``.
 Pass the **whole** tree of a group, then filter what the reader may see: suppression
 computed on a sub-tree is not safe for the full tree.
+
+Usage::
+
+    parent_of = {0: None, **dict(zip(teams.id, teams.parent_id.fillna(0).astype(int)))}
+    cells = suppress_tree(cells, k=org.anonymity_k, parent_of=parent_of, by=["period"])
+    shown = cells[~cells["suppressed"]]
 
 Attribute filters (:func:`filter_allowed`, :func:`filter_allowed_many`)
 -----------------------------------------------------------------------
