@@ -49,6 +49,12 @@ respondents are partitioned into its ``n_own`` people and its children's roll-up
    hidden to protect its *parent*: its parent's level is fixed by hiding the parent's
    children, never the parent, so the org total stays visible whenever it has ≥ k people.
 
+Hiding *more* cells afterwards is always safe: hiding a visible cell merges its residual
+region (0 or ≥ k) into its nearest visible ancestor's (0 or ≥ k), and a sum of such sizes
+is again 0 or ≥ k. So callers may intersect two suppressions (e.g. hide a dimension cell
+when the team's trust-index cell is hidden) or drop cells a reader may not see, without
+re-running anything. Showing a cell this function hid is never safe.
+
 A suppressed cell shows no number at all — no score, no interval and no ``n`` (a count
 is an aggregate too) — only that it is hidden and why.
 

@@ -315,3 +315,16 @@ def test_exhaustively_no_small_union_of_groups_is_in_the_span_of_visible_cells(f
                 target[list(group)] = 1.0
                 stacked = np.vstack([rows, target])
                 assert np.linalg.matrix_rank(stacked) > rank, (period, [atoms[i] for i in group])
+
+
+@settings(max_examples=200, deadline=None)
+@given(forests(), st.data())
+def test_hiding_more_cells_afterwards_keeps_the_guarantee(forest: Forest, data) -> None:
+    """Callers intersect suppressions (trust index and dimension) and drop unseen teams."""
+    out = suppress_tree(_cells(forest), k=forest.k, parent_of=forest.parent_of)
+    shown = out.index[~out["suppressed"]].tolist()
+    extra = data.draw(st.lists(st.sampled_from(shown), unique=True)) if shown else []
+    more = out.copy()
+    more.loc[extra, "suppressed"] = True
+    _assert_residuals_safe(forest, more)
+    _assert_no_small_group_determined(forest, more)
