@@ -138,7 +138,7 @@ def _assert_no_small_group_determined(forest: Forest, out: pd.DataFrame) -> None
                 assert people == 0 or people >= forest.k, (period, sorted(sig), people)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(forests())
 def test_no_visible_combination_reveals_fewer_than_k(forest: Forest) -> None:
     cells = _cells(forest)
@@ -148,7 +148,7 @@ def test_no_visible_combination_reveals_fewer_than_k(forest: Forest) -> None:
     _assert_no_small_group_determined(forest, out)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(forests())
 def test_reasons_match_sizes(forest: Forest) -> None:
     out = suppress_tree(_cells(forest), k=forest.k, parent_of=forest.parent_of)
@@ -317,7 +317,7 @@ def test_exhaustively_no_small_union_of_groups_is_in_the_span_of_visible_cells(f
                 assert np.linalg.matrix_rank(stacked) > rank, (period, [atoms[i] for i in group])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(forests(), st.data())
 def test_hiding_more_cells_afterwards_keeps_the_guarantee(forest: Forest, data) -> None:
     """Callers intersect suppressions (trust index and dimension) and drop unseen teams."""
