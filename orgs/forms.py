@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from orgs.importing import MAX_BYTES
 from orgs.models import Organization, ReportingPeriod, Role
 from orgs.selectors import team_choices
-from orgs.services import MAX_K, MIN_K
+from orgs.services import MAX_K, MIN_K, organization_validate
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -30,8 +30,8 @@ class OrganizationSettingsForm(forms.Form):
     )
     anonymity_k = forms.IntegerField(
         label="Anonymity threshold (k)",
-        min_value=MIN_K,
-        max_value=MAX_K,
+        # Range checked by the service (its message says why k is never below 3).
+        widget=forms.NumberInput(attrs={"min": MIN_K, "max": MAX_K}),
         help_text=f"No result is shown for fewer than k respondents. At least {MIN_K}.",
     )
     time_zone = forms.CharField(
@@ -63,6 +63,15 @@ class OrganizationSettingsForm(forms.Form):
             "employees_can_log_decisions": org.employees_can_log_decisions,
             "employees_see_team_results": org.employees_see_team_results,
         }
+
+    def clean(self) -> dict[str, Any]:
+        """Run the service's rules on every field that parsed, so all errors show at once."""
+        cleaned = super().clean() or {}
+        try:
+            organization_validate(**cleaned)
+        except ValidationError as exc:
+            apply_service_errors(self, exc)
+        return cleaned
 
     def clean_checkin_offsets_days(self) -> list[int]:
         raw = self.cleaned_data["checkin_offsets_days"]

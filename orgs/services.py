@@ -136,8 +136,9 @@ def _team_check_name(*, organization: Organization, name: str, exclude_id: int |
     clash = Team.objects.filter(organization=organization, name__iexact=name)
     if exclude_id is not None:
         clash = clash.exclude(pk=exclude_id)
-    if clash.exists():
-        raise ValidationError({"name": [f"There is already a team called '{name}'."]})
+    existing = clash.first()
+    if existing is not None:
+        raise ValidationError({"name": [f"There is already a team called '{existing.name}'."]})
     return name
 
 
@@ -406,9 +407,23 @@ def person_delete(*, person: Person, actor: Any) -> None:
     pk = person.pk
     user = person.user
     invitations = person.invitations.count()
-    # The history keeps that something happened, not to whom.
+    # The history keeps that something happened, not to whom: entries about the person and
+    # about their roles (which name their login) lose their values.
+    membership_ids = (
+        [
+            str(i)
+            for i in Membership.objects.filter(user=user, organization=org).values_list(
+                "pk", flat=True
+            )
+        ]
+        if user is not None
+        else []
+    )
     AuditEntry.objects.filter(
         organization=org, object_type=Person._meta.label, object_id=str(pk)
+    ).update(changes={"erased": True})
+    AuditEntry.objects.filter(
+        organization=org, object_type=Membership._meta.label, object_id__in=membership_ids
     ).update(changes={"erased": True})
     person.delete()  # invitations cascade
     account_deleted = False

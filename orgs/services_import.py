@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from orgs.audit import audit_record
-from orgs.importing import ImportPlan, PersonRow, RowError, plan_import
+from orgs.importing import ImportPlan, PersonRow, RowError, parse_people_csv, plan_import
 from orgs.models import Organization, Person, Team
 from orgs.selectors import import_current_state
 
@@ -44,6 +44,19 @@ class ImportResult:
 def people_import_plan(*, organization: Organization, rows: list[PersonRow]) -> ImportPlan:
     teams, people = import_current_state(organization=organization)
     return plan_import(rows, teams=teams, people=people)
+
+
+def people_import_check(
+    *, organization: Organization, data: bytes
+) -> tuple[list[PersonRow], list[RowError]]:
+    """Parse the file and check it against the current tree: the rows and *every* error (row
+    errors and tree errors such as cycles together, by line). Raises ImportFileError."""
+    parsed = parse_people_csv(data)
+    if parsed.errors and not parsed.rows:
+        return [], parsed.errors
+    plan = people_import_plan(organization=organization, rows=parsed.rows)
+    errors = sorted([*parsed.errors, *plan.errors], key=lambda e: (e.line, e.column))
+    return parsed.rows, errors
 
 
 def people_import_apply(

@@ -12,7 +12,12 @@ from django.shortcuts import redirect, render
 from orgs import importing
 from orgs.forms import ImportConfirmForm, ImportUploadForm
 from orgs.importing import ImportFileError, PersonRow
-from orgs.services_import import ImportRejected, people_import_apply, people_import_plan
+from orgs.services_import import (
+    ImportRejected,
+    people_import_apply,
+    people_import_check,
+    people_import_plan,
+)
 from orgs.views import AdminView
 
 SESSION_KEY = "orgs_import_preview"
@@ -52,20 +57,17 @@ class ImportUploadView(AdminView):
             )
             return self.show(request, form, status=400)
         try:
-            parsed = importing.parse_people_csv(upload.read())
+            rows, errors = people_import_check(organization=self.tenant.org, data=upload.read())
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.show(request, form, status=400)
-        errors = parsed.errors
-        if not errors:
-            errors = people_import_plan(organization=self.tenant.org, rows=parsed.rows).errors
         if errors:
             return self.show(request, form, errors=errors, filename=upload.name, status=400)
         request.session[SESSION_KEY] = {
             "id": uuid.uuid4().hex,
             "org": self.tenant.org.pk,
             "filename": upload.name,
-            "rows": [r.to_dict() for r in parsed.rows],
+            "rows": [r.to_dict() for r in rows],
         }
         return redirect("orgs:import_preview")
 
