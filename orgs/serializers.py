@@ -15,6 +15,11 @@ from orgs.tenancy import scoped
 class TenantTeamField(serializers.PrimaryKeyRelatedField):
     """A team id of the request's organization only: another org's id reads as "does not exist"."""
 
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": "No such team: {pk_value}.",
+    }
+
     def get_queryset(self) -> Any:
         tenant = self.context.get("tenant")
         return scoped(Team, tenant.org if tenant is not None else None)
