@@ -108,10 +108,8 @@ def decode_csv_bytes(data: bytes) -> str:
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
             f"{MAX_BYTES // 1024 // 1024} MB. Split it or remove unused columns."
         )
-    if not data.strip():
-        raise ImportFileError("The file is empty.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFileError(
@@ -119,6 +117,9 @@ def decode_csv_bytes(data: bytes) -> str:
             f"{exc.start} (line {line}) cannot be decoded. Save the file as "
             '"CSV UTF-8" in your spreadsheet or HR tool and upload it again.'
         ) from exc
+    if not text.strip():
+        raise ImportFileError("The file is empty.")
+    return text
 
 
 def _check_header(header: list[str]) -> tuple[list[str], list[RowError]]:

@@ -88,7 +88,9 @@ class ApiIsolationTests(BaseTestCase):
         self.assertEqual(users, ["outsider"])
 
     def test_another_orgs_team_as_parent_is_a_400_naming_parent(self) -> None:
-        r = self.api.post("/api/v1/teams/", {"name": "Sneaky", "parent": self.eng.pk}, format="json")
+        r = self.api.post(
+            "/api/v1/teams/", {"name": "Sneaky", "parent": self.eng.pk}, format="json"
+        )
         self.assertEqual(r.status_code, 400)
         self.assertIn("parent", r.json())
         # Same answer as for an id that does not exist at all: nothing leaks.
