@@ -16,9 +16,8 @@ HEADER = "email,name,team,parent_team,external_id,location,tenure_band\n"
 
 class ImportCommandTests(BaseTestCase):
     def write(self, content: str | bytes) -> Path:
-        tmp = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
-        tmp.write(content.encode() if isinstance(content, str) else content)
-        tmp.close()
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as tmp:
+            tmp.write(content.encode() if isinstance(content, str) else content)
         self.addCleanup(Path(tmp.name).unlink)
         return Path(tmp.name)
 
@@ -39,7 +38,9 @@ class ImportCommandTests(BaseTestCase):
         self.assertIn("teams: 1 created", out)
         self.assertIn("Imported: 1 created", out)
         self.assertEqual(Team.objects.get(organization=self.org, name="Data").parent, self.eng)
-        self.assertTrue(Person.objects.filter(organization=self.org, email="new@example.com").exists())
+        self.assertTrue(
+            Person.objects.filter(organization=self.org, email="new@example.com").exists()
+        )
 
     def test_bad_rows_are_listed_and_nothing_is_written(self) -> None:
         path = self.write(HEADER + "new@example.com,New,,,,,\nbad,Bad,,,,,\n,Empty,,,,,\n")

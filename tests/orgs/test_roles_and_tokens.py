@@ -47,10 +47,15 @@ class RoleGrantTests(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         r = self.client.post(
             r.redirect_chain[-1][0],
-            {"new_password1": "a-long-new-passphrase-42", "new_password2": "a-long-new-passphrase-42"},
+            {
+                "new_password1": "a-long-new-passphrase-42",
+                "new_password2": "a-long-new-passphrase-42",
+            },
         )
         self.assertRedirects(r, "/accounts/reset/done/")
-        self.assertTrue(get_user_model().objects.get(pk=user.pk).check_password("a-long-new-passphrase-42"))
+        self.assertTrue(
+            get_user_model().objects.get(pk=user.pk).check_password("a-long-new-passphrase-42")
+        )
 
     def test_granting_a_second_role_reuses_the_login_and_sends_no_mail(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
@@ -92,7 +97,9 @@ class RoleGrantTests(BaseTestCase):
         m = Membership.objects.get(user=self.leader, role=Role.LEADER)
         self.client.post(f"/setup/roles/{m.pk}/revoke/")
         self.assertFalse(Membership.objects.filter(pk=m.pk).exists())
-        self.assertEqual(AuditEntry.objects.get(action="role.revoked").changes["teams"], ["Engineering"])
+        self.assertEqual(
+            AuditEntry.objects.get(action="role.revoked").changes["teams"], ["Engineering"]
+        )
         own = Membership.objects.get(user=self.owner, role=Role.ADMIN)
         r = self.client.post(f"/setup/roles/{own.pk}/revoke/", follow=True)
         self.assertContains(r, "last admin")
@@ -131,7 +138,10 @@ class MembershipApiTests(BaseTestCase):
             ({"role": "admin"}, "email"),
             ({"email": "ann@example.com", "role": "king"}, "role"),
             ({"email": "ann@example.com", "role": "leader"}, "teams"),
-            ({"email": "ann@example.com", "role": "leader", "teams": [self.other_team.pk]}, "teams"),
+            (
+                {"email": "ann@example.com", "role": "leader", "teams": [self.other_team.pk]},
+                "teams",
+            ),
             ({"email": "nobody@example.com", "role": "admin"}, "email"),
         ):
             r = self.api.post("/api/v1/memberships/", payload, format="json")
@@ -152,7 +162,9 @@ class ApiTokenTests(BaseTestCase):
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         self.assertEqual(api.get("/api/v1/organization/").json()["slug"], "acme")
-        self.assertTrue(AuditEntry.objects.filter(action="api_token.created", actor=self.owner).exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(action="api_token.created", actor=self.owner).exists()
+        )
 
     def test_replacing_invalidates_the_old_token_and_revoke_removes_it(self) -> None:
         self.client.post("/setup/api-token/", {"action": "create"})

@@ -26,7 +26,13 @@ class SettingsPageTests(BaseTestCase):
         self.assertContains(r, "Settings saved.")
         org = Organization.objects.get(pk=self.org.pk)
         self.assertEqual(
-            (org.name, org.reporting_period, org.anonymity_k, org.time_zone, org.checkin_offsets_days),
+            (
+                org.name,
+                org.reporting_period,
+                org.anonymity_k,
+                org.time_zone,
+                org.checkin_offsets_days,
+            ),
             ("Acme Corp", "fortnight", 7, "Europe/Lisbon", [7, 30, 90]),
         )
         self.assertTrue(org.employees_can_log_decisions)
@@ -51,13 +57,19 @@ class SettingsPageTests(BaseTestCase):
     def test_every_bad_field_is_named_at_once(self) -> None:
         r = self.client.post(
             "/setup/settings/",
-            {**VALID, "anonymity_k": "2", "time_zone": "Nope", "checkin_offsets_days": "0, 400",
-             "reporting_period": "decade"},
+            {
+                **VALID,
+                "anonymity_k": "2",
+                "time_zone": "Nope",
+                "checkin_offsets_days": "0, 400",
+                "reporting_period": "decade",
+            },
         )
         self.assertEqual(r.status_code, 400)
         form = r.context["form"]
         self.assertEqual(
-            set(form.errors), {"anonymity_k", "time_zone", "checkin_offsets_days", "reporting_period"}
+            set(form.errors),
+            {"anonymity_k", "time_zone", "checkin_offsets_days", "reporting_period"},
         )
 
     def test_offsets_must_be_whole_days(self) -> None:
@@ -78,7 +90,9 @@ class OrganizationApiTests(BaseTestCase):
     def test_get_and_patch_the_own_org(self) -> None:
         r = self.api.get("/api/v1/organization/")
         self.assertEqual(r.json()["anonymity_k"], 5)
-        r = self.api.patch("/api/v1/organization/", {"anonymity_k": 4, "time_zone": "Asia/Tokyo"}, format="json")
+        r = self.api.patch(
+            "/api/v1/organization/", {"anonymity_k": 4, "time_zone": "Asia/Tokyo"}, format="json"
+        )
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.json()["anonymity_k"], 4)
         self.assertEqual(Organization.objects.get(pk=self.org.pk).time_zone, "Asia/Tokyo")

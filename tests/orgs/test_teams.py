@@ -25,7 +25,9 @@ class TeamPageTests(BaseTestCase):
     def test_it_refuses_a_duplicate_name_whatever_the_case(self) -> None:
         r = self.client.post("/setup/teams/new/", {"name": "platform", "parent": ""})
         self.assertEqual(r.status_code, 400)
-        self.assertContains(r, "There is already a team called &#x27;Platform&#x27;", status_code=400)
+        self.assertContains(
+            r, "There is already a team called &#x27;Platform&#x27;", status_code=400
+        )
 
     def test_the_same_name_is_fine_in_another_org(self) -> None:
         self.client.post("/setup/teams/new/", {"name": "Other team", "parent": ""})
@@ -61,11 +63,15 @@ class TeamPageTests(BaseTestCase):
 
     def test_a_deep_cycle_is_refused(self) -> None:
         deep = Team.objects.create(organization=self.org, name="Deep", parent=self.platform)
-        r = self.client.post(f"/setup/teams/{self.eng.pk}/", {"name": "Engineering", "parent": deep.pk})
+        r = self.client.post(
+            f"/setup/teams/{self.eng.pk}/", {"name": "Engineering", "parent": deep.pk}
+        )
         self.assertContains(r, "its own sub-team &#x27;Deep&#x27;", status_code=400)
 
     def test_deactivating_a_team_with_active_sub_teams_is_refused(self) -> None:
-        r = self.client.post(f"/setup/teams/{self.eng.pk}/status/", {"action": "deactivate"}, follow=True)
+        r = self.client.post(
+            f"/setup/teams/{self.eng.pk}/status/", {"action": "deactivate"}, follow=True
+        )
         self.assertContains(r, "still has active sub-teams (Mobile, Platform)")
         self.eng.refresh_from_db()
         self.assertTrue(self.eng.is_active)
@@ -97,7 +103,9 @@ class TeamApiTests(BaseTestCase):
         self.api.force_authenticate(self.owner)
 
     def test_a_cycle_is_a_400_naming_parent(self) -> None:
-        r = self.api.patch(f"/api/v1/teams/{self.eng.pk}/", {"parent": self.mobile.pk}, format="json")
+        r = self.api.patch(
+            f"/api/v1/teams/{self.eng.pk}/", {"parent": self.mobile.pk}, format="json"
+        )
         self.assertEqual(r.status_code, 400)
         self.assertIn("cycle", r.json()["parent"][0])
 
