@@ -88,13 +88,15 @@ class TeamForm(forms.Form):
         required=False, label="Parent team", help_text="Leave empty for a top-level team."
     )
 
-    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, org: Organization, current: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Every team is offered, also the team's own sub-teams: choosing one gets the
         # service's clear "that would make a cycle" message rather than a vanished option.
         self.fields["parent"].choices = [
             ("", "— none (top level) —"),
-            *team_choices(organization=org),
+            *team_choices(organization=org, keep=current),
         ]
 
 
@@ -110,9 +112,14 @@ class PersonForm(forms.Form):
         max_length=100, required=False, label="Tenure band", help_text="e.g. <1y, 1-3y, 3-5y, 5y+"
     )
 
-    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, org: Organization, current: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "— no team —"), *team_choices(organization=org)]
+        self.fields["team"].choices = [
+            ("", "— no team —"),
+            *team_choices(organization=org, keep=current),
+        ]
 
 
 class PersonFilterForm(forms.Form):
@@ -125,7 +132,10 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All teams"), *team_choices(organization=org)]
+        self.fields["team"].choices = [
+            ("", "All teams"),
+            *team_choices(organization=org, all_teams=True),
+        ]
 
 
 class RoleGrantForm(forms.Form):

@@ -44,18 +44,14 @@ def team_tree(
 
 
 def team_choices(
-    *, organization: Organization, exclude_subtree_of: Team | None = None
+    *, organization: Organization, keep: int | None = None, all_teams: bool = False
 ) -> list[tuple[str, str]]:
-    """(id, indented name) of active teams, for select boxes; a team's own subtree left out."""
-    skip: set[int] = set()
-    if exclude_subtree_of is not None:
-        from orgs.tenancy import descendant_ids
-
-        skip = descendant_ids(organization.id, [exclude_subtree_of.id])
+    """(id, indented name) for select boxes: active teams, plus the deactivated team `keep`
+    (an object's current team, so editing it never silently drops it) or all of them."""
     return [
-        (str(t.id), "\u2003" * depth + t.name)
-        for t, depth in team_tree(organization=organization, include_inactive=False)
-        if t.id not in skip
+        (str(t.id), "\u2003" * depth + t.name + ("" if t.is_active else " (deactivated)"))
+        for t, depth in team_tree(organization=organization)
+        if t.is_active or all_teams or t.id == keep
     ]
 
 

@@ -123,13 +123,15 @@ class TeamEditView(AdminView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = get_scoped_or_404(Team, self.tenant.org, pk=pk)
         form = TeamForm(
-            org=self.tenant.org, initial={"name": team.name, "parent": team.parent_id or ""}
+            org=self.tenant.org,
+            current=team.parent_id,
+            initial={"name": team.name, "parent": team.parent_id or ""},
         )
         return self.show(request, team, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = get_scoped_or_404(Team, self.tenant.org, pk=pk)
-        form = TeamForm(request.POST, org=self.tenant.org)
+        form = TeamForm(request.POST, org=self.tenant.org, current=team.parent_id)
         if form.is_valid():
             try:
                 services.team_update(
@@ -240,6 +242,7 @@ class PersonEditView(AdminView):
         person = get_scoped_or_404(Person, self.tenant.org, pk=pk)
         form = PersonForm(
             org=self.tenant.org,
+            current=person.team_id,
             initial={
                 "name": person.name,
                 "email": person.email,
@@ -253,7 +256,7 @@ class PersonEditView(AdminView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         person = get_scoped_or_404(Person, self.tenant.org, pk=pk)
-        form = PersonForm(request.POST, org=self.tenant.org)
+        form = PersonForm(request.POST, org=self.tenant.org, current=person.team_id)
         if form.is_valid():
             try:
                 services.person_update(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-from orgs.models import AuditEntry, Person
+from orgs.models import AuditEntry, Person, Team
 from tests.base import BaseTestCase
 
 
@@ -78,6 +78,23 @@ class PeoplePageTests(BaseTestCase):
         self.assertEqual(set(r.context["form"].errors), {"name", "email", "team"})
         r = self.client.post("/setup/people/new/", {"name": "Dup", "email": "MEMBER@example.com"})
         self.assertContains(r, "already has this email", status_code=400)
+
+    def test_editing_someone_in_a_deactivated_team_keeps_their_team(self) -> None:
+        Team.objects.filter(pk=self.sales.pk).update(is_active=False)
+        sam = Person.objects.create(
+            organization=self.org, name="Sam", email="sam@example.com", team=self.sales
+        )
+        r = self.client.get(f"/setup/people/{sam.pk}/")
+        self.assertContains(r, "Sales (deactivated)")
+        r = self.client.post(
+            f"/setup/people/{sam.pk}/",
+            {"name": "Sam S", "email": "sam@example.com", "team": self.sales.pk},
+        )
+        self.assertRedirects(r, "/setup/people/")
+        sam.refresh_from_db()
+        self.assertEqual((sam.name, sam.team), ("Sam S", self.sales))
+        r = self.client.get(f"/setup/people/?team={self.sales.pk}")
+        self.assertContains(r, ">Sam S</a>")
 
     def test_the_same_email_is_fine_in_another_org(self) -> None:
         r = self.client.post("/setup/people/new/", {"name": "Otto", "email": "otto@other.example"})
