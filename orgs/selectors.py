@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from orgs.importing import ExistingPerson, ExistingTeam
+from orgs.import_plan import ExistingPerson, ExistingTeam
 from orgs.models import AuditEntry, Membership, Organization, Person, Team
 from orgs.tenancy import scoped
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from orgs.audit import audit_record
-from orgs.importing import ImportPlan, PersonRow, RowError, parse_people_csv, plan_import
+from orgs.import_plan import ImportPlan, plan_import
+from orgs.importing import PersonRow, RowError, parse_people_csv
 from orgs.models import Organization, Person, Team
 from orgs.selectors import import_current_state
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orgs import views, views_import
+from orgs import views, views_import, views_people
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,12 +12,12 @@ urlpatterns = [
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:pk>/", views.TeamEditView.as_view(), name="team_edit"),
     path("teams/<int:pk>/status/", views.TeamStatusView.as_view(), name="team_status"),
-    path("people/", views.PersonListView.as_view(), name="person_list"),
-    path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
-    path("people/<int:pk>/", views.PersonEditView.as_view(), name="person_edit"),
-    path("people/<int:pk>/status/", views.PersonStatusView.as_view(), name="person_status"),
-    path("people/<int:pk>/export/", views.PersonExportView.as_view(), name="person_export"),
-    path("people/<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person_delete"),
+    path("people/", views_people.PersonListView.as_view(), name="person_list"),
+    path("people/new/", views_people.PersonCreateView.as_view(), name="person_create"),
+    path("people/<int:pk>/", views_people.PersonEditView.as_view(), name="person_edit"),
+    path("people/<int:pk>/status/", views_people.PersonStatusView.as_view(), name="person_status"),
+    path("people/<int:pk>/export/", views_people.PersonExportView.as_view(), name="person_export"),
+    path("people/<int:pk>/delete/", views_people.PersonDeleteView.as_view(), name="person_delete"),
     path("people/import/", views_import.ImportUploadView.as_view(), name="import"),
     path("people/import/preview/", views_import.ImportPreviewView.as_view(), name="import_preview"),
     path(

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from django.test import SimpleTestCase
 
-from orgs.importing import (
-    EXAMPLE_CSV,
-    MAX_BYTES,
-    ExistingPerson,
-    ExistingTeam,
-    ImportFileError,
-    parse_people_csv,
-    plan_import,
-)
+from orgs.import_plan import ExistingPerson, ExistingTeam, plan_import
+from orgs.importing import EXAMPLE_CSV, MAX_BYTES, ImportFileError, parse_people_csv
 
 HEADER = "email,name,team,parent_team,external_id,location,tenure_band\n"
 
