@@ -193,7 +193,14 @@ def plan_import(
         else:
             action = "unchanged"
         plan.rows.append(
-            RowAction(row.line, row.email, row.name, team or existing.team, action, changes)
+            RowAction(
+                row.line,
+                row.email,
+                row.name,
+                team if row.team is not None else existing.team,
+                action,
+                changes,
+            )
         )
     plan.deactivate = sorted(
         (p for e, p in people.items() if p.is_active and e not in seen), key=lambda p: p.email

@@ -187,3 +187,13 @@ class PlanTests(SimpleTestCase):
         order = [n for n, _p in plan.teams_create]
         self.assertLess(order.index("Top"), order.index("Middle"))
         self.assertLess(order.index("Middle"), order.index("Leaf"))
+
+    def test_an_empty_cell_clears_a_value_and_a_missing_column_keeps_it(self) -> None:
+        people = dict([person("a@x.io", "Ann", "Platform")])
+        teams = dict([team("Platform")])
+        plan = plan_import(self.rows("a@x.io,Ann,,,,,\n"), teams=teams, people=people)
+        self.assertEqual(plan.rows[0].team, None)
+        self.assertEqual(plan.rows[0].changes, {"team": ["Platform", None]})
+        rows = parse_people_csv(b"email,name\na@x.io,Ann\n").rows
+        plan = plan_import(rows, teams=teams, people=people)
+        self.assertEqual((plan.rows[0].action, plan.rows[0].team), ("unchanged", "Platform"))
