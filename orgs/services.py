@@ -249,22 +249,26 @@ def team_reactivate(*, team: Team, actor: Any) -> Team:
 
 @transaction.atomic
 def team_delete(*, team: Team, actor: Any) -> None:
-    """Delete a team nobody ever used; anything with history can only be deactivated."""
-    if team.children.exists() or team.people.exists():
-        raise ValidationError(
-            {"team": ["This team has sub-teams or people; deactivate it instead."]}
-        )
+    """Delete a team nothing refers to; a team with history can only be deactivated."""
+    # Every relation to a team, also those other apps add later (rounds, decisions, ...).
+    for rel in Team._meta.related_objects:
+        if rel.related_model._default_manager.filter(**{rel.field.name: team}).exists():
+            what = {"orgs.Team": "sub-teams", "orgs.Person": "people"}.get(
+                rel.related_model._meta.label, rel.related_model._meta.verbose_name_plural
+            )
+            raise ValidationError({"team": [f"This team still has {what}; deactivate it instead."]})
     org, pk, name = team.organization, team.pk, team.name
     try:
         with transaction.atomic():
             team.delete()
     except ProtectedError as exc:
-        raise ValidationError(
-            {"team": ["This team has survey history; deactivate it instead."]}
-        ) from exc
-    entry_obj = Team(pk=pk, organization=org, name=name)
+        raise ValidationError({"team": ["This team has history; deactivate it instead."]}) from exc
     audit_record(
-        organization=org, actor=actor, action="team.deleted", obj=entry_obj, changes={"name": name}
+        organization=org,
+        actor=actor,
+        action="team.deleted",
+        obj=Team(pk=pk, organization=org, name=name),
+        changes={"name": name},
     )
 
 

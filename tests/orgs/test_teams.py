@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orgs.models import AuditEntry, Team
+from orgs.models import AuditEntry, Membership, Team
 from tests.base import BaseTestCase
 
 
@@ -121,10 +121,19 @@ class TeamApiTests(BaseTestCase):
     def test_delete_only_for_unused_teams(self) -> None:
         r = self.api.delete(f"/api/v1/teams/{self.platform.pk}/")  # Mia is in it
         self.assertEqual(r.status_code, 400)
-        self.assertIn("deactivate it instead", r.json()["team"][0])
-        r = self.api.delete(f"/api/v1/teams/{self.sales.pk}/")
+        self.assertEqual(r.json()["team"], ["This team still has people; deactivate it instead."])
+        r = self.api.delete(f"/api/v1/teams/{self.eng.pk}/")
+        self.assertEqual(
+            r.json()["team"], ["This team still has sub-teams; deactivate it instead."]
+        )
+        Membership.objects.get(user=self.leader).teams.add(self.sales)
+        r = self.api.delete(f"/api/v1/teams/{self.sales.pk}/")  # a leader's role names it
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("memberships", r.json()["team"][0])
+        r = self.api.delete(f"/api/v1/teams/{self.mobile.pk}/")
         self.assertEqual(r.status_code, 204)
-        self.assertFalse(Team.objects.filter(pk=self.sales.pk).exists())
+        self.assertFalse(Team.objects.filter(pk=self.mobile.pk).exists())
+        self.assertTrue(AuditEntry.objects.filter(action="team.deleted").exists())
 
     def test_bad_input_is_a_400_naming_the_field(self) -> None:
         for payload, field in (
