@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from orgs.audit import audit_record
-from orgs.models import AuditEntry, Membership, Organization, Person, Team
+from orgs.models import AuditEntry, Membership, Organization, Person, Role, Team
 
 
 def _diff(obj: Any, new: dict[str, Any]) -> dict[str, list[Any]]:
@@ -151,6 +151,20 @@ def person_delete(*, person: Person, actor: Any) -> None:
     org = person.organization
     pk = person.pk
     user = person.user
+    if (
+        user is not None
+        and Membership.objects.filter(user=user, organization=org, role=Role.ADMIN).exists()
+        and not Membership.objects.filter(organization=org, role=Role.ADMIN)
+        .exclude(user=user)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "person": [
+                    "This is the organization's last admin; grant admin to someone else first."
+                ]
+            }
+        )
     invitations = person.invitations.count()
     # The history keeps that something happened, not to whom: entries about the person and
     # about their roles (which name their login) lose their values.

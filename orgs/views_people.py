@@ -160,6 +160,10 @@ class PersonDeleteView(AdminView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         person = get_scoped_or_404(Person, self.tenant.org, pk=pk)
         name = person.name
-        services.person_delete(person=person, actor=request.user)
+        try:
+            services.person_delete(person=person, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("orgs:person_edit", pk=person.pk)
         messages.success(request, f"{name} and their data were deleted.")
         return redirect("orgs:person_list")

@@ -110,6 +110,18 @@ class GdprTests(BaseTestCase):
             Membership.objects.filter(user=self.member, organization=self.org).exists()
         )
 
+    def test_the_last_admin_cannot_be_erased(self) -> None:
+        me = Person.objects.create(
+            organization=self.org, name="Owner", email="owner@example.com", user=self.owner
+        )
+        r = self.client.post(f"/setup/people/{me.pk}/delete/", follow=True)
+        self.assertContains(r, "last admin")
+        self.assertTrue(Person.objects.filter(pk=me.pk).exists())
+        self.assertTrue(get_user_model().objects.filter(pk=self.owner.pk).exists())
+        r = APIClient()
+        r.force_authenticate(self.owner)
+        self.assertEqual(r.delete(f"/api/v1/people/{me.pk}/").status_code, 400)
+
     def test_the_api_exports_and_deletes_too(self) -> None:
         api = APIClient()
         api.force_authenticate(self.owner)
