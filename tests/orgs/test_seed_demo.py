@@ -56,9 +56,7 @@ class SeedDemoDeterminismTests(TestCase):
         self.assertNotEqual([p[1:4] for p in first["people"]], [p[1:4] for p in other["people"]])
         self.assertEqual(first["teams"], other["teams"])  # the structure is fixed; people vary
         self.assertEqual(Organization.objects.filter(slug=DEMO_SLUG).count(), 1)
-
-    def test_if_empty_leaves_an_existing_demo_alone(self) -> None:
-        seed("--seed", "7")
-        before = dump()
+        # --if-empty leaves an existing demo alone (one seeding less than a separate test:
+        # once the other apps add their history, each seeding costs seconds).
         seed("--seed", "9", "--if-empty")
-        self.assertEqual(dump(), before)
+        self.assertEqual(dump(), other)
