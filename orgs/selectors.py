@@ -1,0 +1,198 @@
+"""Reads of the set-up area: team tree, people search, roles, audit log, GDPR export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from orgs.import_plan import ExistingPerson, ExistingTeam
+from orgs.models import AuditEntry, Membership, Organization, Person, Team
+from orgs.tenancy import scoped
+
+
+def team_tree(
+    *, organization: Organization, include_inactive: bool = True
+) -> list[tuple[Team, int]]:
+    """Every team with its depth, parents before children, siblings by name (2 queries)."""
+    teams = list(
+        scoped(Team, organization)
+        .annotate(
+            active_people=Count("people", filter=Q(people__is_active=True)),
+        )
+        .order_by("name")
+    )
+    if not include_inactive:
+        teams = [t for t in teams if t.is_active]
+    ids = {t.id for t in teams}
+    children: dict[int | None, list[Team]] = {}
+    for t in teams:
+        # A team whose parent is filtered out shows as a root rather than vanishing.
+        key = t.parent_id if t.parent_id in ids else None
+        children.setdefault(key, []).append(t)
+    out: list[tuple[Team, int]] = []
+    stack: list[tuple[Team, int]] = [(t, 0) for t in reversed(children.get(None, []))]
+    seen: set[int] = set()
+    while stack:
+        team, depth = stack.pop()
+        if team.id in seen:
+            continue
+        seen.add(team.id)
+        out.append((team, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(team.id, [])))
+    return out
+
+
+def team_choices(
+    *, organization: Organization, keep: int | None = None, all_teams: bool = False
+) -> list[tuple[str, str]]:
+    """(id, indented name) for select boxes: active teams, plus the deactivated team `keep`
+    (an object's current team, so editing it never silently drops it) or all of them."""
+    return [
+        (str(t.id), "\u2003" * depth + t.name + ("" if t.is_active else " (deactivated)"))
+        for t, depth in team_tree(organization=organization)
+        if t.is_active or all_teams or t.id == keep
+    ]
+
+
+def person_list(
+    *,
+    organization: Organization,
+    query: str = "",
+    team_id: int | None = None,
+    status: str = "active",
+) -> QuerySet[Person]:
+    """People of the org, searched by name/email/external id, filtered by team and status."""
+    qs = scoped(Person, organization).select_related("team", "user").order_by("name", "id")
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(external_id__iexact=query)
+        )
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    return qs
+
+
+def membership_list(*, organization: Organization) -> QuerySet[Membership]:
+    return (
+        scoped(Membership, organization)
+        .select_related("user", "user__person")
+        .prefetch_related("teams")
+        .order_by("user__username", "role")
+    )
+
+
+def audit_list(*, organization: Organization) -> QuerySet[AuditEntry]:
+    return scoped(AuditEntry, organization).select_related("actor").order_by("-at", "-id")
+
+
+def setup_counts(*, organization: Organization) -> dict[str, int]:
+    return {
+        "teams": scoped(Team, organization).filter(is_active=True).count(),
+        "people": scoped(Person, organization).filter(is_active=True).count(),
+        "inactive_people": scoped(Person, organization).filter(is_active=False).count(),
+        "roles": scoped(Membership, organization).count(),
+    }
+
+
+def import_current_state(
+    *, organization: Organization
+) -> tuple[dict[str, ExistingTeam], dict[str, ExistingPerson]]:
+    """The org's teams and people in the plain shape `orgs.importing.plan_import` compares with."""
+    team_rows = list(scoped(Team, organization).values_list("id", "name", "parent_id", "is_active"))
+    names = {tid: name for tid, name, _p, _a in team_rows}
+    teams = {
+        name.casefold(): ExistingTeam(name=name, parent=names.get(parent_id), is_active=active)
+        for _tid, name, parent_id, active in team_rows
+    }
+    people = {
+        email.lower(): ExistingPerson(
+            email=email,
+            name=name,
+            team=names.get(team_id),
+            external_id=external_id,
+            attributes=attributes or {},
+            is_active=active,
+        )
+        for email, name, team_id, external_id, attributes, active in scoped(
+            Person, organization
+        ).values_list("email", "name", "team_id", "external_id", "attributes", "is_active")
+    }
+    return teams, people
+
+
+def person_data_export(*, person: Person) -> dict[str, Any]:
+    """Everything stored about one person (GDPR access request). Responses are anonymous and
+    carry no link to the person, so there is nothing of theirs to find there."""
+    from surveys.models import Invitation
+
+    memberships = []
+    if person.user_id is not None:
+        for m in Membership.objects.filter(
+            user_id=person.user_id, organization_id=person.organization_id
+        ).prefetch_related("teams"):
+            memberships.append(
+                {
+                    "role": m.role,
+                    "teams": sorted(t.name for t in m.teams.all()),
+                    "since": m.created_at.isoformat(),
+                }
+            )
+    invitations = [
+        {
+            "round": inv.round.title,
+            "created_at": inv.created_at.isoformat(),
+            "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
+            "reminders": inv.reminder_count,
+            "used": inv.used,
+        }
+        for inv in Invitation.objects.filter(person=person)
+        .select_related("round")
+        .order_by("created_at")
+    ]
+    audit = [
+        {"at": e.at.isoformat(), "action": e.action, "changes": e.changes}
+        for e in AuditEntry.objects.filter(
+            organization_id=person.organization_id,
+            object_type=Person._meta.label,
+            object_id=str(person.pk),
+        ).order_by("at", "id")
+    ]
+    user = person.user
+    return {
+        "organization": person.organization.name,
+        "person": {
+            "id": person.pk,
+            "name": person.name,
+            "email": person.email,
+            "team": person.team.name if person.team else None,
+            "external_id": person.external_id,
+            "attributes": person.attributes,
+            "is_active": person.is_active,
+            "created_at": person.created_at.isoformat(),
+            "updated_at": person.updated_at.isoformat(),
+        },
+        "account": (
+            {
+                "username": user.get_username(),
+                "email": user.email,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "last_login": user.last_login.isoformat() if user.last_login else None,
+                "date_joined": user.date_joined.isoformat(),
+            }
+            if user is not None
+            else None
+        ),
+        "roles": memberships,
+        "invitations": invitations,
+        "history": audit,
+        "responses": (
+            "Survey and check-in answers are stored without any link to a person, so none "
+            "can be attributed to you or exported."
+        ),
+    }

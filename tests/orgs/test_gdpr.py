@@ -1,0 +1,133 @@
+"""GDPR per person: export everything stored about them, or erase them. Neither touches the
+anonymous responses, which have no link to a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from orgs.models import AuditEntry, Membership, Person, Role
+from surveys.models import Invitation, PulseRound, Response, RubricVersion
+from surveys.tokens import token_new
+from tests.base import BaseTestCase
+
+
+class GdprTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.login(self.owner)
+        rubric = RubricVersion.objects.create(organization=None, version=1, name="Rubric")
+        now = timezone.now()
+        self.round = PulseRound.objects.create(
+            organization=self.org,
+            rubric=rubric,
+            title="March pulse",
+            period=dt.date(2026, 3, 1),
+            opens_at=now,
+            closes_at=now + dt.timedelta(days=5),
+        )
+        Invitation.objects.create(
+            organization=self.org,
+            round=self.round,
+            person=self.member_person,
+            team=self.platform,
+            token_hash=token_new()[1],
+            sent_at=now,
+            used=True,
+        )
+        # Someone else's invitation and the round's anonymous answers.
+        self.bo = Person.objects.create(organization=self.org, name="Bo", email="bo@example.com")
+        Invitation.objects.create(
+            organization=self.org, round=self.round, person=self.bo, token_hash=token_new()[1]
+        )
+        for _ in range(3):
+            Response.objects.create(
+                organization=self.org,
+                round=self.round,
+                team=self.platform,
+                period=self.round.period,
+                submitted_on=dt.date(2026, 3, 2),
+                comment="anonymous",
+            )
+        # Mia's own history.
+        self.client.post(
+            f"/setup/people/{self.member_person.pk}/",
+            {
+                "name": "Mia Member",
+                "email": "member@example.com",
+                "team": self.mobile.pk,
+                "location": "Berlin",
+            },
+        )
+
+    def test_export_holds_the_persons_data_and_no_responses(self) -> None:
+        r = self.client.get(f"/setup/people/{self.member_person.pk}/export/")
+        self.assertEqual(r.status_code, 200)
+        self.assertIn("attachment", r["Content-Disposition"])
+        data = json.loads(r.content)
+        self.assertEqual(data["person"]["email"], "member@example.com")
+        self.assertEqual(data["person"]["team"], "Mobile")
+        self.assertEqual(data["person"]["attributes"], {"location": "Berlin"})
+        self.assertEqual(data["account"]["username"], "member")
+        self.assertEqual(
+            data["roles"], [{"role": "employee", "teams": [], "since": data["roles"][0]["since"]}]
+        )
+        self.assertEqual(len(data["invitations"]), 1)
+        self.assertEqual(data["invitations"][0]["round"], "March pulse")
+        self.assertEqual([h["action"] for h in data["history"]], ["person.updated"])
+        self.assertNotIn("anonymous", r.content.decode())  # no response comments
+        self.assertTrue(AuditEntry.objects.filter(action="person.exported").exists())
+
+    def test_delete_erases_the_person_invitations_login_and_history_values(self) -> None:
+        pk, user_pk = self.member_person.pk, self.member.pk
+        r = self.client.get(f"/setup/people/{pk}/delete/")
+        self.assertContains(r, "1 survey invitation")
+        r = self.client.post(f"/setup/people/{pk}/delete/")
+        self.assertRedirects(r, "/setup/people/")
+        self.assertFalse(Person.objects.filter(pk=pk).exists())
+        self.assertFalse(Invitation.objects.filter(person_id=pk).exists())
+        self.assertFalse(get_user_model().objects.filter(pk=user_pk).exists())
+        self.assertFalse(Membership.objects.filter(user_id=user_pk).exists())
+        # The anonymous answers and other people's invitations are untouched.
+        self.assertEqual(Response.objects.filter(round=self.round).count(), 3)
+        self.assertEqual(Invitation.objects.filter(person=self.bo).count(), 1)
+        # The audit trail keeps that something happened, without the personal values.
+        history = AuditEntry.objects.filter(object_type="orgs.Person", object_id=str(pk))
+        self.assertEqual(
+            sorted(history.values_list("action", flat=True)), ["person.deleted", "person.updated"]
+        )
+        self.assertNotIn("Berlin", json.dumps(list(history.values_list("changes", flat=True))))
+        self.assertEqual(history.get(action="person.deleted").actor, self.owner)
+
+    def test_a_login_that_also_serves_another_org_is_kept(self) -> None:
+        Membership.objects.create(user=self.member, organization=self.other_org, role=Role.EMPLOYEE)
+        self.client.post(f"/setup/people/{self.member_person.pk}/delete/")
+        self.assertTrue(get_user_model().objects.filter(pk=self.member.pk).exists())
+        self.assertFalse(
+            Membership.objects.filter(user=self.member, organization=self.org).exists()
+        )
+
+    def test_the_last_admin_cannot_be_erased(self) -> None:
+        me = Person.objects.create(
+            organization=self.org, name="Owner", email="owner@example.com", user=self.owner
+        )
+        r = self.client.post(f"/setup/people/{me.pk}/delete/", follow=True)
+        self.assertContains(r, "last admin")
+        self.assertTrue(Person.objects.filter(pk=me.pk).exists())
+        self.assertTrue(get_user_model().objects.filter(pk=self.owner.pk).exists())
+        r = APIClient()
+        r.force_authenticate(self.owner)
+        self.assertEqual(r.delete(f"/api/v1/people/{me.pk}/").status_code, 400)
+
+    def test_the_api_exports_and_deletes_too(self) -> None:
+        api = APIClient()
+        api.force_authenticate(self.owner)
+        r = api.get(f"/api/v1/people/{self.bo.pk}/export/")
+        self.assertEqual(r.json()["person"]["name"], "Bo")
+        r = api.delete(f"/api/v1/people/{self.bo.pk}/")
+        self.assertEqual(r.status_code, 204)
+        self.assertFalse(Person.objects.filter(pk=self.bo.pk).exists())
+        self.assertEqual(Response.objects.count(), 3)
