@@ -30,9 +30,8 @@ def reminders() -> Counter[str]:
 class ReminderTests(BaseTestCase):
     def setUp(self) -> None:
         self.people = add_people(self.org, self.sales, 5)
-        with time_machine.travel(MON, tick=False):
-            with self.captureOnCommitCallbacks(execute=True):
-                self.round = open_round(self.org, [self.sales], open_days=8)  # closes Tue 24th
+        with time_machine.travel(MON, tick=False), self.captureOnCommitCallbacks(execute=True):
+            self.round = open_round(self.org, [self.sales], open_days=8)  # closes Tue 24th
         self.invs = {i.person.email: i for i in self.round.invitations.select_related("person")}
         self.responder = self.people[0].email
         key = self.round.round_items.first().item.key

@@ -12,9 +12,9 @@ from django_celery_beat.models import PeriodicTask
 
 from surveys.models import PulseRound, PulseSchedule
 from surveys.services.schedules import schedule_create, schedule_run, schedule_update
-from trustos.celery import app as celery_app
 from tests.base import BaseTestCase
 from tests.surveys.helpers import add_people
+from trustos.celery import app as celery_app
 
 UTC = dt.UTC
 
@@ -91,9 +91,9 @@ class ScheduleTests(BaseTestCase):
         start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
         made = []
         for week in range(6):
-            with time_machine.travel(start + dt.timedelta(weeks=week), tick=False):
-                with self.captureOnCommitCallbacks(execute=True):
-                    made.append(schedule_run(schedule_id=s.pk) is not None)
+            when = start + dt.timedelta(weeks=week)
+            with time_machine.travel(when, tick=False), self.captureOnCommitCallbacks(execute=True):
+                made.append(schedule_run(schedule_id=s.pk) is not None)
         assert made == [True, False, True, False, True, False]
 
     def test_the_every_minute_tick_task_exists_from_the_migration(self) -> None:
