@@ -62,6 +62,15 @@ def schedule_can_manage(*, tenant: Tenant, schedule: PulseSchedule) -> bool:
     return bool(team_ids) and team_ids <= allowed
 
 
+def round_can_close(*, tenant: Tenant, round: PulseRound) -> bool:
+    """Admins, the user who sent the round, and those who manage its schedule may close it."""
+    if tenant.is_admin or round.created_by_id == tenant.user_id:
+        return True
+    return round.schedule is not None and schedule_can_manage(
+        tenant=tenant, schedule=round.schedule
+    )
+
+
 def schedules_visible(*, tenant: Tenant) -> QuerySet[PulseSchedule]:
     qs = scoped(PulseSchedule, tenant.org).prefetch_related("teams").order_by("name")
     visible = tenant.visible_team_ids()
@@ -76,8 +85,12 @@ def rounds_visible(*, tenant: Tenant) -> QuerySet[PulseRound]:
     visible = tenant.visible_team_ids()
     if visible is None:
         return qs
-    team_ids = descendant_ids(tenant.org.pk, visible)
-    return qs.filter(teams__in=team_ids).distinct()
+    # Either the audience names one of the user's teams, or people of their teams were
+    # invited (a round sent to a parent department reaches a sub-team's leader too).
+    round_ids = Invitation.objects.filter(organization=tenant.org, team_id__in=visible).values(
+        "round_id"
+    )
+    return qs.filter(Q(teams__in=visible) | Q(pk__in=round_ids)).distinct()
 
 
 @dataclass

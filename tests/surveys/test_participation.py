@@ -91,3 +91,15 @@ class ParticipationTests(BaseTestCase):
             self.client.get(reverse("surveys:round_detail", args=[self.round.pk])).status_code
             == 404
         )
+
+    def test_a_sub_team_leader_sees_a_round_sent_to_the_parent_department(self) -> None:
+        from orgs.models import Role
+        from tests.base import make_user
+
+        platform_lead = make_user("platform-lead", self.org, Role.LEADER, [self.platform])
+        self.login(platform_lead)
+        res = self.client.get(reverse("surveys:round_detail", args=[self.round.pk]))
+        assert res.status_code == 200
+        rows = self.rows(platform_lead)
+        assert set(rows) == {"Platform", "total"}
+        assert rows["Platform"] == (7, 4)
