@@ -290,10 +290,14 @@ def score(
     icode = _codes(item_col, item_ids)
     if (icode < 0).any():
         raise UnknownItemError(sorted(pd.unique(item_col[icode < 0]).tolist()))
-    v = pd.to_numeric(answers["value"], errors="coerce").to_numpy(dtype=np.float64)
-    raw_bad = answers["value"].notna().to_numpy() & np.isnan(v)  # non-numeric text
-    answered = ~np.isnan(v)
-    bad = raw_bad | (answered & ~((v >= 1) & (v <= 5) & (v == np.round(v))))
+    v = answers["value"].to_numpy()
+    if v.dtype.kind != "f":
+        num = pd.to_numeric(answers["value"], errors="coerce").to_numpy(dtype=np.float64)
+        text = answers["value"].notna().to_numpy() & np.isnan(num)  # non-numeric text
+        v = np.where(text, -1.0, num)
+    # 0 stands for a skip from here on; real zeros are caught as out of range first.
+    t = np.nan_to_num(v, nan=0.0)
+    bad = (t != np.rint(t)) | (t < 0) | (t > 5) | (v == 0)
     if bad.any():
         raise ValueOutOfRangeError(
             sorted(pd.unique(answers["value"].to_numpy()[bad]).tolist(), key=str),
@@ -317,22 +321,28 @@ def score(
     n_per = len(period_index)
 
     # -- respondent × dimension sums (one bincount each) --------------------------------
-    dcode = dim_of_item[icode]
-    x = np.where(rev_of_item[icode], 6.0 - v, v)
-    keep = answered & (pcode_r[rcode] >= 0)
-    rd_key = rcode[keep] * n_dim + dcode[keep]
-    xs = x[keep]
+    if (pcode_r < 0).any():  # answers of periods not asked for: drop them up front
+        rows = pcode_r[rcode] >= 0
+        rcode, icode, t = rcode[rows], icode[rows], t[rows]
+    # One lookup code per answer (item, value 0–5 with 0 = skip) → counted, score, favourable.
+    code = icode * 6 + t.astype(np.int64)
+    vals = np.tile(np.arange(6, dtype=np.float64), len(item_ids))
+    keyed = np.where(np.repeat(rev_of_item, 6) & (vals > 0), 6.0 - vals, vals)
+    lut_cnt = (vals > 0).astype(np.float64)
+    lut_score = np.where(vals > 0, (keyed - 1.0) * 25.0, 0.0)
+    lut_fav = (keyed >= 4).astype(np.float64)
+    rd_key = rcode * n_dim + dim_of_item[icode]
     size = n_resp * n_dim
-    rd_cnt = np.bincount(rd_key, minlength=size)
-    rd_sum = np.bincount(rd_key, weights=(xs - 1.0) * 25.0, minlength=size)
-    rd_fav = np.bincount(rd_key, weights=(xs >= 4).astype(np.float64), minlength=size)
-    del rd_key, xs, x, keep
+    rd_cnt = np.bincount(rd_key, weights=lut_cnt[code], minlength=size)
+    rd_sum = np.bincount(rd_key, weights=lut_score[code], minlength=size)
+    rd_fav = np.bincount(rd_key, weights=lut_fav[code], minlength=size)
+    del rd_key, code
     rd = np.flatnonzero(rd_cnt)
     if rd.size == 0:
         return ScoringResult(empty_dimension_results(), empty_trust_results())
     r_of, d_of = np.divmod(rd, n_dim)
     s_rd = rd_sum[rd] / rd_cnt[rd]
-    cnt_rd, fav_rd = rd_cnt[rd].astype(np.float64), rd_fav[rd]
+    cnt_rd, fav_rd = rd_cnt[rd], rd_fav[rd]
     del rd_cnt, rd_sum, rd_fav
 
     # Each respondent's own weighted trust score (only for the trust trend test).
@@ -355,48 +365,51 @@ def score(
     return ScoringResult(dims, trust)
 
 
-def _accumulate(
+def _own_cells(
+    key: np.ndarray, values: np.ndarray, extras: Sequence[np.ndarray], size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Per own-team cell: n, sum, Σ(x − cell mean)² (a second pass, exact for constant groups)
+    and the sums of each extra array. One bincount per statistic over the respondent rows."""
+    n = np.bincount(key, minlength=size).astype(np.float64)
+    s = np.bincount(key, weights=values, minlength=size)
+    mean = np.divide(s, n, out=np.zeros(size), where=n > 0)
+    dev = values - mean[key]
+    m2 = np.bincount(key, weights=dev * dev, minlength=size)
+    return n, s, m2, [np.bincount(key, weights=e, minlength=size) for e in extras]
+
+
+def _tree_rollup(
     anc: np.ndarray,
-    team_code: np.ndarray,
-    base_key: np.ndarray,
-    stride: int,
-    size: int,
-    values: Sequence[np.ndarray | None],
-) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray]]:
-    """Sum each value array into the cells of every ancestor (self, parent, …, org).
+    n_own: np.ndarray,
+    s_own: np.ndarray,
+    m2_own: np.ndarray,
+    extras: Sequence[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Roll own-team cells (axis 0 = team code) up to every ancestor and the org.
 
-    Returns the sums, the own-team count (level 0 only) and the cell key of every entry per
-    level (reused for the second pass of the variance).
+    Counts and sums are additive, so each team's cell gets the sums over every respondent
+    of its subtree; the spread uses the exact pooled formula
+    M2_g = Σ_t [M2_t + n_t (mean_t − mean_g)²] over the own cells t of the subtree — the same
+    number as Σ (x − mean_g)² over the respondents, never an average of averages.
     """
-    sums = [np.zeros(size) for _ in values]
-    own = np.zeros(size)
-    keys: list[np.ndarray] = []
+    n, s = np.zeros_like(n_own), np.zeros_like(s_own)
+    ex = [np.zeros_like(e) for e in extras]
+    levels = []
     for level in range(anc.shape[1]):  # loop over tree depth (a handful of levels)
-        group = anc[team_code, level]
-        ok = group >= 0
-        key = np.where(ok, group * stride + base_key, -1)
-        keys.append(key)
-        k = key[ok]
-        for i, val in enumerate(values):
-            if val is None:
-                counted = np.bincount(k, minlength=size)
-                sums[i] += counted
-                if level == 0:
-                    own += counted
-            else:
-                sums[i] += np.bincount(k, weights=val[ok], minlength=size)
-    return sums, own, keys
-
-
-def _sum_sq(keys: list[np.ndarray], values: np.ndarray, mean: np.ndarray, size: int) -> np.ndarray:
-    """Σ (x − cell mean)² per cell, a second pass so sd is exact for constant groups."""
-    out = np.zeros(size)
-    for key in keys:
-        ok = key >= 0
-        k = key[ok]
-        dev = values[ok] - mean[k]
-        out += np.bincount(k, weights=dev * dev, minlength=size)
-    return out
+        src = np.flatnonzero(anc[:, level] >= 0)
+        dst = anc[src, level]
+        levels.append((src, dst))
+        np.add.at(n, dst, n_own[src])
+        np.add.at(s, dst, s_own[src])
+        for total, own in zip(ex, extras, strict=True):
+            np.add.at(total, dst, own[src])
+    mean = np.divide(s, n, out=np.zeros_like(s), where=n > 0)
+    mean_own = np.divide(s_own, n_own, out=np.zeros_like(s_own), where=n_own > 0)
+    m2 = np.zeros_like(s)
+    for src, dst in levels:
+        gap = mean_own[src] - mean[dst]
+        np.add.at(m2, dst, m2_own[src] + n_own[src] * gap * gap)
+    return n, mean, m2, ex
 
 
 def _rollup_dimensions(
@@ -412,22 +425,14 @@ def _rollup_dimensions(
     n_per: int,
     n_dim: int,
 ) -> dict[str, np.ndarray]:
-    size = n_team * n_per * n_dim
-    base = pcode_r[r_of] * n_dim + d_of
-    (n, s, a, f), own, keys = _accumulate(
-        anc, tcode_r[r_of], base, n_per * n_dim, size, [None, s_rd, cnt_rd, fav_rd]
-    )
-    mean = np.divide(s, n, out=np.zeros(size), where=n > 0)
-    ss = _sum_sq(keys, s_rd, mean, size)
     shape = (n_team, n_per, n_dim)
-    return {
-        "n": n.reshape(shape),
-        "own": own.reshape(shape),
-        "mean": mean.reshape(shape),
-        "ss": ss.reshape(shape),
-        "answers": a.reshape(shape),
-        "fav": f.reshape(shape),
-    }
+    key = (tcode_r[r_of] * n_per + pcode_r[r_of]) * n_dim + d_of
+    n_own, s_own, m2_own, (a_own, f_own) = _own_cells(
+        key, s_rd, [cnt_rd, fav_rd], n_team * n_per * n_dim
+    )
+    own = [x.reshape(shape) for x in (n_own, s_own, m2_own, a_own, f_own)]
+    n, mean, ss, (a, f) = _tree_rollup(anc, own[0], own[1], own[2], own[3:])
+    return {"n": n, "own": own[0], "mean": mean, "ss": ss, "answers": a, "fav": f}
 
 
 def _rollup_trust(
@@ -439,20 +444,17 @@ def _rollup_trust(
     n_team: int,
     n_per: int,
 ) -> dict[str, np.ndarray]:
-    size = n_team * n_per
-    (n, nts, s), own, keys = _accumulate(
-        anc, tcode, pcode, n_per, size, [None, ts_ok.astype(np.float64), ts]
-    )
-    mean = np.divide(s, nts, out=np.zeros(size), where=nts > 0)
-    ss = _sum_sq([np.where(ts_ok, k, -1) for k in keys], ts, mean, size)
     shape = (n_team, n_per)
-    return {
-        "n": n.reshape(shape),
-        "own": own.reshape(shape),
-        "nts": nts.reshape(shape),
-        "mean": mean.reshape(shape),
-        "ss": ss.reshape(shape),
-    }
+    size = n_team * n_per
+    key = tcode * n_per + pcode
+    n_own = np.bincount(key, minlength=size).astype(np.float64).reshape(shape)
+    # Respondents whose answered dimensions all weigh 0 have no trust score of their own.
+    kts = key[ts_ok]
+    nts_own, s_own, m2_own, _ = _own_cells(kts, ts[ts_ok], [], size)
+    nts, mean, ss, (n,) = _tree_rollup(
+        anc, nts_own.reshape(shape), s_own.reshape(shape), m2_own.reshape(shape), [n_own]
+    )
+    return {"n": n, "own": n_own, "nts": nts, "mean": mean, "ss": ss}
 
 
 def _sd(ss: np.ndarray, n: np.ndarray) -> np.ndarray:
