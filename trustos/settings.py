@@ -127,7 +127,9 @@ SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 
 # --- Celery ---
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker_config(
-    env.str("CELERY_BROKER_URL", default=""), base_dir=BASE_DIR
+    env.str("CELERY_BROKER_URL", default=""),
+    # TRUSTOS_BROKER_DIR gives a process its own embedded broker (the real-worker tests).
+    base_dir=Path(env.str("TRUSTOS_BROKER_DIR", default=str(BASE_DIR))),
 )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True

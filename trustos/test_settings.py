@@ -10,3 +10,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SLACK_WEBHOOK_URL = ""
 TESTING = True
+
+# A file, not memory: the real-worker tests (tests/worker.py) open the same database from
+# another process. pytest-xdist appends the worker id, so parallel runs don't collide.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test_trustos.sqlite3")}  # noqa: F405
