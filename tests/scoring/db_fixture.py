@@ -26,8 +26,8 @@ BANDS = [
 ]
 
 
-def make_rubric(org: Organization) -> RubricVersion:
-    rubric = RubricVersion.objects.create(organization=org, key="test", version=1, name="Test")
+def make_rubric(org: Organization, key: str = "test") -> RubricVersion:
+    rubric = RubricVersion.objects.create(organization=org, key=key, version=1, name="Test")
     clarity = Dimension.objects.create(
         rubric=rubric,
         key="clarity",
@@ -88,10 +88,12 @@ def add_responses(
         )
 
 
-def build(org: Organization, teams: dict[str, Team], seed: int = 11) -> dict[str, PulseRound]:
+def build(
+    org: Organization, teams: dict[str, Team], seed: int = 11, rubric_key: str = "test"
+) -> dict[str, PulseRound]:
     """Rubric + the two rounds described in the module docstring."""
     rng = random.Random(seed)
-    rubric = make_rubric(org)
+    rubric = make_rubric(org, rubric_key)
     r1, r2 = make_round(org, rubric, P1), make_round(org, rubric, P2)
     for rnd, sizes in [(r1, (8, 6, 5)), (r2, (7, 6, 2))]:
         for name, count in zip(["platform", "mobile", "sales"], sizes, strict=True):
