@@ -212,16 +212,28 @@ def score(
     lut_fav = (keyed >= 4).astype(np.float64)
     rd_key = rcode * n_dim + dim_of_item[icode]
     size = n_resp * n_dim
-    rd_cnt = np.bincount(rd_key, weights=lut_cnt[code], minlength=size)
-    rd_sum = np.bincount(rd_key, weights=lut_score[code], minlength=size)
-    rd_fav = np.bincount(rd_key, weights=lut_fav[code], minlength=size)
+    per_dim = int(np.bincount(dim_of_item, minlength=n_dim).max()) if len(dim_of_item) else 0
+    if per_dim < 64:
+        # One pass instead of three: count, favourable and score/25 are small integers, so
+        # they pack exactly into one float weight (count + 64·fav + 4096·score/25) and
+        # unpack after a single bincount.
+        packed = np.bincount(
+            rd_key, weights=(lut_cnt + 64 * lut_fav + 4096 * lut_score / 25)[code], minlength=size
+        ).astype(np.int64)
+        rd_cnt, rest = packed % 64, packed // 64
+        rd_fav, rd_sum = rest % 64, (rest // 64) * 25.0
+        del packed, rest
+    else:  # a dimension with ≥ 64 items: plain separate sums
+        rd_cnt = np.bincount(rd_key, weights=lut_cnt[code], minlength=size)
+        rd_sum = np.bincount(rd_key, weights=lut_score[code], minlength=size)
+        rd_fav = np.bincount(rd_key, weights=lut_fav[code], minlength=size)
     del rd_key, code
     rd = np.flatnonzero(rd_cnt)
     if rd.size == 0:
         return ScoringResult(empty_dimension_results(), empty_trust_results())
     r_of, d_of = np.divmod(rd, n_dim)
     s_rd = rd_sum[rd] / rd_cnt[rd]
-    cnt_rd, fav_rd = rd_cnt[rd], rd_fav[rd]
+    cnt_rd, fav_rd = rd_cnt[rd].astype(np.float64), rd_fav[rd].astype(np.float64)
     del rd_cnt, rd_sum, rd_fav
 
     # Each respondent's own weighted trust score (only for the trust trend test).
