@@ -100,3 +100,19 @@ class SnapshotTests(BaseTestCase):
         assert "2/2" in out.getvalue()
         with pytest.raises(CommandError, match="nope"):
             call_command("recompute_scores", "--org", "nope")
+
+
+class BackendIndependenceTests(BaseTestCase):
+    """Pinned numbers of the seeded fixture: `make test` (SQLite) and `make test-services`
+    (PostgreSQL) run this same test, so both backends must store identical results."""
+
+    def test_the_stored_numbers_are_the_same_on_every_database(self) -> None:
+        build(self.org, {"platform": self.platform, "mobile": self.mobile, "sales": self.sales})
+        snapshot_recompute(org_id=self.org.id)
+        org = TrustIndexSnapshot.objects.filter(team_key=0).order_by("period")
+        assert [round(s.score, 9) for s in org] == [46.463815789, 42.380952381]
+        assert round(org[1].p_value, 9) == 0.740742119
+        sales_p2 = TrustIndexSnapshot.objects.get(team=self.sales, period=P2)
+        assert round(sales_p2.score, 9) == 20.833333333
+        total = sum(DimensionSnapshot.objects.values_list("score", flat=True))
+        assert round(total, 6) == 870.486131
