@@ -49,10 +49,25 @@ respondents are partitioned into its ``n_own`` people and its children's roll-up
    hidden to protect its *parent*: its parent's level is fixed by hiding the parent's
    children, never the parent, so the org total stays visible whenever it has ≥ k people.
 
+Hiding *more* cells afterwards is always safe: hiding a visible cell merges its residual
+region (0 or ≥ k) into its nearest visible ancestor's (0 or ≥ k), and a sum of such sizes
+is again 0 or ≥ k. So callers may intersect two suppressions (e.g. hide a dimension cell
+when the team's trust-index cell is hidden) or drop cells a reader may not see, without
+re-running anything. Showing a cell this function hid is never safe.
+
+A suppressed cell shows no number at all — no score, no interval and no ``n`` (a count
+is an aggregate too) — only that it is hidden and why.
+
 ``by`` groups are independent trees (e.g. one per period): they must describe different
 respondent populations or different measures. Teams absent from a group have ``n = 0``.
 Pass the **whole** tree of a group, then filter what the reader may see: suppression
 computed on a sub-tree is not safe for the full tree.
+
+Usage::
+
+    parent_of = {0: None, **dict(zip(teams.id, teams.parent_id.fillna(0).astype(int)))}
+    cells = suppress_tree(cells, k=org.anonymity_k, parent_of=parent_of, by=["period"])
+    shown = cells[~cells["suppressed"]]
 
 Attribute filters (:func:`filter_allowed`, :func:`filter_allowed_many`)
 -----------------------------------------------------------------------
@@ -60,6 +75,13 @@ A filtered result (say "remote workers" of a team) is refused when the filtered 
 fewer than k respondents, or when its complement within the unfiltered cell has
 ``0 < n_total − n_filtered < k`` (the unfiltered cell minus the filtered one would reveal
 the complement). Explanations never quote a count below k.
+
+Scope: this guards one filtered cell against its own unfiltered cell. When a filtered
+breakdown is shown for a whole tree, also run :func:`suppress_tree` on the filtered counts
+(``n``/``n_own`` within the filter) and check every shown filtered cell with
+:func:`filter_allowed_many`; differences *across* the filtered and unfiltered trees (an
+unfiltered residual minus a filtered residual) are not analysed here, so the safe default
+is to offer filters on one cell at a time.
 
 Over time (:func:`respondent_set_too_close`)
 --------------------------------------------
@@ -237,6 +259,10 @@ def suppress_tree(
     own_col = out["n_own"].to_numpy()
     if pd.isna(n_col).any() or pd.isna(own_col).any():
         raise SuppressionInputError("n and n_own must not be missing.")
+    if (np.asarray(n_col, dtype=float) % 1 != 0).any() or (
+        np.asarray(own_col, dtype=float) % 1 != 0
+    ).any():
+        raise SuppressionInputError("n and n_own must be whole numbers of respondents.")
     n_col = n_col.astype(np.int64)
     own_col = own_col.astype(np.int64)
     if (n_col < 0).any() or (own_col < 0).any():
@@ -350,3 +376,18 @@ def respondent_set_too_close(
         if 0 < distance < k:
             return True
     return False
+
+
+def respondent_set_allowed(
+    previous_sets: Iterable[Iterable[object] | np.ndarray],
+    current_set: Iterable[object] | np.ndarray,
+    *,
+    k: int,
+) -> tuple[bool, str]:
+    """:func:`respondent_set_too_close` with the explanation a page or API shows."""
+    if respondent_set_too_close(previous_sets, current_set, k=k):
+        return False, (
+            f"This result differs by fewer than {k} respondents from one you viewed "
+            f"recently; comparing the two could reveal individual answers, so it is hidden."
+        )
+    return True, ""

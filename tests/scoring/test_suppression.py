@@ -13,6 +13,7 @@ from scoring.suppression import (
     SuppressionInputError,
     filter_allowed,
     filter_allowed_many,
+    respondent_set_allowed,
     respondent_set_distance,
     respondent_set_too_close,
     suppress_tree,
@@ -171,6 +172,7 @@ def test_an_empty_frame_gets_the_columns() -> None:
         ([(0, 6, 6)], {0: 1, 1: 0}, "root 0"),
         ([(0, 6, 6)], {0: None, 1: 2, 2: 1}, "not connected"),
         ([(0, -1, -1)], {0: None}, "non-negative"),
+        ([(0, 5.5, 5.5)], {0: None}, "whole numbers"),
     ],
 )
 def test_it_rejects_inconsistent_input(cells, parent_of, message) -> None:
@@ -255,3 +257,10 @@ def test_set_distance_accepts_sets_arrays_and_series() -> None:
     assert respondent_set_distance([], [1, 2]) == 2
     assert respondent_set_too_close([np.arange(3, 12)], a, k=6)
     assert not respondent_set_too_close([np.arange(3, 12)], a, k=5)
+
+
+def test_respondent_set_allowed_explains_a_refusal() -> None:
+    ok, why = respondent_set_allowed([frozenset(range(10))], frozenset(range(9)), k=5)
+    assert not ok
+    assert "fewer than 5 respondents" in why
+    assert respondent_set_allowed([frozenset(range(10))], frozenset(range(4)), k=5) == (True, "")

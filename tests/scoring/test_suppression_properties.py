@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.suppression import suppress_tree
+from scoring.suppression import respondent_set_too_close, suppress_tree
 
 MAX_DEPTH = 4
 
@@ -138,7 +138,7 @@ def _assert_no_small_group_determined(forest: Forest, out: pd.DataFrame) -> None
                 assert people == 0 or people >= forest.k, (period, sorted(sig), people)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(forests())
 def test_no_visible_combination_reveals_fewer_than_k(forest: Forest) -> None:
     cells = _cells(forest)
@@ -148,7 +148,7 @@ def test_no_visible_combination_reveals_fewer_than_k(forest: Forest) -> None:
     _assert_no_small_group_determined(forest, out)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(forests())
 def test_reasons_match_sizes(forest: Forest) -> None:
     out = suppress_tree(_cells(forest), k=forest.k, parent_of=forest.parent_of)
@@ -247,3 +247,84 @@ def test_it_copes_with_many_periods_and_teams_at_once() -> None:
         forest = Forest(parent_of, {"p": own}, {"p": set()}, 5)
         one = group.assign(period="p")
         _assert_residuals_safe(forest, one)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 40), max_size=25), max_size=4),
+    st.sets(st.integers(0, 40), max_size=25),
+    st.integers(3, 7),
+    st.booleans(),
+)
+def test_over_time_rule_is_the_symmetric_difference(history, current, k, as_arrays) -> None:
+    expected = any(0 < len(previous ^ current) < k for previous in history)
+    if as_arrays:
+        got = respondent_set_too_close(
+            [np.array(sorted(p), dtype=np.int64) for p in history],
+            np.array(sorted(current), dtype=np.int64),
+            k=k,
+        )
+    else:
+        got = respondent_set_too_close([frozenset(p) for p in history], frozenset(current), k=k)
+    assert got is expected
+
+
+@st.composite
+def small_forests(draw: st.DrawFn) -> Forest:
+    forest = draw(forests())
+    size = len(forest.parent_of)
+    if size > 10:  # keep the exhaustive check below small
+        keep = sorted(forest.parent_of, key=lambda t: (t != 0, t))[:10]
+        kept = set(keep)
+        parent_of = {}
+        for team in keep:
+            par = forest.parent_of[team]
+            while par is not None and par not in kept:
+                par = forest.parent_of[par]
+            parent_of[team] = par
+        own = {p: {t: o[t] for t in keep} for p, o in forest.own_by_period.items()}
+        absent = {p: set() for p in own}
+        forest = Forest(parent_of, own, absent, forest.k)
+    return forest
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_forests())
+def test_exhaustively_no_small_union_of_groups_is_in_the_span_of_visible_cells(forest) -> None:
+    """Exact check by linear algebra: for every union G of teams' own groups with
+    0 < |G| < k, the indicator of G is not a linear combination of the visible cells."""
+    out = suppress_tree(_cells(forest), k=forest.k, parent_of=forest.parent_of)
+    kids = _children(forest.parent_of)
+
+    def subtree(team: int) -> set[int]:
+        return {team}.union(*(subtree(c) for c in kids[team]))
+
+    for period, visible in _visible_by_period(out).items():
+        own = forest.own_by_period[period]
+        atoms = [t for t in forest.parent_of if own[t] > 0]
+        if not visible or not atoms:
+            continue
+        rows = np.array([[1.0 if a in subtree(v) else 0.0 for a in atoms] for v in visible])
+        rank = np.linalg.matrix_rank(rows)
+        for size in range(1, len(atoms) + 1):
+            for group in itertools.combinations(range(len(atoms)), size):
+                people = sum(own[atoms[i]] for i in group)
+                if not 0 < people < forest.k:
+                    continue
+                target = np.zeros(len(atoms))
+                target[list(group)] = 1.0
+                stacked = np.vstack([rows, target])
+                assert np.linalg.matrix_rank(stacked) > rank, (period, [atoms[i] for i in group])
+
+
+@settings(max_examples=120, deadline=None)
+@given(forests(), st.data())
+def test_hiding_more_cells_afterwards_keeps_the_guarantee(forest: Forest, data) -> None:
+    """Callers intersect suppressions (trust index and dimension) and drop unseen teams."""
+    out = suppress_tree(_cells(forest), k=forest.k, parent_of=forest.parent_of)
+    shown = out.index[~out["suppressed"]].tolist()
+    extra = data.draw(st.lists(st.sampled_from(shown), unique=True)) if shown else []
+    more = out.copy()
+    more.loc[extra, "suppressed"] = True
+    _assert_residuals_safe(forest, more)
+    _assert_no_small_group_determined(forest, more)
