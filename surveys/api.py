@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
@@ -44,6 +44,41 @@ SubmitIn = inline_serializer(
 )
 
 
+SubmitInURL = inline_serializer(
+    "SurveySubmissionForURLToken",
+    {
+        "answers": serializers.DictField(
+            child=serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
+        ),
+        "comment": serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX),
+    },
+)
+SubmitOut = inline_serializer("SurveySubmitted", {"detail": serializers.CharField()})
+ErrorOut = inline_serializer(
+    "SurveyError",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.CharField()),
+    },
+)
+SurveyOut = inline_serializer(
+    "SurveyQuestions",
+    {
+        "title": serializers.CharField(),
+        "closes_at": serializers.DateTimeField(),
+        "scale": serializers.DictField(child=serializers.CharField()),
+        "comment_max": serializers.IntegerField(),
+        "items": inline_serializer(
+            "SurveyItem",
+            {"key": serializers.CharField(), "text": serializers.CharField()},
+            many=True,
+        ),
+    },
+)
+ERRORS = {400: ErrorOut, 404: ErrorOut, 410: ErrorOut}
+
+
 class _TokenAPIView(APIView):
     """No login: the link token is the credential (anyone holding it may answer once)."""
 
@@ -70,7 +105,7 @@ class _TokenAPIView(APIView):
 class ResponseSubmitAPI(_TokenAPIView):
     @extend_schema(
         request=SubmitIn,
-        responses={201: OpenApiResponse(description="stored"), 400: None, 404: None, 410: None},
+        responses={201: SubmitOut, **ERRORS},
         summary="Submit a survey response with the link token in the body",
     )
     def post(self, request: Request) -> Response:
@@ -101,7 +136,11 @@ class SurveyTokenAPI(_TokenAPIView):
             }
         )
 
-    @extend_schema(request=SubmitIn, summary="Submit answers for the link token in the URL")
+    @extend_schema(
+        request=SubmitInURL,
+        responses={201: SubmitOut, **ERRORS},
+        summary="Submit answers for the link token in the URL",
+    )
     def post(self, request: Request, token: str) -> Response:
         try:
             return self._submit(token, self._body(request))

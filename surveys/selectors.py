@@ -62,6 +62,15 @@ def schedule_can_manage(*, tenant: Tenant, schedule: PulseSchedule) -> bool:
     return bool(team_ids) and team_ids <= allowed
 
 
+def round_can_close(*, tenant: Tenant, round: PulseRound) -> bool:
+    """Admins, the user who sent the round, and those who manage its schedule may close it."""
+    if tenant.is_admin or round.created_by_id == tenant.user_id:
+        return True
+    return round.schedule is not None and schedule_can_manage(
+        tenant=tenant, schedule=round.schedule
+    )
+
+
 def schedules_visible(*, tenant: Tenant) -> QuerySet[PulseSchedule]:
     qs = scoped(PulseSchedule, tenant.org).prefetch_related("teams").order_by("name")
     visible = tenant.visible_team_ids()
@@ -76,8 +85,12 @@ def rounds_visible(*, tenant: Tenant) -> QuerySet[PulseRound]:
     visible = tenant.visible_team_ids()
     if visible is None:
         return qs
-    team_ids = descendant_ids(tenant.org.pk, visible)
-    return qs.filter(teams__in=team_ids).distinct()
+    # Either the audience names one of the user's teams, or people of their teams were
+    # invited (a round sent to a parent department reaches a sub-team's leader too).
+    round_ids = Invitation.objects.filter(organization=tenant.org, team_id__in=visible).values(
+        "round_id"
+    )
+    return qs.filter(Q(teams__in=visible) | Q(pk__in=round_ids)).distinct()
 
 
 @dataclass
@@ -108,10 +121,11 @@ def participation_for_round(*, round: PulseRound, tenant: Tenant) -> Participati
     Counts only, never names. Rule (documented in the README of this app):
     - a team with fewer than k invitations shows how many were invited but not how many
       answered: in a team of 3, "3 of 3 answered" tells the leader exactly who answered;
-    - those small teams are pooled into one "smaller teams combined" row, shown when the pool
-      has at least k invitations;
-    - the total row shows answered counts only if nothing suppressed could be recovered by
-      subtracting visible rows from it (i.e. the small-team pool is empty or itself shown).
+    - those small teams are pooled into one "smaller teams combined" row; if the pool has
+      fewer than k invitations, the smallest shown teams join it (complementary
+      suppression) so the pool cannot be recovered as total minus the shown rows;
+    - the pool and the total show answered counts only when the pool reaches k; if even
+      every team together is below k, nothing but invited counts is shown.
     """
     return participation_for_rounds(rounds=[round], tenant=tenant)[round.pk]
 
@@ -131,8 +145,10 @@ def participation_for_rounds(
         .order_by("round_id", "team__name")
     )
     out: dict[int, Participation] = {r.pk: Participation(k=k) for r in rounds}
+    real: dict[tuple[int, int | None], int] = {}
     for c in counts:
         p = out[c["round_id"]]
+        real[(c["round_id"], c["team_id"])] = c["responded"]
         p.rows.append(
             ParticipationRow(
                 label=c["team__name"] or "(team removed)",
@@ -141,26 +157,30 @@ def participation_for_rounds(
                 team_id=c["team_id"],
             )
         )
-    for p in out.values():
-        small = [r for r in p.rows if r.responded is None]
+    for round_id, p in out.items():
+        pooled = [r for r in p.rows if r.responded is None]
+        # Complementary suppression: a pool smaller than k could be read off as
+        # total - shown rows, so pull the smallest shown teams into it until it reaches k.
+        shown = sorted((r for r in p.rows if r.responded is not None), key=lambda r: r.invited)
+        while pooled and sum(r.invited for r in pooled) < k and shown:
+            row = shown.pop(0)
+            row.responded = None
+            pooled.append(row)
         inv_total = sum(r.invited for r in p.rows)
-        if small:
-            # Re-read the real counts of the pooled teams from the query results.
-            pooled_inv = sum(r.invited for r in small)
-            pooled_resp = sum(
-                c["responded"] for c in counts if out[c["round_id"]] is p and c["invited"] < k
-            )
+        resp_total = sum(real[(round_id, r.team_id)] for r in p.rows)
+        pool_ok = True
+        if pooled:
+            pool_inv = sum(r.invited for r in pooled)
+            pool_ok = pool_inv >= k
             p.small_teams = ParticipationRow(
-                label=f"Smaller teams combined ({len(small)})",
-                invited=pooled_inv,
-                responded=pooled_resp if pooled_inv >= k else None,
+                label=f"Smaller teams combined ({len(pooled)})",
+                invited=pool_inv,
+                responded=sum(real[(round_id, r.team_id)] for r in pooled) if pool_ok else None,
             )
-        shown = not small or (p.small_teams is not None and p.small_teams.responded is not None)
-        resp_total = sum(c["responded"] for c in counts if out[c["round_id"]] is p)
         p.total = ParticipationRow(
             label="All your teams" if visible is not None else "Everyone invited",
             invited=inv_total,
-            responded=resp_total if shown and inv_total >= k else None,
+            responded=resp_total if pool_ok and inv_total >= k else None,
         )
     return out
 

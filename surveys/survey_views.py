@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from surveys.services.errors import RoundClosed, RoundNotOpen, SurveyError, TokenUnknown, TokenUsed
 from surveys.services.responses import (
@@ -30,9 +31,15 @@ def _problem_page(request: HttpRequest, exc: SurveyError) -> HttpResponse:
         RoundClosed: "surveys/survey_closed.html",
         RoundNotOpen: "surveys/survey_closed.html",
     }.get(type(exc), "surveys/survey_unknown.html")
-    return render(request, template, {"message": exc.message}, status=exc.status)
+    heading = "This survey is not open yet" if isinstance(exc, RoundNotOpen) else ""
+    return render(
+        request, template, {"message": exc.message, "heading": heading}, status=exc.status
+    )
 
 
+# No CSRF cookie: the unguessable token in the URL already proves the form came from the
+# invitation (a forging site can't know it), and some in-app mail browsers drop cookies.
+@csrf_exempt
 @never_cache
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="surveys.tasks.round_dispatch")
+# A failed dispatch (mail server down) is retried with backoff; the minute tick also
+# re-queues any open round whose dispatch never finished, so a lost message misses nobody.
+@shared_task(
+    name="surveys.tasks.round_dispatch",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=8,
+)
 def round_dispatch_task(round_id: int) -> int:
     from surveys.services.dispatch import round_dispatch
 

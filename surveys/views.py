@@ -19,6 +19,7 @@ from surveys.selectors import (
     invitation_stats,
     participation_for_round,
     participation_for_rounds,
+    round_can_close,
     rounds_visible,
     rubric_active,
     rubric_dimensions,
@@ -145,12 +146,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participation": participation_for_round(round=rnd, tenant=tenant),
             "stats": invitation_stats(round=rnd) if tenant.is_admin else None,
             "items": rnd.round_items.select_related("item", "item__dimension"),
-            "can_close": tenant.is_admin
-            or (
-                rnd.schedule is not None
-                and schedule_can_manage(tenant=tenant, schedule=rnd.schedule)
-            )
-            or rnd.created_by_id == request.user.pk,
+            "can_close": round_can_close(tenant=tenant, round=rnd),
         },
     )
 
@@ -160,8 +156,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_close_now(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = require_tenant(request, PULSE_ROLES)
     rnd = get_scoped_or_404(rounds_visible(tenant=tenant), tenant.org, pk=pk)
-    if not (tenant.is_admin or rnd.created_by_id == request.user.pk):
-        raise PermissionDenied("Only an admin or the leader who sent it can close this round.")
+    if not round_can_close(tenant=tenant, round=rnd):
+        raise PermissionDenied("Only an admin or the leader who runs this pulse can close it.")
     if round_close(round_id=rnd.pk, actor=request.user):
         messages.success(request, "Round closed; results are being computed.")
     return redirect("surveys:round_detail", pk=rnd.pk)

@@ -15,6 +15,8 @@ The link token is derived (surveys/tokens.py), so a re-send carries the same lin
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -29,6 +31,7 @@ from surveys.services.notify import email_send, slack_post
 from surveys.tokens import invitation_token, nonce_new, token_hash
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -132,11 +135,22 @@ def round_dispatch(*, round_id: int, progress: Progress | None = None) -> Dispat
     total = rnd.invitations.count()
     result.already_sent = total - len(pending)
     say(f"Round {rnd.pk} '{rnd.title}': {total} invitations, {len(pending)} to send.")
+    refused = 0
     for i, inv_id in enumerate(pending, start=1):
-        if invitation_send_one(invitation_id=inv_id):
-            result.sent += 1
+        try:
+            if invitation_send_one(invitation_id=inv_id):
+                result.sent += 1
+        except smtplib.SMTPRecipientsRefused as exc:
+            # One bad address must not block everyone after it; it stays unsent (a re-run
+            # retries it). Anything else (server down) aborts the run and is retried.
+            refused += 1
+            log.warning("invitation %s refused by the mail server: %s", inv_id, exc)
         if i % 25 == 0 or i == len(pending):
             say(f"  sent {i}/{len(pending)}")
+    if refused:
+        # Permanent per-address failures: not retried every minute by the tick; fix the
+        # address and run `dispatch_round ROUND_ID` again to send just those.
+        say(f"{refused} addresses were refused by the mail server; they stay unsent.")
     # The first dispatcher to finish announces the round on Slack (once per round).
     first = PulseRound.objects.filter(pk=rnd.pk, dispatch_finished_at__isnull=True).update(
         dispatch_finished_at=timezone.now()

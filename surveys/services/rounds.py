@@ -19,6 +19,7 @@ from surveys.selectors import rubric_active, rubric_dimensions
 from surveys.services.errors import SurveyError
 
 log = logging.getLogger(__name__)
+REDISPATCH_AFTER = dt.timedelta(minutes=10)
 
 
 def org_tz(organization: Organization) -> ZoneInfo:
@@ -158,8 +159,25 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
             status__in=[RoundStatus.OPEN, RoundStatus.SCHEDULED], closes_at__lte=now
         ).values_list("pk", flat=True)
     )
+    # Safety net: an open round whose dispatch never finished (message lost, retries
+    # exhausted) is dispatched again; dispatch is idempotent, so this never double-sends.
+    stale = PulseRound.objects.filter(
+        status=RoundStatus.OPEN,
+        dispatch_finished_at__isnull=True,
+        opens_at__lte=now - REDISPATCH_AFTER,
+        closes_at__gt=now,
+    ).values_list("pk", flat=True)
+    redispatched = 0
+    for pk in stale:
+        _queue_dispatch(pk)
+        redispatched += 1
     reminded = sum(
         reminders_send(round_id=pk, now=now)
         for pk in PulseRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True)
     )
-    return {"opened": opened, "closed": closed, "reminded": reminded}
+    return {
+        "opened": opened,
+        "closed": closed,
+        "redispatched": redispatched,
+        "reminded": reminded,
+    }

@@ -118,3 +118,57 @@ class DispatchTests(BaseTestCase):
             round_dispatch(round_id=rnd.pk)
         assert len(posted) == 1
         assert b"/s/" not in posted[0] and rnd.title.encode() in posted[0]
+
+
+class DispatchSafetyNetTests(BaseTestCase):
+    def test_the_minute_tick_finishes_a_dispatch_whose_task_was_lost(self) -> None:
+        import datetime as dt
+
+        import time_machine
+
+        from surveys.services.rounds import rounds_tick
+
+        add_people(self.org, self.sales, 4)
+        start = dt.datetime(2026, 11, 17, 9, 0, tzinfo=dt.UTC)
+        with time_machine.travel(start, tick=False), self.captureOnCommitCallbacks(execute=False):
+            rnd = open_round(self.org, [self.sales])  # the dispatch message is lost
+        assert mail.outbox == []
+        five_min = start + dt.timedelta(minutes=5)
+        with time_machine.travel(five_min, tick=False), self.captureOnCommitCallbacks(execute=True):
+            assert rounds_tick()["redispatched"] == 0  # give the real task time first
+        with time_machine.travel(start + dt.timedelta(minutes=11), tick=False):
+            with self.captureOnCommitCallbacks(execute=True):
+                assert rounds_tick()["redispatched"] == 1
+            with self.captureOnCommitCallbacks(execute=True):
+                assert rounds_tick()["redispatched"] == 0  # finished: not again
+        assert sorted(m.to[0] for m in mail.outbox) == [f"sales{i}@example.com" for i in range(4)]
+        rnd.refresh_from_db()
+        assert rnd.dispatch_finished_at is not None
+
+    @override_settings(EMAIL_BACKEND="tests.surveys.test_dispatch.RefusingBackend")
+    def test_one_refused_address_does_not_block_the_others(self) -> None:
+        add_people(self.org, self.sales, 4)
+        with self.captureOnCommitCallbacks(execute=True):
+            rnd = open_round(self.org, [self.sales])
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "sales0@example.com",
+            "sales2@example.com",
+            "sales3@example.com",
+        ]
+        assert rnd.invitations.filter(sent_at__isnull=True).count() == 1
+        # A re-run after the address is fixed sends only that one.
+        with self.settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            round_dispatch(round_id=rnd.pk)
+        assert Counter(m.to[0] for m in mail.outbox) == Counter(
+            {f"sales{i}@example.com": 1 for i in range(4)}
+        )
+
+
+class RefusingBackend(FlakyEmailBackend):
+    def send_messages(self, messages: object) -> int:
+        import smtplib
+
+        for m in messages:  # type: ignore[attr-defined]
+            if m.to == ["sales1@example.com"]:
+                raise smtplib.SMTPRecipientsRefused({"sales1@example.com": (550, b"no such user")})
+        return super().send_messages(messages)

@@ -37,13 +37,19 @@ class ParticipationTests(BaseTestCase):
         self,
     ) -> None:
         rows = self.rows(self.leader)
-        assert rows["Platform"] == (7, 4)
         assert rows["Mobile"] == (3, None)
         assert "Sales" not in rows  # not their team
-        # The small team alone in the pool stays hidden, and so does the total that would
-        # let it be subtracted back (7 + 3 invited, 4 + ? answered).
-        assert rows["small"] == (3, None)
-        assert rows["total"] == (10, None)
+        # Mobile alone (3 < k) could be read off as total - Platform, so Platform joins the
+        # combined row (complementary suppression) and only the combination is shown.
+        assert rows["Platform"] == (7, None)
+        assert rows["small"] == (10, 5)
+        assert rows["total"] == (10, 5)
+
+    def test_when_every_team_together_is_below_k_no_answered_count_is_shown(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            self.round = open_round(self.org, [self.mobile])
+        rows = self.rows(self.leader)
+        assert rows == {"Mobile": (3, None), "small": (3, None), "total": (3, None)}
 
     def test_small_teams_pooled_to_at_least_k_are_shown_combined(self) -> None:
         design = Team.objects.create(organization=self.org, name="Design", parent=self.eng)
@@ -58,8 +64,11 @@ class ParticipationTests(BaseTestCase):
 
     def test_the_admin_sees_every_team(self) -> None:
         rows = self.rows(self.owner)
-        assert rows["Sales"] == (5, 5)
         assert rows["Platform"] == (7, 4)
+        # Sales (5) is the smallest shown team, so it is combined with Mobile (3).
+        assert rows["Sales"] == (5, None) and rows["Mobile"] == (3, None)
+        assert rows["small"] == (8, 6)
+        assert rows["total"] == (15, 10)
 
     def test_the_round_page_never_shows_a_name(self) -> None:
         self.login(self.leader)
@@ -82,3 +91,15 @@ class ParticipationTests(BaseTestCase):
             self.client.get(reverse("surveys:round_detail", args=[self.round.pk])).status_code
             == 404
         )
+
+    def test_a_sub_team_leader_sees_a_round_sent_to_the_parent_department(self) -> None:
+        from orgs.models import Role
+        from tests.base import make_user
+
+        platform_lead = make_user("platform-lead", self.org, Role.LEADER, [self.platform])
+        self.login(platform_lead)
+        res = self.client.get(reverse("surveys:round_detail", args=[self.round.pk]))
+        assert res.status_code == 200
+        rows = self.rows(platform_lead)
+        assert set(rows) == {"Platform", "total"}
+        assert rows["Platform"] == (7, 4)

@@ -53,6 +53,14 @@ class SurveyPageTests(BaseTestCase):
         self.inv.refresh_from_db()
         assert self.inv.used
 
+    def test_it_accepts_a_post_without_a_csrf_cookie_because_the_token_is_the_secret(self) -> None:
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        res = client.post(self.url, {f"q_{self.items[0].key}": "5"})
+        assert res.status_code == 200
+        assert Response.objects.count() == 1
+
     def test_unanswered_questions_count_as_skipped(self) -> None:
         res = self.client.post(self.url, {f"q_{self.items[2].key}": "4"})
         assert res.status_code == 200

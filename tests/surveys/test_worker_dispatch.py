@@ -1,0 +1,36 @@
+"""A round opened in the web process is dispatched by a real Celery worker process (not eagerly)."""
+
+from __future__ import annotations
+
+from django.test import TransactionTestCase
+from kombu import pools as kombu_pools
+
+from orgs.models import Organization, Team
+from surveys.models import Invitation
+from surveys.rubric_io import rubric_install, rubric_read
+from tests.surveys.helpers import add_people, open_round
+from tests.worker import real_worker
+from trustos.celery import app as celery_app
+
+
+class RealWorkerDispatchTests(TransactionTestCase):
+    def test_a_real_worker_sends_every_invitation_of_a_new_round(self) -> None:
+        rubric_install(data=rubric_read())  # flushed by TransactionTestCase
+        org = Organization.objects.create(name="Worker Co", slug="worker-co")
+        team = Team.objects.create(organization=org, name="Crew")
+        add_people(org, team, 6)
+        with real_worker() as wait_for:
+            # tests/worker.py force-closes the connection pool to switch brokers, but kombu's
+            # global pools keep the closed pool under the same key ("Acquire on closed
+            # pool"); reset them so the producer connects to the worker's broker.
+            kombu_pools.reset()
+            celery_app._pool = None
+            celery_app.amqp._producer_pool = None
+            rnd = open_round(org, [team])  # autocommit: on_commit queues the task now
+            done = wait_for(
+                lambda: Invitation.objects.filter(round=rnd, sent_at__isnull=False).count() == 6,
+                90.0,
+            )
+        assert done, "the worker did not send the 6 invitations"
+        rnd.refresh_from_db()
+        assert rnd.dispatch_finished_at is not None
