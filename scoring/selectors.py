@@ -12,18 +12,20 @@ keeps the teams the tenant may see. Suppressed cells carry no numbers at all.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.db import transaction
 
 from orgs.models import Team
 from orgs.periods import previous_period
 from orgs.tenancy import Tenant
 from scoring.engine import ORG_ID
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
-from scoring.suppression import suppress_tree
+from scoring.suppression import SuppressionInputError, suppress_tree
 from surveys.models import Dimension
 
 TRUST_FIELDS = ["n", "score", "prev_score", "delta", "p_value", "significant", "has_trend"]
@@ -43,7 +45,10 @@ REASON_TEXT = {
     "fewer_than_k": "fewer than k responses",
     "complementary": "hidden to protect a smaller group",
     "no_responses": "no responses",
+    "stale": "being recomputed after a change to the team tree",
 }
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,6 +80,21 @@ def _cell(row: Any, fields: list[str]) -> dict[str, Any]:
     out = {"suppressed": False}
     out.update({f: _clean(row[f]) for f in fields})
     return out
+
+
+def _suppress(
+    cells: pd.DataFrame, k: int, parent_of: dict[int, int | None], by: tuple[str, ...], org_id: int
+) -> pd.DataFrame:
+    """suppress_tree, failing closed: snapshots that no longer fit the team tree (a team
+    moved or was deleted since the last recompute) hide everything until recomputed."""
+    try:
+        return suppress_tree(cells, k=k, parent_of=parent_of, by=by)
+    except SuppressionInputError:
+        logger.warning("snapshots of org %s do not fit its team tree; recomputing", org_id)
+        from scoring.tasks import recompute_org_snapshots
+
+        transaction.on_commit(lambda: recompute_org_snapshots.delay(org_id))
+        return cells.assign(suppressed=True, reason="stale")
 
 
 def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) -> pd.DataFrame:
@@ -146,13 +166,11 @@ def results_for_teams(
         return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[])
 
     trust = trust.rename(columns={"team_key": "team_id"})
-    trust = suppress_tree(trust, k=k, parent_of=parent_of, by=("period", "rubric_id"))
+    trust = _suppress(trust, k, parent_of, ("period", "rubric_id"), org.id)
     dim_meta: list[dict[str, Any]] = []
     if not dims.empty:
         dims = dims.rename(columns={"team_key": "team_id"})
-        dims = suppress_tree(
-            dims, k=k, parent_of=parent_of, by=("period", "rubric_id", "dimension_key")
-        )
+        dims = _suppress(dims, k, parent_of, ("period", "rubric_id", "dimension_key"), org.id)
         hidden = trust[["team_id", "period", "rubric_id", "suppressed", "reason"]].rename(
             columns={"suppressed": "t_sup", "reason": "t_reason"}
         )

@@ -143,3 +143,17 @@ class ResultsAPITests(BaseTestCase):
         other_leader = make_user("sales-lead", self.org, Role.LEADER, [self.sales])
         data = self._get(other_leader)
         assert {t["team_id"] for t in data["teams"]} == {self.sales.id}
+
+    def test_snapshots_stale_after_a_tree_change_hide_everything_until_recomputed(self) -> None:
+        self.mobile.parent = self.sales
+        self.mobile.save()
+        self.login(self.owner)
+        with self.captureOnCommitCallbacks(execute=True):
+            data = self.client.get(URL).json()
+        cells = [c for r in data["results"] for c in [r["trust_index"], *r["dimensions"]]]
+        assert cells and all(c == {**c, "suppressed": True, "reason": "stale"} for c in cells)
+        assert all("score" not in c for c in cells)
+        # The read queued a recompute (run above); now the new tree is served.
+        data = self.client.get(URL).json()
+        sales = self._row(data, self.sales.id, P1)["trust_index"]
+        assert sales["n"] == 5 + 6  # Sales now includes Mobile
