@@ -18,12 +18,14 @@ from orgs.tenancy import Tenant, get_tenant
 from scoring.selectors import REASON_TEXT, results_for_teams
 
 _NUM = {"allow_null": True, "required": False}
-CellOut = inline_serializer(
-    "ResultCell",
-    {
+
+
+def _cell_fields() -> dict[str, serializers.Field]:
+    """Fresh field instances (a serializer binds its fields, so they are never shared)."""
+    return {
         "suppressed": serializers.BooleanField(),
         "reason": serializers.CharField(
-            required=False, help_text="only when suppressed: fewer_than_k | complementary"
+            required=False, help_text="only when suppressed: fewer_than_k | complementary | stale"
         ),
         "n": serializers.IntegerField(required=False),
         "score": serializers.FloatField(**_NUM),
@@ -40,12 +42,25 @@ CellOut = inline_serializer(
         "p_value": serializers.FloatField(**_NUM),
         "significant": serializers.BooleanField(required=False),
         "has_trend": serializers.BooleanField(required=False),
+    }
+
+
+CellOut = inline_serializer("ResultCell", _cell_fields())
+DimensionCellOut = inline_serializer(
+    "DimensionResultCell",
+    {
+        "key": serializers.CharField(help_text="rubric dimension key"),
+        "name": serializers.CharField(),
+        **_cell_fields(),
     },
 )
 ResultsOut = inline_serializer(
     "TeamResults",
     {
-        "k": serializers.IntegerField(),
+        "k": serializers.IntegerField(help_text="minimum group size of the organization"),
+        "reasons": serializers.DictField(
+            child=serializers.CharField(), help_text="reason code → text for people"
+        ),
         "teams": inline_serializer(
             "ResultTeam",
             {
@@ -63,7 +78,7 @@ ResultsOut = inline_serializer(
                 "team_name": serializers.CharField(),
                 "period": serializers.DateField(),
                 "trust_index": CellOut,
-                "dimensions": serializers.ListField(child=serializers.DictField()),
+                "dimensions": serializers.ListField(child=DimensionCellOut),
             },
             many=True,
         ),
