@@ -17,7 +17,9 @@ Formulas (DESIGN.md §5):
   rubric weights renormalised over the dimensions present; n = respondents with ≥ 1
   answered item at all.
 - roll-up: a team's cells hold every respondent of its sub-teams; team ORG_ID (0) is the
-  whole organization. Never an average of averages.
+  whole organization. Never an average of averages: respondent sums go into their own
+  team's cell, then counts and sums are added up the tree and the spread is pooled exactly
+  (M2 = Σ [M2ᵢ + nᵢ(meanᵢ − mean)²], identical to Σ (x − mean)² over the respondents).
 - trend vs the previous period of `periods`: delta = score − previous score; `significant`
   from a two-sided Welch t-test (α = 0.05) on the two periods' respondent scores
   (summary statistics). For the trust index the test uses each respondent's own weighted
