@@ -48,7 +48,10 @@ def _round_times(
         start_day = max(period, today - dt.timedelta(days=1))
         opens = dt.datetime.combine(start_day, dt.time(9), tzinfo=tz)  # type: ignore[arg-type]
         return opens, opens + dt.timedelta(days=6)
-    opens = dt.datetime.combine(period + dt.timedelta(days=2), dt.time(9), tzinfo=tz)  # type: ignore[arg-type]
+    day = period + dt.timedelta(days=2)
+    while day.weekday() >= 5:  # rounds open on a working day
+        day += dt.timedelta(days=1)
+    opens = dt.datetime.combine(day, dt.time(9), tzinfo=tz)  # type: ignore[arg-type]
     return opens, opens + dt.timedelta(days=5)
 
 

@@ -58,7 +58,7 @@ def schedule_can_manage(*, tenant: Tenant, schedule: PulseSchedule) -> bool:
     allowed = manageable_team_ids(tenant=tenant)
     if allowed is None:
         return True
-    team_ids = set(schedule.teams.values_list("id", flat=True))
+    team_ids = {t.pk for t in schedule.teams.all()}  # uses a prefetch when there is one
     return bool(team_ids) and team_ids <= allowed
 
 
@@ -72,7 +72,12 @@ def round_can_close(*, tenant: Tenant, round: PulseRound) -> bool:
 
 
 def schedules_visible(*, tenant: Tenant) -> QuerySet[PulseSchedule]:
-    qs = scoped(PulseSchedule, tenant.org).prefetch_related("teams").order_by("name")
+    qs = (
+        scoped(PulseSchedule, tenant.org)
+        .select_related("organization")
+        .prefetch_related("teams")
+        .order_by("name")
+    )
     visible = tenant.visible_team_ids()
     if visible is None:
         return qs

@@ -29,6 +29,24 @@ from surveys.services.rounds import org_tz
 from surveys.tokens import token_hash
 
 COMMENT_MAX = 2000
+# Attribute keys that would identify a person are never copied onto a response, even if an
+# HR import put them into Person.attributes (the attributes exist for filters like location).
+IDENTIFYING_KEYS = frozenset(
+    {"id", "name", "email", "external_id", "employee_id", "user", "username", "phone", "manager"}
+)
+
+
+def response_attributes(attributes: Any) -> dict[str, Any]:
+    """The person's filter attributes safe to keep on an anonymous response."""
+    if not isinstance(attributes, dict):
+        return {}
+    return {
+        k: v
+        for k, v in attributes.items()
+        if str(k).lower() not in IDENTIFYING_KEYS
+        and not str(k).lower().endswith(("_id", "_email", "_name"))
+        and isinstance(v, str | int | float | bool)
+    }
 
 
 def invitation_for_token(*, token: str) -> Invitation:
@@ -121,6 +139,11 @@ def response_submit(*, token: str, answers: Any, comment: Any = "") -> Response:
     if team_id is None:
         raise InvalidSubmission("You are not in a team any more; this answer cannot be counted.")
     with transaction.atomic():
+        # Re-checked inside the transaction: the round may have closed since the lookup.
+        if not PulseRound.objects.filter(
+            pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
+        ).exists():
+            raise RoundClosed("This survey round has closed.", {"token": "round closed"})
         spent = Invitation.objects.filter(pk=inv.pk, used=False).update(used=True)
         if spent != 1:
             raise TokenUsed(
@@ -133,7 +156,7 @@ def response_submit(*, token: str, answers: Any, comment: Any = "") -> Response:
             team_id=team_id,
             period=rnd.period,
             submitted_on=timezone.now().astimezone(org_tz(rnd.organization)).date(),
-            attributes=dict(inv.person.attributes or {}),
+            attributes=response_attributes(inv.person.attributes),
             comment=comment.strip(),
         )
         Answer.objects.bulk_create(

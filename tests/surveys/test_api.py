@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from surveys.models import Answer, Item, Response
 from surveys.services.responses import COMMENT_MAX
@@ -115,3 +119,38 @@ class SurveyAPITests(BaseTestCase):
         res = self.post(None, raw="[1, 2]")
         assert res.status_code == 400
         self.assert_nothing_stored()
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+class SurveyAPIFuzzTests(HypothesisTestCase, BaseTestCase):
+    def setUp(self) -> None:
+        add_people(self.org, self.sales, 5)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.round = open_round(self.org, [self.sales])
+        self.token = token_of(self.round.invitations.first())
+
+    @hyp_settings(max_examples=60, deadline=None)
+    @given(answers=JSON, comment=JSON)
+    def test_any_json_body_gets_a_4xx_or_201_never_a_500(
+        self, answers: object, comment: object
+    ) -> None:
+        res = self.client.post(
+            reverse("surveysapi:response_submit"),
+            json.dumps({"token": self.token, "answers": answers, "comment": comment}),
+            content_type="application/json",
+        )
+        assert res.status_code in (201, 400), res.content
+        if res.status_code == 400:
+            assert res.json()["detail"]

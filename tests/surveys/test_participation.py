@@ -103,3 +103,42 @@ class ParticipationTests(BaseTestCase):
         rows = self.rows(platform_lead)
         assert set(rows) == {"Platform", "total"}
         assert rows["Platform"] == (7, 4)
+
+
+class PulseListQueryTests(BaseTestCase):
+    def test_the_pulse_list_reads_in_a_constant_number_of_queries(self) -> None:
+        add_people(self.org, self.sales, 5)
+        self.login(self.owner)
+
+        def count_queries() -> int:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                assert self.client.get(reverse("surveys:round_list")).status_code == 200
+            return len(ctx.captured_queries)
+
+        from surveys.services.schedules import schedule_create
+
+        def schedule(name: str) -> None:
+            schedule_create(
+                organization=self.org,
+                actor=self.owner,
+                teams=[self.sales],
+                name=name,
+                cadence="weekly",
+                questions_per_round=8,
+                open_days=3,
+            )
+
+        schedule("s0")
+        with self.captureOnCommitCallbacks(execute=True):
+            open_round(self.org, [self.sales])
+        one = count_queries()
+        for i in range(3):
+            schedule(f"s{i + 1}")
+        with self.captureOnCommitCallbacks(execute=True):
+            for _ in range(4):
+                open_round(self.org, [self.sales])
+        with self.assertNumQueries(one):
+            self.client.get(reverse("surveys:round_list"))

@@ -112,3 +112,19 @@ class SurveyPageTests(BaseTestCase):
             closes_at=timezone.now() - dt.timedelta(minutes=1)
         )
         assert self.client.get(self.url).status_code == 410
+
+
+class ResponseAttributeTests(BaseTestCase):
+    def test_identifying_attributes_are_never_copied_onto_a_response(self) -> None:
+        from surveys.services.responses import response_attributes
+
+        attrs = {
+            "location": "Berlin",
+            "tenure_band": "1-3y",
+            "employee_id": "E123",
+            "email": "x@y",
+            "Manager": "Boss",
+            "badge_id": 7,
+            "nested": {"a": 1},
+        }
+        assert response_attributes(attrs) == {"location": "Berlin", "tenure_band": "1-3y"}
