@@ -225,6 +225,16 @@ def checkin_submit(
     now = now or timezone.now()
     ctx = checkin_lookup(raw_token=raw_token, now=now)
     clean = _clean_answer(holding, acted, rediscussed, comment)
+    return _claim_and_store(ctx, clean, now)
+
+
+def _claim_and_store(
+    ctx: CheckInContext, clean: dict[str, Any], now: dt.datetime
+) -> CheckInResponse:
+    """Mark the link used and insert the answer atomically; a second caller gets "used".
+
+    Two requests may both pass checkin_lookup(); only one conditional UPDATE matches a row.
+    """
     inv, decision = ctx.invitation, ctx.decision
     org = inv.organization
     answered_on = timezone.localtime(now, ZoneInfo(org.time_zone)).date()
