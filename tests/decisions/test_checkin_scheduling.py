@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import time_machine
@@ -111,6 +112,6 @@ class SchedulingTests(DecisionTestCase):
         with at(2026, 3, 1):
             self.decide(decided_on=dt.date(2026, 3, 1))
             call_command(
-                "dispatch_checkins", "--now", "--today", "2026-03-08", stdout=open("/dev/null", "w")
+                "dispatch_checkins", "--now", "--today", "2026-03-08", stdout=io.StringIO()
             )
         assert len(mail.outbox) == 7
