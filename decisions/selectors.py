@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from django.db.models import Q, QuerySet
 
 from decisions.metrics import decision_results, snapshot_rows
 from decisions.models import Decision, DecisionStatus, DecisionStatusChange
 from decisions.permissions import decisions_readable, readable_team_ids
-from orgs.models import Team
 from orgs.tenancy import Tenant, descendant_ids, scoped
 from scoring import decision_metrics as dm
 
@@ -56,8 +56,6 @@ def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]
     if not decisions:
         return []
     results = decision_results(org=tenant.org, decision_ids=list(decisions))
-    import pandas as pd
-
     frame = pd.DataFrame(list(results.values()))
     frame["suppressed"] = frame["suppressed"].astype(bool)
     for col in dm.NUMBER_COLUMNS:
@@ -69,6 +67,4 @@ def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]
 def stability_table(*, tenant: Tenant) -> dict[str, Any]:
     """Team x period decision check-in figures the user may see, for the leader page/API."""
     visible = tenant.visible_team_ids()
-    rows = snapshot_rows(org=tenant.org, visible_team_ids=visible)
-    teams = {t.pk: t for t in scoped(Team, tenant.org)}
-    return {"rows": rows, "teams": teams}
+    return {"rows": snapshot_rows(org=tenant.org, visible_team_ids=visible)}
