@@ -24,7 +24,7 @@ from decisions.models import (
     DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
-from decisions.suppress import suppress_tree
+from decisions.suppress import suppress_cells
 from orgs.models import Organization, Team
 from orgs.periods import period_start
 from scoring import decision_metrics as dm
@@ -145,11 +145,10 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
         cells["reason"] = pd.Series(dtype=str)
         return cells
     answered = cells.loc[cells["n"] > 0]
-    flagged = suppress_tree(
+    flagged = suppress_cells(
         answered[["team_id", "n", "n_own", "period"]].reset_index(drop=True),
         k=org.anonymity_k,
         parent_of=parent_of,
-        by=("period",),
     )
     answered = answered.merge(
         flagged[["team_id", "period", "suppressed", "reason"]], on=["team_id", "period"]
