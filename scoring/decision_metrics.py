@@ -290,8 +290,10 @@ def at_risk(
                 f"{int(row['circling_count'])} of {n} say it has been re-discussed several times"
             )
         if pd.notna(row["stability_pct"]) and row["stability_pct"] < stability_below:
+            holds = int(row["stability_count"])
             out.append(
-                f"only {int(row['stability_count'])} of {int(row['stability_n'])} agree it is still holding"
+                f"{'only ' + str(holds) if holds else 'none'} of {int(row['stability_n'])}"
+                " agree it is still holding"
             )
         return out
 
