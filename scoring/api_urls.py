@@ -1,6 +1,8 @@
-"""URL routes of scoring (api_urls)."""
+"""URL routes of scoring (api_urls): the k-anonymous results API."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scoring import api
 
 app_name = "scoringapi"
-urlpatterns: list = []
+urlpatterns = [path("results/", api.ResultsAPI.as_view(), name="results")]

@@ -1,6 +1,8 @@
-"""URL routes of scoring (urls)."""
+"""URL routes of scoring (urls): the plain results page."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scoring import views
 
 app_name = "scoring"
-urlpatterns: list = []
+urlpatterns = [path("", views.results, name="results")]

@@ -1,6 +1,11 @@
-"""URL routes of surveys (api_urls)."""
+"""URL routes of surveys (api_urls): token-authenticated survey submission for chat bots."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from surveys import api
 
 app_name = "surveysapi"
-urlpatterns: list = []
+urlpatterns = [
+    path("responses/", api.ResponseSubmitAPI.as_view(), name="response_submit"),
+    path("survey/<str:token>/", api.SurveyTokenAPI.as_view(), name="survey_token"),
+]

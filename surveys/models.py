@@ -120,6 +120,14 @@ class PulseSchedule(models.Model):
     open_days = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
+    # When the round opens, in the org's time zone: weekday 0=Monday (monthly = the first
+    # such weekday of the month) and hour of day.
+    send_weekday = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(6)]
+    )
+    send_hour = models.PositiveSmallIntegerField(
+        default=9, validators=[MinValueValidator(0), MaxValueValidator(23)]
+    )
     is_active = models.BooleanField(default=True)
     periodic_task = models.OneToOneField(
         "django_celery_beat.PeriodicTask", null=True, blank=True, on_delete=models.SET_NULL
@@ -199,6 +207,10 @@ class Invitation(models.Model):
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
     # sha256 hex of the random token; the token itself is only ever in the message sent.
     token_hash = models.CharField(max_length=64, unique=True)
+    # Random per-invitation salt: the raw token is HMAC(SECRET_KEY, round:person:nonce), so a
+    # re-run of an interrupted dispatch can rebuild the same link, while the database alone
+    # (without SECRET_KEY) cannot (see surveys/tokens.py).
+    nonce = models.CharField(max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(default=0)

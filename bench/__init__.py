@@ -1,0 +1,1 @@
+"""Benchmark harness run by `make bench` (python -m bench)."""

@@ -1,0 +1,159 @@
+"""Results API: k-anonymous team × period × dimension results and trust index, from snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orgs.tenancy import Tenant, get_tenant
+from scoring.selectors import REASON_TEXT, results_for_teams
+
+_NUM = {"allow_null": True, "required": False}
+CellOut = inline_serializer(
+    "ResultCell",
+    {
+        "suppressed": serializers.BooleanField(),
+        "reason": serializers.CharField(
+            required=False, help_text="only when suppressed: fewer_than_k | complementary"
+        ),
+        "n": serializers.IntegerField(required=False),
+        "score": serializers.FloatField(**_NUM),
+        "ci_low": serializers.FloatField(**_NUM),
+        "ci_high": serializers.FloatField(**_NUM),
+        "has_ci": serializers.BooleanField(required=False),
+        "sd": serializers.FloatField(**_NUM),
+        "favourable_pct": serializers.FloatField(**_NUM),
+        "favourable_low": serializers.FloatField(**_NUM),
+        "favourable_high": serializers.FloatField(**_NUM),
+        "band": serializers.CharField(required=False),
+        "prev_score": serializers.FloatField(**_NUM),
+        "delta": serializers.FloatField(**_NUM),
+        "p_value": serializers.FloatField(**_NUM),
+        "significant": serializers.BooleanField(required=False),
+        "has_trend": serializers.BooleanField(required=False),
+    },
+)
+ResultsOut = inline_serializer(
+    "TeamResults",
+    {
+        "k": serializers.IntegerField(),
+        "teams": inline_serializer(
+            "ResultTeam",
+            {
+                "team_id": serializers.IntegerField(help_text="0 = whole organization"),
+                "name": serializers.CharField(),
+                "parent_id": serializers.IntegerField(allow_null=True),
+            },
+            many=True,
+        ),
+        "periods": serializers.ListField(child=serializers.DateField()),
+        "results": inline_serializer(
+            "TeamPeriodResult",
+            {
+                "team_id": serializers.IntegerField(),
+                "team_name": serializers.CharField(),
+                "period": serializers.DateField(),
+                "trust_index": CellOut,
+                "dimensions": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        ),
+    },
+)
+
+RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
+
+
+def _rounded(cell: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, RESULT_ROUNDING) if isinstance(v, float) else v for k, v in cell.items()}
+
+
+def results_tenant(request: Any) -> Tenant:
+    """The tenant of a results reader, or 403 when they may see no team at all."""
+    tenant = get_tenant(request)
+    if tenant is None:
+        raise PermissionDenied("You are not a member of any organization.")
+    visible = tenant.visible_team_ids()
+    if visible is not None and not visible:
+        raise PermissionDenied("Your role does not let you see team results.")
+    return tenant
+
+
+def _parse_ids(request: Request) -> list[int] | None:
+    raw = request.query_params.getlist("team")
+    if not raw:
+        return None
+    try:
+        return [int(x) for x in raw]
+    except ValueError as exc:
+        raise ValidationError(
+            {"team": "team ids must be integers (0 = whole organization)"}
+        ) from exc
+
+
+def _parse_periods(request: Request) -> list[dt.date] | None:
+    raw = request.query_params.getlist("period")
+    if not raw:
+        return None
+    try:
+        return [dt.date.fromisoformat(x) for x in raw]
+    except ValueError as exc:
+        raise ValidationError({"period": "periods must be dates YYYY-MM-DD (first day)"}) from exc
+
+
+class ResultsAPI(APIView):
+    """Results of the teams you may see; suppressed cells carry only a reason, no numbers."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "team", OpenApiTypes.INT, many=True, description="team id(s), 0 = org"
+            ),
+            OpenApiParameter("period", OpenApiTypes.DATE, many=True, description="period start(s)"),
+        ],
+        responses={200: ResultsOut},
+    )
+    def get(self, request: Request) -> Response:
+        tenant = results_tenant(request)
+        team_ids = _parse_ids(request)
+        if team_ids is not None:
+            hidden = [t for t in team_ids if not (tenant.is_admin or tenant.can_see_team(t))]
+            if hidden:  # unknown, another org's, or not yours: all the same to the caller
+                raise NotFound(f"team {hidden[0]} not found")
+        res = results_for_teams(tenant=tenant, team_ids=team_ids, periods=_parse_periods(request))
+        if team_ids is not None:
+            known = {t["team_id"] for t in res.teams}
+            missing = [t for t in team_ids if t not in known]
+            if missing:
+                raise NotFound(f"team {missing[0]} not found")
+        rows = []
+        for r in res.rows:
+            rows.append(
+                {
+                    "team_id": r["team_id"],
+                    "team_name": r["team_name"],
+                    "period": r["period"].isoformat(),
+                    "trust_index": _rounded(r["trust_index"]),
+                    "dimensions": [_rounded(c) for c in r["dimensions"]],
+                }
+            )
+        return Response(
+            {
+                "k": res.k,
+                "reasons": REASON_TEXT,
+                "teams": res.teams,
+                "periods": [p.isoformat() for p in res.periods],
+                "results": rows,
+            }
+        )

@@ -1,0 +1,155 @@
+"""Writes of the scoring app: recompute and store score snapshots for an org.
+
+Concurrency: `snapshot_recompute` runs in one transaction that first locks the
+Organization row (`select_for_update`). Two recomputes of the same org therefore run one
+after the other (without the lock both could delete and then both insert, hitting the
+unique constraints); recomputes of different orgs never wait for each other. Survey
+submissions do not take that lock, so they are never blocked: each round's answers are read
+in a single statement (a consistent view of that round), and a response committed after
+that read is picked up by the next recompute, which every round close and answer change
+queues. The result is a pure function of the answers, so running it twice is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.models import Organization
+from orgs.periods import next_period
+from scoring.adapter import org_scores
+from scoring.engine import ORG_ID
+from scoring.models import DimensionSnapshot, TrustIndexSnapshot
+from surveys.models import PulseRound
+
+
+@dataclass(frozen=True)
+class RecomputeSummary:
+    """What a recompute wrote."""
+
+    org_id: int
+    periods: list[dt.date]
+    trust_rows: int
+    dimension_rows: int
+
+
+def _opt(value: object) -> float | None:
+    """<NA>/NaN → None for nullable columns."""
+    return None if pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def snapshot_recompute(
+    *, org_id: int, periods: Iterable[dt.date] | None = None
+) -> RecomputeSummary:
+    """Recompute the snapshots of `org_id` for `periods` (default: every period with rounds).
+
+    Replaces all snapshot rows of the recomputed (org, period) set inside one transaction:
+    periods that no longer have answers lose their rows.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=org_id)
+        wanted = None if periods is None else sorted(set(periods))
+        results = org_scores(org=org, periods=wanted)
+        if wanted is None:
+            wanted = sorted(
+                set(
+                    PulseRound.objects.filter(organization_id=org.id).values_list(
+                        "period", flat=True
+                    )
+                )
+            )
+        trust_rows: list[TrustIndexSnapshot] = []
+        dim_rows: list[DimensionSnapshot] = []
+        for rs in results:
+            for r in rs.result.trust.itertuples(index=False):  # result cells, not answers
+                team_id = int(r.team_id)
+                trust_rows.append(
+                    TrustIndexSnapshot(
+                        organization_id=org.id,
+                        team_id=None if team_id == ORG_ID else team_id,
+                        team_key=team_id,
+                        period=r.period,
+                        rubric_id=rs.rubric_id,
+                        n=int(r.n),
+                        n_own=int(r.n_own),
+                        score=float(r.score),
+                        dimensions=int(r.dimensions),
+                        prev_score=_opt(r.prev_score),
+                        delta=_opt(r.delta),
+                        p_value=_opt(r.p_value),
+                        significant=bool(r.significant),
+                        has_trend=bool(r.has_trend),
+                        computed_at=now,
+                    )
+                )
+            for r in rs.result.dimensions.itertuples(index=False):
+                team_id = int(r.team_id)
+                dim_rows.append(
+                    DimensionSnapshot(
+                        organization_id=org.id,
+                        team_id=None if team_id == ORG_ID else team_id,
+                        team_key=team_id,
+                        period=r.period,
+                        rubric_id=rs.rubric_id,
+                        dimension_key=r.dimension,
+                        n=int(r.n),
+                        n_own=int(r.n_own),
+                        score=float(r.score),
+                        sd=_opt(r.sd),
+                        ci_low=_opt(r.ci_low),
+                        ci_high=_opt(r.ci_high),
+                        has_ci=bool(r.has_ci),
+                        answers=int(r.answers),
+                        favourable=int(r.favourable),
+                        favourable_pct=float(r.favourable_pct),
+                        favourable_low=float(r.favourable_low),
+                        favourable_high=float(r.favourable_high),
+                        band=str(r.band),
+                        prev_score=_opt(r.prev_score),
+                        delta=_opt(r.delta),
+                        p_value=_opt(r.p_value),
+                        significant=bool(r.significant),
+                        has_trend=bool(r.has_trend),
+                        computed_at=now,
+                    )
+                )
+        TrustIndexSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
+        DimensionSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
+        TrustIndexSnapshot.objects.bulk_create(trust_rows, batch_size=1000)
+        DimensionSnapshot.objects.bulk_create(dim_rows, batch_size=1000)
+    return RecomputeSummary(
+        org_id=org.id, periods=wanted, trust_rows=len(trust_rows), dimension_rows=len(dim_rows)
+    )
+
+
+def snapshot_recompute_round(*, round_id: int) -> RecomputeSummary | None:
+    """Recompute the period of a round and the next one (whose trend compares against it)."""
+    row = (
+        PulseRound.objects.filter(pk=round_id)
+        .values_list("organization_id", "period", "organization__reporting_period")
+        .first()
+    )
+    if row is None:
+        return None
+    org_id, period, kind = row
+    return snapshot_recompute(org_id=org_id, periods=[period, next_period(period, kind)])
+
+
+def snapshot_recompute_all(
+    *, org_ids: Iterable[int], progress: Callable[[int, int, RecomputeSummary], None] | None = None
+) -> list[RecomputeSummary]:
+    """Recompute several orgs, one transaction each, reporting progress after each."""
+    ids = list(org_ids)
+    out = []
+    for i, org_id in enumerate(ids, start=1):  # loop over orgs
+        summary = snapshot_recompute(org_id=org_id)
+        out.append(summary)
+        if progress is not None:
+            progress(i, len(ids), summary)
+    return out

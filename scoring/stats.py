@@ -1,0 +1,108 @@
+"""Small vectorised statistics for the engine: t intervals, Wilson intervals, Welch tests, bands.
+
+Pure NumPy/SciPy; every function takes and returns arrays so the engine never loops per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+Z95 = float(stats.norm.ppf(0.975))
+
+
+def t_interval(
+    mean: np.ndarray, sd: np.ndarray, n: np.ndarray, *, lo: float = 0.0, hi: float = 100.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """95 % t interval mean ± t(0.975, n−1)·sd/√n, clipped to the score scale [lo, hi].
+
+    Returns (low, high, has_ci). Cells with n < 2 have no interval (has_ci False, NaN bounds
+    that the engine turns into <NA>): one respondent says nothing about spread.
+    """
+    n = np.asarray(n, dtype=np.float64)
+    has = n >= 2
+    df = np.where(has, n - 1, 1.0)
+    tcrit = stats.t.ppf(0.975, df)
+    half = np.where(has, tcrit * np.asarray(sd) / np.sqrt(np.where(has, n, 1.0)), np.nan)
+    low = np.clip(mean - half, lo, hi)
+    high = np.clip(mean + half, lo, hi)
+    return low, high, has
+
+
+def wilson_interval(
+    successes: np.ndarray, trials: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share successes/trials with its 95 % Wilson score interval, all in percent (0–100).
+
+    Cells with zero trials get NaN everywhere (the engine never emits such cells).
+    """
+    k = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    safe = np.where(n > 0, n, 1.0)
+    p = k / safe
+    z2 = Z95 * Z95
+    denom = 1.0 + z2 / safe
+    centre = (p + z2 / (2 * safe)) / denom
+    half = Z95 * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe)) / denom
+    bad = n <= 0
+    pct = np.where(bad, np.nan, p * 100)
+    low = np.where(bad, np.nan, np.clip(centre - half, 0, 1) * 100)
+    high = np.where(bad, np.nan, np.clip(centre + half, 0, 1) * 100)
+    return pct, low, high
+
+
+def welch_test(
+    m1: np.ndarray,
+    s1: np.ndarray,
+    n1: np.ndarray,
+    m0: np.ndarray,
+    s0: np.ndarray,
+    n0: np.ndarray,
+    *,
+    alpha: float = 0.05,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided Welch t-test of two independent means from summary statistics.
+
+    Returns (p_value, significant). Needs n ≥ 2 on both sides (otherwise p = NaN, not
+    significant). When both groups have zero spread the standard error is 0: p = 0 if the
+    means differ (every respondent moved), else 1.
+    """
+    n1 = np.asarray(n1, dtype=np.float64)
+    n0 = np.asarray(n0, dtype=np.float64)
+    ok = (n1 >= 2) & (n0 >= 2)
+    n1s = np.where(ok, n1, 2.0)
+    n0s = np.where(ok, n0, 2.0)
+    v1 = np.where(ok, np.asarray(s1) ** 2 / n1s, 0.0)
+    v0 = np.where(ok, np.asarray(s0) ** 2 / n0s, 0.0)
+    se2 = v1 + v0
+    diff = np.asarray(m1) - np.asarray(m0)
+    zero = se2 <= 0
+    se2s = np.where(zero, 1.0, se2)
+    t = np.abs(diff) / np.sqrt(se2s)
+    dof_den = np.where(zero, 1.0, v1**2 / (n1s - 1) + v0**2 / (n0s - 1))
+    dof = np.where(zero, 1.0, se2s**2 / np.where(dof_den > 0, dof_den, 1.0))
+    p = 2 * stats.t.sf(t, dof)
+    p = np.where(zero, np.where(diff != 0, 0.0, 1.0), p)
+    p = np.where(ok, p, np.nan)
+    return p, ok & (p < alpha)
+
+
+def band_labels(scores: np.ndarray, bands: Sequence[dict[str, Any]]) -> np.ndarray:
+    """Label of the band each score falls in: min ≤ score < max, the top band's max included.
+
+    Scores outside every band (a rubric with gaps) get "".
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    out = np.full(scores.shape, "", dtype=object)
+    if not bands:
+        return out
+    ordered = sorted(bands, key=lambda b: float(b["min"]))
+    top = max(float(b["max"]) for b in ordered)
+    for b in ordered:  # loop over a rubric's 3–6 bands, not over cells
+        lo, hi = float(b["min"]), float(b["max"])
+        inside = (scores >= lo) & ((scores < hi) | ((hi == top) & (scores <= hi)))
+        out = np.where(inside & (out == ""), b["label"], out)
+    return out

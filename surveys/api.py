@@ -1,0 +1,109 @@
+"""Survey API for chat-bot integrations: read a token's questions, submit answers as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from surveys.services.errors import SurveyError
+from surveys.services.responses import (
+    COMMENT_MAX,
+    invitation_for_token,
+    response_submit,
+    round_items,
+)
+
+
+class SurveyThrottle(AnonRateThrottle):
+    rate = "120/min"
+
+
+def _error(exc: SurveyError) -> Response:
+    return Response(
+        {"detail": exc.message, "code": exc.code, "errors": exc.errors}, status=exc.status
+    )
+
+
+SubmitIn = inline_serializer(
+    "SurveySubmission",
+    {
+        "token": serializers.CharField(),
+        "answers": serializers.DictField(
+            child=serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
+        ),
+        "comment": serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX),
+    },
+)
+
+
+class _TokenAPIView(APIView):
+    """No login: the link token is the credential (anyone holding it may answer once)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [SurveyThrottle]
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        try:
+            data = request.data
+        except ParseError as exc:
+            raise SurveyError(f"malformed JSON: {exc.detail}", {"body": "malformed JSON"}) from exc
+        if not isinstance(data, dict):
+            raise SurveyError("the body must be a JSON object", {"body": "not an object"})
+        return data
+
+    def _submit(self, token: Any, data: dict[str, Any]) -> Response:
+        if not isinstance(token, str) or not token:
+            raise SurveyError("token is required", {"token": "required"})
+        response_submit(token=token, answers=data.get("answers"), comment=data.get("comment", ""))
+        return Response({"detail": "Thank you: your answers were saved anonymously."}, status=201)
+
+
+class ResponseSubmitAPI(_TokenAPIView):
+    @extend_schema(
+        request=SubmitIn,
+        responses={201: OpenApiResponse(description="stored"), 400: None, 404: None, 410: None},
+        summary="Submit a survey response with the link token in the body",
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            data = self._body(request)
+            return self._submit(data.get("token"), data)
+        except SurveyError as exc:
+            return _error(exc)
+
+
+class SurveyTokenAPI(_TokenAPIView):
+    @extend_schema(
+        summary="The questions behind a link token", responses={200: None, 404: None, 410: None}
+    )
+    def get(self, request: Request, token: str) -> Response:
+        try:
+            inv = invitation_for_token(token=token)
+        except SurveyError as exc:
+            return _error(exc)
+        rnd = inv.round
+        return Response(
+            {
+                "title": rnd.title,
+                "closes_at": rnd.closes_at,
+                "scale": {"1": "strongly disagree", "5": "strongly agree", "null": "skip"},
+                "comment_max": COMMENT_MAX,
+                "items": [{"key": it.key, "text": it.text} for it in round_items(round=rnd)],
+            }
+        )
+
+    @extend_schema(request=SubmitIn, summary="Submit answers for the link token in the URL")
+    def post(self, request: Request, token: str) -> Response:
+        try:
+            return self._submit(token, self._body(request))
+        except SurveyError as exc:
+            return _error(exc)

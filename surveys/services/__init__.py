@@ -1,0 +1,1 @@
+"""Write-side services of surveys, split by feature (rubrics, schedules, rounds, dispatch, responses)."""

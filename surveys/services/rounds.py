@@ -1,0 +1,165 @@
+"""Pulse rounds: create (with the rotating item subset), open, close (then scoring), the minute tick."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.audit import audit_record
+from orgs.models import Organization, Team
+from orgs.periods import period_start
+from surveys.models import Item, PulseRound, PulseSchedule, RoundItem, RoundStatus, RubricVersion
+from surveys.rotation import rotation_pick
+from surveys.selectors import rubric_active, rubric_dimensions
+from surveys.services.errors import SurveyError
+
+log = logging.getLogger(__name__)
+
+
+def org_tz(organization: Organization) -> ZoneInfo:
+    try:
+        return ZoneInfo(organization.time_zone)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def round_pick_items(
+    *, rubric: RubricVersion, organization: Organization, questions: int
+) -> list[Item]:
+    """The items of the org's next round with this rubric, by the deterministic rotation."""
+    dims = rubric_dimensions(rubric=rubric)
+    bank = [(d.key, [it.key for it in d.items.all()]) for d in dims]
+    by_key = {it.key: it for d in dims for it in d.items.all()}
+    index = PulseRound.objects.filter(organization=organization, rubric=rubric).count()
+    return [by_key[k] for k in rotation_pick(bank, questions=questions, round_index=index)]
+
+
+def _queue_dispatch(round_id: int) -> None:
+    from surveys.tasks import round_dispatch_task
+
+    transaction.on_commit(lambda: round_dispatch_task.delay(round_id))
+
+
+@transaction.atomic
+def round_create(
+    *,
+    organization: Organization,
+    teams: list[Team],
+    title: str = "",
+    questions: int = 8,
+    open_days: int = 5,
+    opens_at: dt.datetime | None = None,
+    schedule: PulseSchedule | None = None,
+    actor: Any = None,
+    rubric: RubricVersion | None = None,
+) -> PulseRound:
+    """Create a round for the teams (and their sub-teams); open now unless opens_at is later."""
+    if not teams:
+        raise SurveyError("Choose at least one team.", {"teams": "Choose at least one team."})
+    if any(t.organization_id != organization.pk for t in teams):
+        raise SurveyError("Unknown team.", {"teams": "Unknown team."})
+    if not 6 <= questions <= 10:
+        raise SurveyError("Questions per round must be 6 to 10.", {"questions": "6 to 10."})
+    if not 1 <= open_days <= 28:
+        raise SurveyError("A round stays open 1 to 28 days.", {"open_days": "1 to 28 days."})
+    now = timezone.now()
+    opens_at = opens_at or now
+    rubric = rubric or rubric_active(organization=organization)
+    items = round_pick_items(rubric=rubric, organization=organization, questions=questions)
+    local_day = opens_at.astimezone(org_tz(organization)).date()
+    period = period_start(local_day, organization.reporting_period)
+    rnd = PulseRound.objects.create(
+        organization=organization,
+        schedule=schedule,
+        rubric=rubric,
+        title=title.strip() or f"Pulse {local_day:%d %b %Y}",
+        period=period,
+        opens_at=opens_at,
+        closes_at=opens_at + dt.timedelta(days=open_days),
+        status=RoundStatus.OPEN if opens_at <= now else RoundStatus.SCHEDULED,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    rnd.teams.set(teams)
+    RoundItem.objects.bulk_create(
+        [RoundItem(round=rnd, item=it, position=i) for i, it in enumerate(items)]
+    )
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="round.create",
+        obj=rnd,
+        changes={"teams": [t.pk for t in teams], "items": [it.key for it in items]},
+    )
+    if rnd.status == RoundStatus.OPEN:
+        _queue_dispatch(rnd.pk)
+    return rnd
+
+
+def round_open(*, round_id: int, now: dt.datetime | None = None) -> bool:
+    """Open a scheduled round whose time has come (idempotent), then dispatch invitations."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        n = PulseRound.objects.filter(
+            pk=round_id, status=RoundStatus.SCHEDULED, opens_at__lte=now, closes_at__gt=now
+        ).update(status=RoundStatus.OPEN)
+        if n:
+            _queue_dispatch(round_id)
+    return bool(n)
+
+
+def _queue_scoring(round_id: int) -> None:
+    """Hand the closed round to the scoring app if it is installed (it owns the snapshots)."""
+    try:
+        from scoring.tasks import recompute_round_snapshots  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    transaction.on_commit(lambda: recompute_round_snapshots.delay(round_id))
+
+
+def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = None) -> bool:
+    """Close the round (idempotent: only the first call changes anything), then queue scoring."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        n = PulseRound.objects.filter(
+            pk=round_id, status__in=[RoundStatus.OPEN, RoundStatus.SCHEDULED]
+        ).update(status=RoundStatus.CLOSED, closed_at=now)
+        if n:
+            rnd = PulseRound.objects.select_related("organization").get(pk=round_id)
+            audit_record(
+                organization=rnd.organization,
+                actor=actor,
+                action="round.close",
+                obj=rnd,
+                changes={},
+            )
+            _queue_scoring(round_id)
+    return bool(n)
+
+
+def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The every-minute beat job: open due rounds, close due rounds, send due reminders."""
+    from surveys.services.reminders import reminders_send
+
+    now = now or timezone.now()
+    opened = sum(
+        round_open(round_id=pk, now=now)
+        for pk in PulseRound.objects.filter(
+            status=RoundStatus.SCHEDULED, opens_at__lte=now, closes_at__gt=now
+        ).values_list("pk", flat=True)
+    )
+    closed = sum(
+        round_close(round_id=pk, now=now)
+        for pk in PulseRound.objects.filter(
+            status__in=[RoundStatus.OPEN, RoundStatus.SCHEDULED], closes_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    reminded = sum(
+        reminders_send(round_id=pk, now=now)
+        for pk in PulseRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True)
+    )
+    return {"opened": opened, "closed": closed, "reminded": reminded}
