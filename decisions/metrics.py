@@ -207,3 +207,36 @@ def snapshot_rows(
     if periods:
         qs = qs.filter(period__in=periods)
     return list(qs.order_by("period", "team__name"))
+
+
+def snapshot_cell(s: DecisionStabilitySnapshot) -> dict[str, Any]:
+    """One stored cell as a labelled API dict (no numbers when suppressed)."""
+    base: dict[str, Any] = {
+        "source": SOURCE_LABEL,
+        "dimension": "decision_stability",
+        "suppressed": s.suppressed,
+        "reopen_count": s.reopen_count,
+    }
+    if s.suppressed:
+        return {**base, "reason": s.reason}
+    return {**base, **{f: getattr(s, f) for f in SNAPSHOT_FIELDS}}
+
+
+def checkin_cells(
+    *, org: Organization, keys: Iterable[tuple[int, dt.date]]
+) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    """Decision check-in cells for (team_id, period) keys (team 0 = org), in one query.
+
+    For the results page/API: callers pass only keys of teams the reader may see.
+    """
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    periods = {p for _, p in wanted}
+    qs = DecisionStabilitySnapshot.objects.filter(organization=org, period__in=periods)
+    out: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    for s in qs:
+        key = (s.team_id or 0, s.period)
+        if key in wanted:
+            out[key] = snapshot_cell(s)
+    return out
