@@ -243,6 +243,10 @@ def _claim_and_store(
             pk=inv.pk, used=False, decision__isnull=False
         ).update(used=True)
         if not claimed:
+            if not Decision.objects.filter(pk=decision.pk).exists():
+                raise CheckInError(
+                    "deleted", "The decision this check-in asked about has been deleted.", 410
+                )
             raise CheckInError("used", "This check-in has already been answered. Thank you!", 409)
         status = (
             Decision.objects.filter(pk=decision.pk).values_list("status", flat=True).first()

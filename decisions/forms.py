@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from decisions.models import Acted, Decision, DecisionSource, DecisionStatus, Rediscussed
-from decisions.permissions import loggable_team_ids
+from decisions.permissions import decisions_readable, loggable_team_ids
 from orgs.models import Person, Team
 from orgs.tenancy import Tenant, scoped
 
@@ -55,7 +55,8 @@ class DecisionForm(forms.Form):
         if allowed is not None:
             teams = teams.filter(pk__in=allowed)
         self.fields["affected_teams"].queryset = teams
-        others = scoped(Decision, org).order_by("-decided_on")
+        # Only decisions the user may read: titles of other teams' decisions stay private.
+        others = decisions_readable(tenant).order_by("-decided_on")
         if instance is not None:
             others = others.exclude(pk=instance.pk)
         self.fields["superseded_by"].queryset = others
@@ -69,7 +70,7 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, tenant: Tenant, instance: Decision, **kw: Any):
         super().__init__(*args, **kw)
         self.fields["superseded_by"].queryset = (
-            scoped(Decision, tenant.org).exclude(pk=instance.pk).order_by("-decided_on")
+            decisions_readable(tenant).exclude(pk=instance.pk).order_by("-decided_on")
         )
 
 
