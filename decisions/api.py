@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -30,7 +31,7 @@ from decisions.serializers import (
 )
 from decisions.services import decision_create, decision_delete, decision_update
 from orgs.models import Role
-from orgs.tenancy import TenantScopedAPIMixin
+from orgs.tenancy import HasTenantRole, TenantScopedAPIMixin, get_tenant
 
 READ_ROLES = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
 
@@ -142,16 +143,13 @@ class DecisionViewSet(
 class AtRiskAPIView(APIView):
     """Decisions at risk for the caller's visible teams, ranked (only decisions with >= k answers)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, HasTenantRole]
+    allowed_roles = READ_ROLES
 
     @extend_schema(responses=AtRiskSerializer(many=True))
     def get(self, request: Request) -> Response:
-        from orgs.tenancy import require_tenant
-
-        try:
-            tenant = require_tenant(request, READ_ROLES)
-        except Exception as exc:
-            raise PermissionDenied(str(exc)) from exc
+        tenant = get_tenant(request)
+        assert tenant is not None  # HasTenantRole
         return Response(AtRiskSerializer(decisions_at_risk(tenant=tenant), many=True).data)
 
 
@@ -159,16 +157,23 @@ class DecisionStabilityAPIView(APIView):
     """Team x period decision-stability figures from check-ins: a separate, labelled source
     next to the pulse items of the decision_stability dimension (never mixed into them)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, HasTenantRole]
+    allowed_roles = READ_ROLES
 
-    @extend_schema(responses=StabilityCellSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "DecisionStability",
+            {
+                "dimension": drf_serializers.CharField(),
+                "source": drf_serializers.CharField(),
+                "k": drf_serializers.IntegerField(),
+                "cells": StabilityCellSerializer(many=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
-        from orgs.tenancy import require_tenant
-
-        try:
-            tenant = require_tenant(request, READ_ROLES)
-        except Exception as exc:
-            raise PermissionDenied(str(exc)) from exc
+        tenant = get_tenant(request)
+        assert tenant is not None  # HasTenantRole
         table = stability_table(tenant=tenant)
         return Response(
             {

@@ -165,7 +165,9 @@ def decision_metrics_recompute(*, org_id: int) -> int:
 
     Idempotent (a full replace inside one transaction), so a task that runs twice is harmless.
     """
-    org = Organization.objects.get(pk=org_id)
+    org = Organization.objects.filter(pk=org_id).first()
+    if org is None:  # deleted since the task was queued: nothing to do
+        return 0
     cells = team_period_frame(org=org)
     now = timezone.now()
     DecisionStabilitySnapshot.objects.filter(organization=org).delete()

@@ -21,6 +21,10 @@ from orgs.tenancy import scoped
 
 class StatusChangeSerializer(serializers.ModelSerializer):
     changed_by = serializers.CharField(source="changed_by.username", default=None, read_only=True)
+    # Plain strings: the same choices as Decision.status (one enum in the schema, not three).
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+    is_reopening = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = DecisionStatusChange
