@@ -151,6 +151,15 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _readable_or_404(tenant, pk)
     results = decision_results(org=tenant.org, decision_ids=[decision.pk])[decision.pk]
     editable = may_edit(tenant, decision)
+    # Answers given after the decision was superseded or reversed are kept but flagged;
+    # the count is shown only where the decision's numbers are (>= k answers).
+    flagged = (
+        None
+        if results["suppressed"]
+        else decision.responses.filter(
+            decision_status_at_answer__in=[DecisionStatus.SUPERSEDED, DecisionStatus.REVERSED]
+        ).count()
+    )
     return render(
         request,
         "decisions/detail.html",
@@ -163,6 +172,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": StatusForm(tenant=tenant, instance=decision) if editable else None,
             "supersedes": list(decision.supersedes.all()),
             "invited": decision.checkin_invitations.count(),
+            "flagged": flagged,
         },
     )
 

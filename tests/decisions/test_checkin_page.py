@@ -93,6 +93,11 @@ class CheckInPageTests(DecisionTestCase):
         assert page.status_code == 200 and "still welcome" in page.content.decode()
         self.post()
         assert CheckInResponse.objects.get().decision_status_at_answer == "superseded"
+        for p in self.platform_people[1:5]:
+            self.answer(self.d, p)
+        self.login(self.owner)
+        detail = self.client.get(reverse("decisions:detail", args=[self.d.pk])).content.decode()
+        assert "5 of these answers were given after the decision was superseded" in detail
 
     def test_a_deleted_decision_gives_a_clear_410_and_stores_nothing(self) -> None:
         decision_delete(decision=self.d, actor=self.owner)

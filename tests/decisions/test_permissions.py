@@ -152,6 +152,29 @@ class TenantIsolationTests(DecisionTestCase):
         self.d.refresh_from_db()
         assert self.d.title == "Acme secret decision"
 
+    def test_outsider_cannot_log_for_another_orgs_team(self) -> None:
+        self.login(self.outsider)
+        resp = self.client.post(
+            reverse("decisions:create"),
+            {
+                "title": "Sneaky",
+                "decided_on": timezone.localdate().isoformat(),
+                "affected_teams": [self.platform.pk],
+                "status": "decided",
+                "source": "logged",
+            },
+        )
+        assert resp.status_code == 200 and "affected_teams" in resp.context["form"].errors
+        token = Token.objects.create(user=self.outsider)
+        api = self.client.post(
+            reverse("decisionsapi:decision-list"),
+            {"title": "Sneaky", "decided_on": "2026-01-01", "affected_teams": [self.platform.pk]},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {token.key}",
+        )
+        assert api.status_code == 400 and "affected_teams" in api.json()
+        assert not Decision.objects.filter(title="Sneaky").exists()
+
     def test_anonymous_users_are_sent_to_login_or_refused(self) -> None:
         assert self.client.get(reverse("decisions:list")).status_code == 302
         assert self.client.get(reverse("decisionsapi:decision-list")).status_code in (401, 403)
