@@ -34,97 +34,46 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.stats import band_labels, t_interval, welch_test, wilson_interval
+from scoring.errors import (
+    InconsistentResponseError,
+    MissingColumnsError,
+    RubricError,
+    ScoringInputError,
+    TeamTreeError,
+    UnknownItemError,
+    UnknownTeamError,
+    ValueOutOfRangeError,
+)
+from scoring.frames import (
+    DIMENSION_RESULT_COLUMNS,
+    TRUST_RESULT_COLUMNS,
+    dimension_frame,
+    empty_dimension_results,
+    empty_trust_results,
+    trust_frame,
+)
+from scoring.rollup import ORG_ID, ancestors, rollup_dimensions, rollup_trust
 
-ORG_ID = 0
+__all__ = [
+    "DIMENSION_RESULT_COLUMNS",
+    "ORG_ID",
+    "TRUST_RESULT_COLUMNS",
+    "InconsistentResponseError",
+    "MissingColumnsError",
+    "RubricError",
+    "ScoringInputError",
+    "ScoringResult",
+    "TeamTreeError",
+    "UnknownItemError",
+    "UnknownTeamError",
+    "ValueOutOfRangeError",
+    "score",
+]
+
 
 ANSWER_COLUMNS = ("response_id", "team_id", "period", "item_id", "value")
 ITEM_COLUMNS = ("item_id", "dimension", "reverse_keyed")
 DIMENSION_COLUMNS = ("dimension", "weight", "bands")
-
-DIMENSION_RESULT_COLUMNS = [
-    "team_id",
-    "period",
-    "dimension",
-    "n",
-    "n_own",
-    "score",
-    "sd",
-    "ci_low",
-    "ci_high",
-    "has_ci",
-    "answers",
-    "favourable",
-    "favourable_pct",
-    "favourable_low",
-    "favourable_high",
-    "band",
-    "prev_score",
-    "delta",
-    "p_value",
-    "significant",
-    "has_trend",
-]
-TRUST_RESULT_COLUMNS = [
-    "team_id",
-    "period",
-    "n",
-    "n_own",
-    "score",
-    "dimensions",
-    "prev_score",
-    "delta",
-    "p_value",
-    "significant",
-    "has_trend",
-]
-
-
-class ScoringInputError(ValueError):
-    """Input the engine refuses to score; the message names what is wrong."""
-
-
-class MissingColumnsError(ScoringInputError):
-    """A frame lacks required columns."""
-
-
-class UnknownItemError(ScoringInputError):
-    """Answers for items that are not in the rubric version being scored."""
-
-    def __init__(self, item_ids: Sequence[Any]) -> None:
-        self.item_ids = list(item_ids)
-        super().__init__(f"answers for items not in the rubric version: {self.item_ids[:20]}")
-
-
-class ValueOutOfRangeError(ScoringInputError):
-    """Answer values that are not 1, 2, 3, 4 or 5 (NaN = skip is allowed)."""
-
-    def __init__(self, values: Sequence[Any], item_ids: Sequence[Any]) -> None:
-        self.values = list(values)
-        self.item_ids = list(item_ids)
-        super().__init__(
-            f"answer values outside 1–5: {self.values[:20]} (items {self.item_ids[:20]})"
-        )
-
-
-class UnknownTeamError(ScoringInputError):
-    """Answers of teams missing from the team tree."""
-
-    def __init__(self, team_ids: Sequence[Any]) -> None:
-        self.team_ids = list(team_ids)
-        super().__init__(f"answers for teams not in the team tree: {self.team_ids[:20]}")
-
-
-class InconsistentResponseError(ScoringInputError):
-    """One response spread over several teams or periods."""
-
-
-class RubricError(ScoringInputError):
-    """Rubric frames that do not fit together (unknown dimension, duplicate item, bad weight)."""
-
-
-class TeamTreeError(ScoringInputError):
-    """A team tree with a cycle or a parent that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -173,76 +122,6 @@ def _response_codes(ids: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     return codes.astype(np.int64), len(uniques), first
 
 
-def _ancestors(parent_of: Mapping[int, int | None]) -> tuple[np.ndarray, np.ndarray]:
-    """Team ids (index 0 = ORG_ID) and the matrix of each team's chain up to the org (−1 pad)."""
-    teams = np.array(sorted(int(t) for t in parent_of if int(t) != ORG_ID), dtype=np.int64)
-    ids = np.concatenate(([ORG_ID], teams))
-    pos = {int(t): i for i, t in enumerate(ids)}
-    chains: list[list[int]] = [[0]]
-    for t in teams:  # loop over teams of the tree, not over answers
-        chain = [pos[int(t)]]
-        cur = int(t)
-        while True:
-            parent = parent_of.get(cur)
-            parent = ORG_ID if parent is None else int(parent)
-            if parent == ORG_ID:
-                chain.append(0)
-                break
-            if parent not in pos:
-                raise TeamTreeError(f"team {cur} has parent {parent}, which is not in the tree")
-            if pos[parent] in chain or len(chain) > len(ids):
-                raise TeamTreeError(f"the team tree has a cycle through team {cur}")
-            chain.append(pos[parent])
-            cur = parent
-        chains.append(chain)
-    depth = max(len(c) for c in chains)
-    anc = np.full((len(ids), depth), -1, dtype=np.int64)
-    for i, c in enumerate(chains):
-        anc[i, : len(c)] = c
-    return ids, anc
-
-
-def empty_dimension_results() -> pd.DataFrame:
-    """The dimension result frame with no rows but the right columns."""
-    return pd.DataFrame(
-        {c: pd.Series(dtype=_DTYPES.get(c, "float64")) for c in DIMENSION_RESULT_COLUMNS}
-    )
-
-
-def empty_trust_results() -> pd.DataFrame:
-    """The trust index frame with no rows but the right columns."""
-    return pd.DataFrame(
-        {c: pd.Series(dtype=_DTYPES.get(c, "float64")) for c in TRUST_RESULT_COLUMNS}
-    )
-
-
-_DTYPES: dict[str, str] = {
-    "team_id": "int64",
-    "period": "object",
-    "dimension": "object",
-    "n": "int64",
-    "n_own": "int64",
-    "answers": "int64",
-    "favourable": "int64",
-    "dimensions": "int64",
-    "band": "object",
-    "has_ci": "bool",
-    "significant": "bool",
-    "has_trend": "bool",
-    "sd": "Float64",
-    "ci_low": "Float64",
-    "ci_high": "Float64",
-    "prev_score": "Float64",
-    "delta": "Float64",
-    "p_value": "Float64",
-}
-
-
-def _nullable(values: np.ndarray) -> pd.array:
-    """Float array with NaN as <NA>: 'no value' is explicit, never a NaN from arithmetic."""
-    return pd.array(values, dtype="Float64")
-
-
 def _validate_rubric(
     items: pd.DataFrame, dimensions: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
@@ -280,7 +159,7 @@ def score(
     """
     _require(answers, ANSWER_COLUMNS, "answers")
     item_ids, dim_of_item, rev_of_item, dim_keys, weights = _validate_rubric(items, dimensions)
-    team_ids, anc = _ancestors(parent_of)
+    team_ids, anc = ancestors(parent_of)
     n_dim = len(dim_keys)
     if answers.empty or n_dim == 0:
         return ScoringResult(empty_dimension_results(), empty_trust_results())
@@ -333,16 +212,28 @@ def score(
     lut_fav = (keyed >= 4).astype(np.float64)
     rd_key = rcode * n_dim + dim_of_item[icode]
     size = n_resp * n_dim
-    rd_cnt = np.bincount(rd_key, weights=lut_cnt[code], minlength=size)
-    rd_sum = np.bincount(rd_key, weights=lut_score[code], minlength=size)
-    rd_fav = np.bincount(rd_key, weights=lut_fav[code], minlength=size)
+    per_dim = int(np.bincount(dim_of_item, minlength=n_dim).max()) if len(dim_of_item) else 0
+    if per_dim < 64:
+        # One pass instead of three: count, favourable and score/25 are small integers, so
+        # they pack exactly into one float weight (count + 64·fav + 4096·score/25) and
+        # unpack after a single bincount.
+        packed = np.bincount(
+            rd_key, weights=(lut_cnt + 64 * lut_fav + 4096 * lut_score / 25)[code], minlength=size
+        ).astype(np.int64)
+        rd_cnt, rest = packed % 64, packed // 64
+        rd_fav, rd_sum = rest % 64, (rest // 64) * 25.0
+        del packed, rest
+    else:  # a dimension with ≥ 64 items: plain separate sums
+        rd_cnt = np.bincount(rd_key, weights=lut_cnt[code], minlength=size)
+        rd_sum = np.bincount(rd_key, weights=lut_score[code], minlength=size)
+        rd_fav = np.bincount(rd_key, weights=lut_fav[code], minlength=size)
     del rd_key, code
     rd = np.flatnonzero(rd_cnt)
     if rd.size == 0:
         return ScoringResult(empty_dimension_results(), empty_trust_results())
     r_of, d_of = np.divmod(rd, n_dim)
     s_rd = rd_sum[rd] / rd_cnt[rd]
-    cnt_rd, fav_rd = rd_cnt[rd], rd_fav[rd]
+    cnt_rd, fav_rd = rd_cnt[rd].astype(np.float64), rd_fav[rd].astype(np.float64)
     del rd_cnt, rd_sum, rd_fav
 
     # Each respondent's own weighted trust score (only for the trust trend test).
@@ -354,206 +245,12 @@ def score(
     r_ts_ok = r_wtot[r_valid] > 0
     r_ts = np.where(r_ts_ok, r_wsum[r_valid] / np.where(r_ts_ok, r_wtot[r_valid], 1.0), 0.0)
 
-    cells = _rollup_dimensions(
+    cells = rollup_dimensions(
         anc, tcode_r, pcode_r, r_of, d_of, s_rd, cnt_rd, fav_rd, len(team_ids), n_per, n_dim
     )
-    trust_cells = _rollup_trust(
+    trust_cells = rollup_trust(
         anc, tcode_r[r_valid], pcode_r[r_valid], r_ts, r_ts_ok, len(team_ids), n_per
     )
-    dims = _dimension_frame(cells, team_ids, period_index, dim_keys, dimensions)
-    trust = _trust_frame(cells, trust_cells, team_ids, period_index, weights)
+    dims = dimension_frame(cells, team_ids, period_index, dim_keys, dimensions)
+    trust = trust_frame(cells, trust_cells, team_ids, period_index, weights)
     return ScoringResult(dims, trust)
-
-
-def _own_cells(
-    key: np.ndarray, values: np.ndarray, extras: Sequence[np.ndarray], size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Per own-team cell: n, sum, Σ(x − cell mean)² (a second pass, exact for constant groups)
-    and the sums of each extra array. One bincount per statistic over the respondent rows."""
-    n = np.bincount(key, minlength=size).astype(np.float64)
-    s = np.bincount(key, weights=values, minlength=size)
-    mean = np.divide(s, n, out=np.zeros(size), where=n > 0)
-    dev = values - mean[key]
-    m2 = np.bincount(key, weights=dev * dev, minlength=size)
-    return n, s, m2, [np.bincount(key, weights=e, minlength=size) for e in extras]
-
-
-def _tree_rollup(
-    anc: np.ndarray,
-    n_own: np.ndarray,
-    s_own: np.ndarray,
-    m2_own: np.ndarray,
-    extras: Sequence[np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Roll own-team cells (axis 0 = team code) up to every ancestor and the org.
-
-    Counts and sums are additive, so each team's cell gets the sums over every respondent
-    of its subtree; the spread uses the exact pooled formula
-    M2_g = Σ_t [M2_t + n_t (mean_t − mean_g)²] over the own cells t of the subtree — the same
-    number as Σ (x − mean_g)² over the respondents, never an average of averages.
-    """
-    n, s = np.zeros_like(n_own), np.zeros_like(s_own)
-    ex = [np.zeros_like(e) for e in extras]
-    levels = []
-    for level in range(anc.shape[1]):  # loop over tree depth (a handful of levels)
-        src = np.flatnonzero(anc[:, level] >= 0)
-        dst = anc[src, level]
-        levels.append((src, dst))
-        np.add.at(n, dst, n_own[src])
-        np.add.at(s, dst, s_own[src])
-        for total, own in zip(ex, extras, strict=True):
-            np.add.at(total, dst, own[src])
-    mean = np.divide(s, n, out=np.zeros_like(s), where=n > 0)
-    mean_own = np.divide(s_own, n_own, out=np.zeros_like(s_own), where=n_own > 0)
-    m2 = np.zeros_like(s)
-    for src, dst in levels:
-        gap = mean_own[src] - mean[dst]
-        np.add.at(m2, dst, m2_own[src] + n_own[src] * gap * gap)
-    return n, mean, m2, ex
-
-
-def _rollup_dimensions(
-    anc: np.ndarray,
-    tcode_r: np.ndarray,
-    pcode_r: np.ndarray,
-    r_of: np.ndarray,
-    d_of: np.ndarray,
-    s_rd: np.ndarray,
-    cnt_rd: np.ndarray,
-    fav_rd: np.ndarray,
-    n_team: int,
-    n_per: int,
-    n_dim: int,
-) -> dict[str, np.ndarray]:
-    shape = (n_team, n_per, n_dim)
-    key = (tcode_r[r_of] * n_per + pcode_r[r_of]) * n_dim + d_of
-    n_own, s_own, m2_own, (a_own, f_own) = _own_cells(
-        key, s_rd, [cnt_rd, fav_rd], n_team * n_per * n_dim
-    )
-    own = [x.reshape(shape) for x in (n_own, s_own, m2_own, a_own, f_own)]
-    n, mean, ss, (a, f) = _tree_rollup(anc, own[0], own[1], own[2], own[3:])
-    return {"n": n, "own": own[0], "mean": mean, "ss": ss, "answers": a, "fav": f}
-
-
-def _rollup_trust(
-    anc: np.ndarray,
-    tcode: np.ndarray,
-    pcode: np.ndarray,
-    ts: np.ndarray,
-    ts_ok: np.ndarray,
-    n_team: int,
-    n_per: int,
-) -> dict[str, np.ndarray]:
-    shape = (n_team, n_per)
-    size = n_team * n_per
-    key = tcode * n_per + pcode
-    n_own = np.bincount(key, minlength=size).astype(np.float64).reshape(shape)
-    # Respondents whose answered dimensions all weigh 0 have no trust score of their own.
-    kts = key[ts_ok]
-    nts_own, s_own, m2_own, _ = _own_cells(kts, ts[ts_ok], [], size)
-    nts, mean, ss, (n,) = _tree_rollup(
-        anc, nts_own.reshape(shape), s_own.reshape(shape), m2_own.reshape(shape), [n_own]
-    )
-    return {"n": n, "own": n_own, "nts": nts, "mean": mean, "ss": ss}
-
-
-def _sd(ss: np.ndarray, n: np.ndarray) -> np.ndarray:
-    return np.where(n >= 2, np.sqrt(ss / np.where(n >= 2, n - 1, 1.0)), np.nan)
-
-
-def _previous(arr: np.ndarray, fill: float = 0.0) -> np.ndarray:
-    """The same cell one period earlier (axis 1 is the ordered period axis)."""
-    out = np.full_like(arr, fill)
-    out[:, 1:] = arr[:, :-1]
-    return out
-
-
-def _dimension_frame(
-    c: dict[str, np.ndarray],
-    team_ids: np.ndarray,
-    period_index: pd.Index,
-    dim_keys: list[str],
-    dimensions: pd.DataFrame,
-) -> pd.DataFrame:
-    n, mean, ss = c["n"], c["mean"], c["ss"]
-    sd = _sd(ss, n)
-    pn, pmean, psd = _previous(n), _previous(mean), _previous(np.nan_to_num(sd))
-    p_val, sig = welch_test(mean, np.nan_to_num(sd), n, pmean, psd, pn)
-    t_i, p_i, d_i = np.nonzero(n > 0)
-    n_c, m_c, sd_c = n[t_i, p_i, d_i], mean[t_i, p_i, d_i], sd[t_i, p_i, d_i]
-    low, high, has_ci = t_interval(m_c, np.nan_to_num(sd_c), n_c)
-    fav_c, ans_c = c["fav"][t_i, p_i, d_i], c["answers"][t_i, p_i, d_i]
-    pct, flo, fhi = wilson_interval(fav_c, ans_c)
-    has_trend = pn[t_i, p_i, d_i] > 0
-    prev = np.where(has_trend, pmean[t_i, p_i, d_i], np.nan)
-    bands = np.full(len(t_i), "", dtype=object)
-    for d, bl in enumerate(dimensions["bands"].tolist()):  # loop over dimensions
-        sel = d_i == d
-        bands[sel] = band_labels(m_c[sel], bl if isinstance(bl, list) else [])
-    out = pd.DataFrame(
-        {
-            "team_id": team_ids[t_i],
-            "period": period_index.take(p_i).to_numpy(),
-            "dimension": np.asarray(dim_keys, dtype=object)[d_i],
-            "n": n_c.astype(np.int64),
-            "n_own": c["own"][t_i, p_i, d_i].astype(np.int64),
-            "score": m_c,
-            "sd": _nullable(sd_c),
-            "ci_low": _nullable(np.where(has_ci, low, np.nan)),
-            "ci_high": _nullable(np.where(has_ci, high, np.nan)),
-            "has_ci": has_ci,
-            "answers": ans_c.astype(np.int64),
-            "favourable": np.rint(fav_c).astype(np.int64),
-            "favourable_pct": pct,
-            "favourable_low": flo,
-            "favourable_high": fhi,
-            "band": bands,
-            "prev_score": _nullable(prev),
-            "delta": _nullable(m_c - prev),
-            "p_value": _nullable(np.where(has_trend, p_val[t_i, p_i, d_i], np.nan)),
-            "significant": has_trend & sig[t_i, p_i, d_i],
-            "has_trend": has_trend,
-        }
-    )
-    return out.sort_values(["team_id", "period", "dimension"], kind="stable", ignore_index=True)
-
-
-def _trust_frame(
-    c: dict[str, np.ndarray],
-    t: dict[str, np.ndarray],
-    team_ids: np.ndarray,
-    period_index: pd.Index,
-    weights: np.ndarray,
-) -> pd.DataFrame:
-    present = c["n"] > 0
-    wsum = (present * weights).sum(axis=2)
-    index = np.divide(
-        (present * weights * c["mean"]).sum(axis=2), wsum, out=np.zeros_like(wsum), where=wsum > 0
-    )
-    ok = (t["n"] > 0) & (wsum > 0)
-    sd = np.nan_to_num(_sd(t["ss"], t["nts"]))
-    p_val, sig = welch_test(
-        t["mean"], sd, t["nts"], _previous(t["mean"]), _previous(sd), _previous(t["nts"])
-    )
-    prev_ok = _previous(ok.astype(np.float64)) > 0
-    prev_index = _previous(index)
-    t_i, p_i = np.nonzero(ok)
-    has_trend = prev_ok[t_i, p_i]
-    cur = index[t_i, p_i]
-    prev = np.where(has_trend, prev_index[t_i, p_i], np.nan)
-    out = pd.DataFrame(
-        {
-            "team_id": team_ids[t_i],
-            "period": period_index.take(p_i).to_numpy(),
-            "n": t["n"][t_i, p_i].astype(np.int64),
-            "n_own": t["own"][t_i, p_i].astype(np.int64),
-            "score": cur,
-            "dimensions": present.sum(axis=2)[t_i, p_i].astype(np.int64),
-            "prev_score": _nullable(prev),
-            "delta": _nullable(cur - prev),
-            "p_value": _nullable(np.where(has_trend, p_val[t_i, p_i], np.nan)),
-            "significant": has_trend & sig[t_i, p_i],
-            "has_trend": has_trend,
-        }
-    )
-    return out.sort_values(["team_id", "period"], kind="stable", ignore_index=True)

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from orgs.models import Team
+from orgs.periods import previous_period
 from orgs.tenancy import Tenant
 from scoring.engine import ORG_ID
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
@@ -76,6 +77,24 @@ def _cell(row: Any, fields: list[str]) -> dict[str, Any]:
     return out
 
 
+def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) -> pd.DataFrame:
+    """Drop the trend of a cell whose previous-period cell is hidden or not at hand.
+
+    prev_score and delta would otherwise hand out the very number suppression hid.
+    """
+    prev_of = {p: previous_period(p, kind) for p in cells["period"].unique()}
+    shown = cells.loc[~cells["suppressed"], [*keys, "period"]].assign(prev_ok=True)
+    out = cells.assign(prev_period=cells["period"].map(prev_of)).merge(
+        shown.rename(columns={"period": "prev_period"}), on=[*keys, "prev_period"], how="left"
+    )
+    ok = out["prev_ok"].fillna(False).astype(bool)
+    for col in ["prev_score", "delta", "p_value"]:
+        out[col] = out[col].where(ok, None)
+    out["significant"] = out["significant"].astype(bool) & ok
+    out["has_trend"] = out["has_trend"].astype(bool) & ok
+    return out.drop(columns=["prev_period", "prev_ok"])
+
+
 def results_for_teams(
     *,
     tenant: Tenant,
@@ -105,7 +124,9 @@ def results_for_teams(
     trust_qs = TrustIndexSnapshot.objects.filter(organization_id=org.id)
     dim_qs = DimensionSnapshot.objects.filter(organization_id=org.id)
     if wanted is not None:
-        trust_qs, dim_qs = trust_qs.filter(period__in=wanted), dim_qs.filter(period__in=wanted)
+        # The period before each one too: a trend may only be shown if that cell was visible.
+        load = set(wanted) | {previous_period(p, org.reporting_period) for p in wanted}
+        trust_qs, dim_qs = trust_qs.filter(period__in=load), dim_qs.filter(period__in=load)
     # Whole tree on purpose: complementary suppression must see the teams the reader can't.
     trust = pd.DataFrame(
         list(
@@ -146,8 +167,15 @@ def results_for_teams(
         )
         dim_meta = list({key: {"key": key, "name": name} for key, name in seen}.values())
 
+    kind = org.reporting_period
+    trust = _hide_unsupported_trends(trust, ["team_id", "rubric_id"], kind)
     trust = trust[trust["team_id"].isin(allowed)]
-    dims = dims[dims["team_id"].isin(allowed)] if not dims.empty else dims
+    if not dims.empty:
+        dims = _hide_unsupported_trends(dims, ["team_id", "rubric_id", "dimension_key"], kind)
+        dims = dims[dims["team_id"].isin(allowed)]
+    if wanted is not None:
+        trust = trust[trust["period"].isin(wanted)]
+        dims = dims[dims["period"].isin(wanted)] if not dims.empty else dims
     order = {d["key"]: i for i, d in enumerate(dim_meta)}
     dim_names = {d["key"]: d["name"] for d in dim_meta}
     by_cell: dict[tuple[int, dt.date, int], list[dict[str, Any]]] = {}

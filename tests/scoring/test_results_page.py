@@ -1,0 +1,66 @@
+"""The plain results page: only visible teams in the picker, suppressed cells marked, fixed queries."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scoring.services import snapshot_recompute
+from tests.base import BaseTestCase
+from tests.scoring.db_fixture import build
+
+URL = "/results/"
+
+
+class ResultsPageTests(BaseTestCase):
+    def setUp(self) -> None:
+        teams = {"platform": self.platform, "mobile": self.mobile, "sales": self.sales}
+        build(self.org, teams)
+        snapshot_recompute(org_id=self.org.id)
+
+    def _page(self, user, query: str = "") -> str:
+        self.login(user)
+        r = self.client.get(URL + query)
+        assert r.status_code == 200
+        return r.content.decode()
+
+    def test_the_picker_lists_only_the_leaders_teams(self) -> None:
+        html = self._page(self.leader)
+        options = set(re.findall(r'<option value="(\d+)"', html))
+        assert options == {str(self.eng.id), str(self.platform.id), str(self.mobile.id)}
+        assert "Sales" not in html
+
+    def test_small_groups_are_marked_not_shown(self) -> None:
+        html = self._page(self.owner, f"?team={self.sales.id}")
+        assert "fewer than 5 responses" in html
+        assert "2026-11" in html and "2026-10" in html
+        eng = self._page(self.owner, f"?team={self.eng.id}")
+        assert "hidden to protect a smaller group" in eng
+
+    def test_a_visible_cell_shows_score_interval_n_and_band(self) -> None:
+        html = self._page(self.owner, "?team=0")
+        assert "n=19" in html and "Trust index" in html and "Clarity" in html
+        assert re.search(r"\d+–\d+ · n=\d+", html)  # the interval next to n
+        assert re.search(r'class="badge (good|warn|bad)"', html)
+
+    def test_other_teams_and_other_orgs_are_404_and_employees_403(self) -> None:
+        self.login(self.leader)
+        assert self.client.get(URL + f"?team={self.sales.id}").status_code == 404
+        assert self.client.get(URL + "?team=zzz").status_code == 404
+        self.login(self.outsider)
+        assert self.client.get(URL + f"?team={self.platform.id}").status_code == 404
+        self.login(self.member)
+        assert self.client.get(URL).status_code == 403
+        self.client.logout()
+        assert self.client.get(URL).status_code == 302  # to the login page
+
+    def test_the_page_reads_snapshots_with_a_fixed_number_of_queries(self) -> None:
+        self.login(self.leader)
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get(URL + f"?team={self.eng.id}")
+        assert not any("surveys_answer" in q["sql"] for q in ctx.captured_queries)
+        with self.assertNumQueries(len(ctx.captured_queries)):
+            self.client.get(URL + f"?team={self.platform.id}")
+        assert len(ctx.captured_queries) <= 12
