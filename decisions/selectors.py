@@ -61,7 +61,15 @@ def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]
     for col in dm.NUMBER_COLUMNS:
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
     ranked = dm.at_risk(frame).head(limit)
-    return [{"decision": decisions[int(r["decision_id"])], **r} for r in ranked.to_dict("records")]
+    return [
+        {"decision": decisions[int(r["decision_id"])], **{k: _none_if_nan(v) for k, v in r.items()}}
+        for r in ranked.to_dict("records")
+    ]
+
+
+def _none_if_nan(value: Any) -> Any:
+    """NaN (no value, e.g. no lag without a "yes") becomes None: JSON has no NaN."""
+    return None if isinstance(value, float) and value != value else value
 
 
 def stability_table(*, tenant: Tenant) -> dict[str, Any]:
