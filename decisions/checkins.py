@@ -10,7 +10,11 @@ CHECKIN_GRACE_DAYS of that day, so logging an old decision doesn't send stale ch
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
+import logging
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,7 +38,9 @@ from decisions.models import (
 from orgs.models import Organization, Person
 from orgs.periods import period_start
 from orgs.tenancy import descendant_ids
-from surveys.tokens import token_hash, token_new
+from surveys.tokens import nonce_new, token_hash
+
+log = logging.getLogger(__name__)
 
 CHECKIN_GRACE_DAYS = 7
 # A link can be answered for this many days after it was sent.
@@ -46,6 +52,37 @@ def org_offsets(org: Organization) -> list[int]:
     raw = org.checkin_offsets_days or [7, 30]
     out = sorted({int(x) for x in raw if isinstance(x, int | float) and int(x) > 0})
     return out or [7, 30]
+
+
+def checkin_token(*, decision_id: int, offset_days: int, person_id: int, nonce: str) -> str:
+    """The raw link token of a check-in invitation, reproducible only with SECRET_KEY.
+
+    Derived (like pulse invitations, surveys/tokens.py) so a send that is retried after a
+    crash or a mail error sends the very same link, while the database stores only the
+    nonce and sha256(token).
+    """
+    msg = f"checkin:{decision_id}:{offset_days}:{person_id}:{nonce}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode("utf-8"), msg, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def checkin_invitation_new(
+    *, org_id: int, decision_id: int, offset_days: int, person_id: int, team_id: int | None
+) -> CheckInInvitation:
+    """An unsaved invitation with its nonce and token hash filled in."""
+    nonce = nonce_new()
+    raw = checkin_token(
+        decision_id=decision_id, offset_days=offset_days, person_id=person_id, nonce=nonce
+    )
+    return CheckInInvitation(
+        organization_id=org_id,
+        decision_id=decision_id,
+        offset_days=offset_days,
+        person_id=person_id,
+        team_id=team_id,
+        nonce=nonce,
+        token_hash=token_hash(raw),
+    )
 
 
 def decision_stakeholder_ids(*, decision: Decision) -> set[int]:
@@ -83,14 +120,12 @@ def checkins_create_due(*, org: Organization, now: dt.datetime | None = None) ->
             team_of = dict(Person.objects.filter(pk__in=people).values_list("pk", "team_id"))
             CheckInInvitation.objects.bulk_create(
                 [
-                    CheckInInvitation(
-                        organization=org,
-                        decision=decision,
+                    checkin_invitation_new(
+                        org_id=org.pk,
+                        decision_id=decision.pk,
                         offset_days=offset,
                         person_id=pid,
                         team_id=team_of.get(pid),
-                        # Placeholder hash: the real token is made when the email is sent.
-                        token_hash=token_new()[1],
                     )
                     for pid in sorted(people)
                 ],
@@ -110,35 +145,58 @@ def checkin_url(raw: str) -> str:
 
 
 def checkin_invitation_send(*, invitation_id: int) -> bool:
-    """Send one check-in email, at most once: claim it with a conditional UPDATE first.
+    """Send one check-in email unless it was sent already; True if sent now.
 
-    The raw token exists only in this function and the email. Returns True if sent now.
+    One transaction: claim the row with a conditional UPDATE of sent_at (the row / database
+    write lock makes a concurrent sender wait and then find it sent), send, commit. A mail
+    error rolls the claim back, so the next run retries with the same (derived) link. The
+    only double-send window is a crash between the mail server's accept and the commit.
     """
-    raw, hashed = token_new()
     with transaction.atomic():
         claimed = CheckInInvitation.objects.filter(
             pk=invitation_id, sent_at__isnull=True, decision__isnull=False
-        ).update(sent_at=timezone.now(), token_hash=hashed)
+        ).update(sent_at=timezone.now())
         if not claimed:
             return False
         inv = CheckInInvitation.objects.select_related("decision", "person").get(pk=invitation_id)
-    decision = inv.decision
-    assert decision is not None
-    body = (
-        f"Hello {inv.person.name},\n\n"
-        f"{inv.offset_days} days ago this decision was made:\n\n"
-        f"    {decision.title}\n\n"
-        "Three quick questions (30 seconds, anonymous — nobody sees who answered what):\n"
-        f"{checkin_url(raw)}\n\n"
-        f"The link works once and for {CHECKIN_ANSWER_DAYS} days.\n"
-    )
-    send_mail(
-        subject=f"Quick check-in: {decision.title}"[:150],
-        message=body,
-        from_email=None,
-        recipient_list=[inv.person.email],
-    )
+        decision = inv.decision
+        assert decision is not None
+        raw = checkin_token(
+            decision_id=decision.pk,
+            offset_days=inv.offset_days,
+            person_id=inv.person_id,
+            nonce=inv.nonce,
+        )
+        body = (
+            f"Hello {inv.person.name},\n\n"
+            f"{inv.offset_days} days ago this decision was made:\n\n"
+            f"    {decision.title}\n\n"
+            "Three quick questions (30 seconds, anonymous: nobody sees who answered what):\n"
+            f"{checkin_url(raw)}\n\n"
+            f"The link works once and for {CHECKIN_ANSWER_DAYS} days.\n"
+        )
+        send_mail(
+            subject=f"Quick check-in: {decision.title}"[:150],
+            message=body,
+            from_email=None,
+            recipient_list=[inv.person.email],
+        )
     return True
+
+
+def checkin_invitations_send(*, invitation_ids: list[int]) -> tuple[int, int]:
+    """Send many; a failing address is logged and left unsent for the next run.
+
+    Returns (sent, failed).
+    """
+    sent = failed = 0
+    for inv_id in invitation_ids:
+        try:
+            sent += checkin_invitation_send(invitation_id=inv_id)
+        except Exception:  # mail errors of any backend: retried by the next hourly run
+            log.exception("check-in invitation %s not sent; will retry", inv_id)
+            failed += 1
+    return sent, failed
 
 
 class CheckInError(Exception):

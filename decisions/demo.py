@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from decisions.checkins import org_offsets
+from decisions.checkins import checkin_invitation_new, org_offsets
 from decisions.metrics import decision_metrics_recompute
 from decisions.models import (
     CheckInInvitation,
@@ -29,7 +29,6 @@ from decisions.models import (
 from orgs.demo import TEAM_PROFILES
 from orgs.models import Organization, Person, Team
 from orgs.periods import period_end, period_start
-from surveys.tokens import token_new
 
 TITLES = {
     "Product": [
@@ -277,18 +276,15 @@ def seed_demo(
                 continue
             for p in stakeholders.values():
                 answered = rng.random() < 0.7
-                invitations.append(
-                    CheckInInvitation(
-                        organization=org,
-                        decision=d,
-                        offset_days=offset,
-                        person=p,
-                        team_id=p.team_id,
-                        token_hash=token_new()[1],
-                        sent_at=at(due, 8),
-                        used=answered,
-                    )
+                inv = checkin_invitation_new(
+                    org_id=org.pk,
+                    decision_id=d.pk,
+                    offset_days=offset,
+                    person_id=p.pk,
+                    team_id=p.team_id,
                 )
+                inv.sent_at, inv.used = at(due, 8), answered
+                invitations.append(inv)
                 if not answered:
                     continue
                 day = min(today, due + dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 6])))

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from decisions.checkins import checkin_submit
-from decisions.models import CheckInInvitation, Decision
+from decisions.checkins import checkin_invitation_new, checkin_submit, checkin_token
+from decisions.models import Decision
 from decisions.services import decision_create
 from orgs.models import Person, Team
-from surveys.tokens import token_new
 from tests.base import BaseTestCase
 
 
@@ -59,17 +58,18 @@ class DecisionTestCase(BaseTestCase):
 
     def invite(self, decision: Decision, person: Person, offset: int = 7) -> str:
         """An already-sent invitation; returns the raw token (as the email would carry it)."""
-        raw, hashed = token_new()
-        CheckInInvitation.objects.create(
-            organization=decision.organization,
-            decision=decision,
+        inv = checkin_invitation_new(
+            org_id=decision.organization_id,
+            decision_id=decision.pk,
             offset_days=offset,
-            person=person,
-            team=person.team,
-            token_hash=hashed,
-            sent_at=timezone.now(),
+            person_id=person.pk,
+            team_id=person.team_id,
         )
-        return raw
+        inv.sent_at = timezone.now()
+        inv.save()
+        return checkin_token(
+            decision_id=decision.pk, offset_days=offset, person_id=person.pk, nonce=inv.nonce
+        )
 
     def answer(
         self,

@@ -9,12 +9,15 @@ import re
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.test import override_settings
 
 from decisions.models import CheckInInvitation
 from decisions.services import decision_change_status
 from decisions.tasks import dispatch_due_checkins_task, send_checkin_invitation_task
 from orgs.models import Organization
+from surveys.tokens import token_hash
 from tests.decisions.base import DecisionTestCase
+from tests.decisions.flaky_email import RefusingEmailBackend
 
 UTC = dt.UTC
 
@@ -115,3 +118,37 @@ class SchedulingTests(DecisionTestCase):
                 "dispatch_checkins", "--now", "--today", "2026-03-08", stdout=io.StringIO()
             )
         assert len(mail.outbox) == 7
+
+    def test_the_emailed_link_is_the_stored_hash(self) -> None:
+        with at(2026, 3, 1):
+            self.decide(decided_on=dt.date(2026, 3, 1))
+        with at(2026, 3, 8):
+            self.dispatch()
+        for m in mail.outbox:
+            raw = re.search(r"/decisions/c/([^/\s]+)/", m.body).group(1)
+            inv = CheckInInvitation.objects.get(token_hash=token_hash(raw))
+            assert inv.person.email == m.to[0] and inv.sent_at is not None
+
+    @override_settings(EMAIL_BACKEND="tests.decisions.flaky_email.RefusingEmailBackend")
+    def test_a_mail_error_leaves_the_invitation_unsent_and_the_next_run_sends_the_same_link(
+        self,
+    ) -> None:
+        with at(2026, 3, 1):
+            self.decide(decided_on=dt.date(2026, 3, 1))
+        RefusingEmailBackend.refuse = {"member@example.com"}
+        try:
+            with at(2026, 3, 8, 9):
+                call_command(
+                    "dispatch_checkins", "--now", stdout=io.StringIO(), stderr=io.StringIO()
+                )
+        finally:
+            RefusingEmailBackend.refuse = set()
+        assert len(mail.outbox) == 6  # the others went out
+        inv = CheckInInvitation.objects.get(person=self.member_person)
+        assert inv.sent_at is None
+        with at(2026, 3, 8, 10):
+            call_command("dispatch_checkins", "--now", stdout=io.StringIO())
+        assert len(mail.outbox) == 7 and mail.outbox[-1].to == ["member@example.com"]
+        raw = re.search(r"/decisions/c/([^/\s]+)/", mail.outbox[-1].body).group(1)
+        inv.refresh_from_db()
+        assert inv.sent_at is not None and inv.token_hash == token_hash(raw)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from decisions.checkins import checkin_invitation_send, checkins_create_due
+from decisions.checkins import checkin_invitations_send, checkins_create_due
 from decisions.tasks import dispatch_due_checkins_task
 from orgs.models import Organization
 
@@ -45,11 +45,11 @@ class Command(BaseCommand):
                 now = dt.datetime.combine(opts["today"], dt.time(12), ZoneInfo(org.time_zone))
             with transaction.atomic():
                 ids = checkins_create_due(org=org, now=now)
-            sent = 0
-            for i, inv_id in enumerate(ids, 1):
-                sent += checkin_invitation_send(invitation_id=inv_id)
-                if i % 50 == 0:
-                    self.stdout.write(f"  {org.slug}: {i}/{len(ids)}")
+            sent, failed = checkin_invitations_send(invitation_ids=ids)
+            if failed:
+                self.stderr.write(
+                    f"  {failed} could not be sent (mail error); the next run retries."
+                )
             total += sent
             self.stdout.write(f"{org.name}: {sent} check-in invitation(s) sent.")
         self.stdout.write(self.style.SUCCESS(f"Done: {total} sent."))
