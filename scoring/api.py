@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from decisions.metrics import checkin_cells
 from orgs.tenancy import Tenant, get_tenant
 from scoring.selectors import REASON_TEXT, results_for_teams
 
@@ -79,6 +80,11 @@ ResultsOut = inline_serializer(
                 "period": serializers.DateField(),
                 "trust_index": CellOut,
                 "dimensions": serializers.ListField(child=DimensionCellOut),
+                "decision_checkins": serializers.DictField(
+                    allow_null=True,
+                    help_text="decision_stability from decision check-ins: a separate, labelled "
+                    "source (never mixed into the pulse score); no numbers when suppressed",
+                ),
             },
             many=True,
         ),
@@ -153,6 +159,10 @@ class ResultsAPI(APIView):
             if missing:
                 raise NotFound(f"team {missing[0]} not found")
         rows = []
+        # Decision check-ins: a separate, labelled source next to the decision_stability items.
+        checkins = checkin_cells(
+            org=tenant.org, keys=[(r["team_id"], r["period"]) for r in res.rows]
+        )
         for r in res.rows:
             rows.append(
                 {
@@ -161,6 +171,9 @@ class ResultsAPI(APIView):
                     "period": r["period"].isoformat(),
                     "trust_index": _rounded(r["trust_index"]),
                     "dimensions": [_rounded(c) for c in r["dimensions"]],
+                    "decision_checkins": _rounded(checkins[(r["team_id"], r["period"])])
+                    if (r["team_id"], r["period"]) in checkins
+                    else None,
                 }
             )
         return Response(

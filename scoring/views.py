@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from decisions.metrics import SOURCE_LABEL, checkin_cells
 from orgs.periods import period_label
 from scoring.api import results_tenant
 from scoring.selectors import REASON_TEXT, results_for_teams
@@ -34,6 +35,20 @@ def _display(cell: dict[str, Any] | None, k: int) -> dict[str, Any]:
     if cell.get("significant") and cell.get("delta") is not None:
         out["arrow"] = "▲" if cell["delta"] > 0 else "▼"
     return out
+
+
+def _checkin_display(cell: dict[str, Any] | None) -> dict[str, Any]:
+    if cell is None:
+        return {"empty": True}
+    if cell["suppressed"]:
+        return {"suppressed": True, "text": cell["reason"]}
+    return {
+        "score": cell["stability_pct"],
+        "has_ci": cell["stability_lo"] is not None,
+        "ci_low": cell["stability_lo"],
+        "ci_high": cell["stability_hi"],
+        "n": cell["n"],
+    }
 
 
 @login_required
@@ -66,6 +81,15 @@ def results(request: HttpRequest) -> HttpResponse:
             found = next((c for c in by_period[p]["dimensions"] if c["key"] == d["key"]), None)
             cells.append(_display(found, res.k))
         dim_rows.append({"name": d["name"], "cells": cells})
+        if d["key"] == "decision_stability":
+            # A separate, labelled source (issue 5): never averaged into the pulse score.
+            found = checkin_cells(org=tenant.org, keys=[(team_id, p) for p in periods])
+            dim_rows.append(
+                {
+                    "name": f"↳ % still holding — source: {SOURCE_LABEL}",
+                    "cells": [_checkin_display(found.get((team_id, p))) for p in periods],
+                }
+            )
     return render(
         request,
         "scoring/results.html",

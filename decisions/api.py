@@ -1,0 +1,234 @@
+"""REST API of decisions: the register (token auth for other tools), check-in submit,
+per-decision results, decisions at risk and the team x period decision-stability figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from decisions.checkins import CheckInError, checkin_lookup, checkin_submit
+from decisions.metrics import SOURCE_LABEL, decision_results
+from decisions.models import Acted, Decision, Rediscussed
+from decisions.permissions import can_log_decisions, check_may_log_for, may_edit
+from decisions.selectors import decision_list, decisions_at_risk, stability_table
+from decisions.serializers import (
+    AtRiskSerializer,
+    CheckInAnswerSerializer,
+    CheckInQuestionSerializer,
+    DecisionResultsSerializer,
+    DecisionSerializer,
+    StabilityCellSerializer,
+)
+from decisions.services import decision_create, decision_delete, decision_update
+from orgs.models import Role
+from orgs.tenancy import HasTenantRole, TenantScopedAPIMixin, get_tenant
+
+READ_ROLES = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
+
+
+class DecisionViewSet(
+    TenantScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Decisions the caller may read; create/update under the same rules as the pages."""
+
+    serializer_class = DecisionSerializer
+    queryset = Decision.objects.all()
+    allowed_roles = None  # any member; finer rules below (employees need the org setting)
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        tenant = self.tenant
+        if not (tenant.has_any_role(READ_ROLES) or can_log_decisions(tenant)):
+            raise PermissionDenied("Your role does not give access to the decision register.")
+        p = self.request.query_params
+        try:
+            team_id = int(p.get("team") or 0) or None
+        except ValueError:
+            team_id = None
+        return decision_list(
+            tenant=tenant, q=p.get("q", "")[:200], team_id=team_id, status=p.get("status", "")
+        ).prefetch_related("stakeholders", "status_changes__changed_by")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="search in title and context"),
+            OpenApiParameter("team", int, description="affected team id (with sub-teams)"),
+            OpenApiParameter(
+                "status", str, description="decided | being_revisited | reversed | superseded"
+            ),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tenant = self.tenant
+        if not can_log_decisions(tenant):
+            raise PermissionDenied("Your role does not allow logging decisions.")
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        if "decided_on" not in d:
+            return Response({"decided_on": ["This field is required."]}, status=400)
+        check_may_log_for(tenant, [t.pk for t in d.get("affected_teams", [])])
+        decision = decision_create(org=tenant.org, actor=request.user, **d)
+        out = self.get_serializer(self.get_queryset().get(pk=decision.pk))
+        return Response(out.data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tenant = self.tenant
+        decision = self.get_object()
+        if not may_edit(tenant, decision):
+            raise PermissionDenied(
+                "You may only change decisions of teams you may log decisions for."
+            )
+        ser = self.get_serializer(decision, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        if "affected_teams" in d:
+            check_may_log_for(tenant, [t.pk for t in d["affected_teams"]])
+        extra: dict[str, Any] = {}
+        if "owner" in d:
+            extra["owner"] = d["owner"]
+        if "superseded_by" in d:
+            extra["superseded_by"] = d["superseded_by"]
+        decision_update(
+            decision=decision,
+            actor=request.user,
+            title=d.get("title"),
+            context=d.get("context"),
+            decided_on=d.get("decided_on"),
+            affected_teams=d.get("affected_teams"),
+            stakeholders=d.get("stakeholders"),
+            source=d.get("source"),
+            status=d.get("status"),
+            note=d.get("note", ""),
+            **extra,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        decision = self.get_object()
+        if not may_edit(self.tenant, decision):
+            raise PermissionDenied(
+                "You may only delete decisions of teams you may log decisions for."
+            )
+        decision_delete(decision=decision, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=DecisionResultsSerializer)
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """Per-decision check-in figures; no numbers below k answers."""
+        decision = self.get_object()
+        res = decision_results(org=self.tenant.org, decision_ids=[decision.pk])[decision.pk]
+        return Response(DecisionResultsSerializer(res).data)
+
+
+class AtRiskAPIView(APIView):
+    """Decisions at risk for the caller's visible teams, ranked (only decisions with >= k answers)."""
+
+    permission_classes = [permissions.IsAuthenticated, HasTenantRole]
+    allowed_roles = READ_ROLES
+
+    @extend_schema(responses=AtRiskSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        tenant = get_tenant(request)
+        assert tenant is not None  # HasTenantRole
+        return Response(AtRiskSerializer(decisions_at_risk(tenant=tenant), many=True).data)
+
+
+class DecisionStabilityAPIView(APIView):
+    """Team x period decision-stability figures from check-ins: a separate, labelled source
+    next to the pulse items of the decision_stability dimension (never mixed into them)."""
+
+    permission_classes = [permissions.IsAuthenticated, HasTenantRole]
+    allowed_roles = READ_ROLES
+
+    @extend_schema(
+        responses=inline_serializer(
+            "DecisionStability",
+            {
+                "dimension": drf_serializers.CharField(),
+                "source": drf_serializers.CharField(),
+                "k": drf_serializers.IntegerField(),
+                "cells": StabilityCellSerializer(many=True),
+            },
+        )
+    )
+    def get(self, request: Request) -> Response:
+        tenant = get_tenant(request)
+        assert tenant is not None  # HasTenantRole
+        table = stability_table(tenant=tenant)
+        return Response(
+            {
+                "dimension": "decision_stability",
+                "source": SOURCE_LABEL,
+                "k": tenant.org.anonymity_k,
+                "cells": StabilityCellSerializer(table["rows"], many=True).data,
+            }
+        )
+
+
+class CheckInAPIView(APIView):
+    """The check-in by its link token (no login): GET the questions, POST the answers."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    def _error(self, err: CheckInError) -> Response:
+        return Response({"detail": err.message, "code": err.kind}, status=err.status)
+
+    @extend_schema(responses=CheckInQuestionSerializer)
+    def get(self, request: Request, token: str) -> Response:
+        try:
+            ctx = checkin_lookup(raw_token=token)
+        except CheckInError as err:
+            return self._error(err)
+        return Response(
+            {
+                "decision_title": ctx.decision.title,
+                "decision_status": ctx.decision.status,
+                "offset_days": ctx.invitation.offset_days,
+                "acted_choices": dict(Acted.choices),
+                "rediscussed_choices": dict(Rediscussed.choices),
+            }
+        )
+
+    @extend_schema(request=CheckInAnswerSerializer, responses={201: None})
+    def post(self, request: Request, token: str) -> Response:
+        data = request.data if hasattr(request.data, "get") else {}
+        try:
+            resp = checkin_submit(
+                raw_token=token,
+                holding=data.get("holding"),
+                acted=data.get("acted"),
+                rediscussed=data.get("rediscussed"),
+                comment=data.get("comment", ""),
+            )
+        except CheckInError as err:
+            return self._error(err)
+        except DjangoValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                "detail": "Thank you, your answer was saved anonymously.",
+                "decision_status_at_answer": resp.decision_status_at_answer,
+            },
+            status=status.HTTP_201_CREATED,
+        )

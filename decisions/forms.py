@@ -1,0 +1,93 @@
+"""Forms of the decision register and the check-in page (choices always scoped to the org)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from decisions.models import Acted, Decision, DecisionSource, DecisionStatus, Rediscussed
+from decisions.permissions import decisions_readable, loggable_team_ids
+from orgs.models import Person, Team
+from orgs.tenancy import Tenant, scoped
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    context = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What was decided and why, in a few sentences.",
+    )
+    decided_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    affected_teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        help_text="Everyone active in these teams (and their sub-teams) gets the check-ins.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    stakeholders = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        help_text="Further people to ask, in addition to the affected teams.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    status = forms.ChoiceField(choices=DecisionStatus.choices, initial=DecisionStatus.DECIDED)
+    superseded_by = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text="Only for status “superseded”: the decision that replaces this one.",
+    )
+    source = forms.ChoiceField(choices=DecisionSource.choices, initial=DecisionSource.LOGGED)
+    note = forms.CharField(
+        max_length=500, required=False, help_text="Why the status changed (kept in the history)."
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant, instance: Decision | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        org = tenant.org
+        people = scoped(Person, org).filter(is_active=True).order_by("name")
+        self.fields["owner"].queryset = people
+        self.fields["stakeholders"].queryset = people
+        teams = scoped(Team, org).order_by("name")
+        allowed = loggable_team_ids(tenant)
+        if allowed is not None:
+            teams = teams.filter(pk__in=allowed)
+        self.fields["affected_teams"].queryset = teams
+        # Only decisions the user may read: titles of other teams' decisions stay private.
+        others = decisions_readable(tenant).order_by("-decided_on")
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+        self.fields["superseded_by"].queryset = others
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=DecisionStatus.choices)
+    superseded_by = forms.ModelChoiceField(queryset=Decision.objects.none(), required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args: Any, tenant: Tenant, instance: Decision, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["superseded_by"].queryset = (
+            decisions_readable(tenant).exclude(pk=instance.pk).order_by("-decided_on")
+        )
+
+
+HOLDING_CHOICES = [
+    ("1", "Strongly disagree"),
+    ("2", "Disagree"),
+    ("3", "Neither"),
+    ("4", "Agree"),
+    ("5", "Strongly agree"),
+    ("", "Don't know / skip"),
+]
+
+
+class CheckInForm(forms.Form):
+    """Only used to render; the service validates (one set of rules for page and API)."""
+
+    holding = forms.ChoiceField(choices=HOLDING_CHOICES, widget=forms.RadioSelect, required=False)
+    acted = forms.ChoiceField(choices=Acted.choices, widget=forms.RadioSelect)
+    rediscussed = forms.ChoiceField(choices=Rediscussed.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

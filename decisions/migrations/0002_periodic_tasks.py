@@ -1,0 +1,32 @@
+"""Create the hourly beat schedules of decisions (check-in dispatch, metrics recompute)."""
+
+from django.db import migrations
+
+TASKS = [
+    ("Decision check-ins: dispatch due", "decisions.dispatch_due_checkins"),
+    ("Decision check-ins: recompute metrics", "decisions.recompute_all_decision_metrics"),
+]
+
+
+def create(apps, schema_editor):
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    hourly, _ = IntervalSchedule.objects.get_or_create(every=1, period="hours")
+    for name, task in TASKS:
+        PeriodicTask.objects.update_or_create(
+            name=name, defaults={"task": task, "interval": hourly, "enabled": True}
+        )
+
+
+def remove(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name__in=[n for n, _ in TASKS]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("decisions", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create, remove)]

@@ -1,0 +1,78 @@
+"""Reads of the decision register: filtered lists, at-risk ranking, stability tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from django.db.models import Q, QuerySet
+
+from decisions.metrics import decision_results, snapshot_rows
+from decisions.models import Decision, DecisionStatus, DecisionStatusChange
+from decisions.permissions import decisions_readable, readable_team_ids
+from orgs.tenancy import Tenant, descendant_ids, scoped
+from scoring import decision_metrics as dm
+
+
+def decision_list(
+    *, tenant: Tenant, q: str = "", team_id: int | None = None, status: str = ""
+) -> QuerySet[Decision]:
+    """Decisions the user may read, searched in title/context, filtered by team (with
+    sub-teams) and status."""
+    qs = decisions_readable(tenant)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(context__icontains=q))
+    if team_id:
+        teams = descendant_ids(tenant.org.pk, [team_id])
+        qs = qs.filter(
+            pk__in=scoped(Decision, tenant.org).filter(affected_teams__in=teams).values("pk")
+        )
+    if status in DecisionStatus.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("owner").prefetch_related("affected_teams")
+
+
+def decision_history(*, decision: Decision) -> list[DecisionStatusChange]:
+    return list(decision.status_changes.select_related("changed_by").order_by("changed_at", "id"))
+
+
+def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]]:
+    """Live decisions (decided / being revisited) the user may see, ranked by risk score.
+
+    Only decisions with >= k answers appear (per-decision anonymity); see
+    scoring.decision_metrics.at_risk for the score and thresholds.
+    """
+    visible = readable_team_ids(tenant)
+    qs = scoped(Decision, tenant.org).filter(
+        status__in=[DecisionStatus.DECIDED, DecisionStatus.BEING_REVISITED]
+    )
+    if visible is not None:
+        qs = qs.filter(
+            pk__in=qs.filter(
+                Q(affected_teams__in=visible) | Q(stakeholders__team__in=visible)
+            ).values("pk")
+        )
+    decisions = {d.pk: d for d in qs.prefetch_related("affected_teams")}
+    if not decisions:
+        return []
+    results = decision_results(org=tenant.org, decision_ids=list(decisions))
+    frame = pd.DataFrame(list(results.values()))
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    for col in dm.NUMBER_COLUMNS:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    ranked = dm.at_risk(frame).head(limit)
+    return [
+        {"decision": decisions[int(r["decision_id"])], **{k: _none_if_nan(v) for k, v in r.items()}}
+        for r in ranked.to_dict("records")
+    ]
+
+
+def _none_if_nan(value: Any) -> Any:
+    """NaN (no value, e.g. no lag without a "yes") becomes None: JSON has no NaN."""
+    return None if isinstance(value, float) and value != value else value
+
+
+def stability_table(*, tenant: Tenant) -> dict[str, Any]:
+    """Team x period decision check-in figures the user may see, for the leader page/API."""
+    visible = tenant.visible_team_ids()
+    return {"rows": snapshot_rows(org=tenant.org, visible_team_ids=visible)}

@@ -1,0 +1,43 @@
+"""Celery tasks of decisions: thin, id-only wrappers around the services (idempotent)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from decisions.checkins import checkin_invitation_send, checkins_create_due
+from decisions.metrics import decision_metrics_recompute
+from orgs.models import Organization
+
+
+@shared_task(name="decisions.dispatch_due_checkins")
+def dispatch_due_checkins_task() -> int:
+    """Beat (hourly): create due check-in invitations of every org and queue their emails."""
+    queued = 0
+    for org in Organization.objects.all().order_by("pk"):
+        with transaction.atomic():
+            ids = checkins_create_due(org=org)
+            for inv_id in ids:
+                transaction.on_commit(lambda i=inv_id: send_checkin_invitation_task.delay(i))
+        queued += len(ids)
+    return queued
+
+
+@shared_task(name="decisions.send_checkin_invitation")
+def send_checkin_invitation_task(invitation_id: int) -> bool:
+    """Send one invitation; does nothing if it was already sent (claimed by a conditional UPDATE)."""
+    return checkin_invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(name="decisions.recompute_decision_metrics")
+def recompute_decision_metrics_task(org_id: int) -> int:
+    return decision_metrics_recompute(org_id=org_id)
+
+
+@shared_task(name="decisions.recompute_all_decision_metrics")
+def recompute_all_decision_metrics_task() -> int:
+    """Beat (hourly): queue a recompute per org (answers arrive all the time)."""
+    ids = list(Organization.objects.values_list("pk", flat=True))
+    for org_id in ids:
+        recompute_decision_metrics_task.delay(org_id)
+    return len(ids)

@@ -1,0 +1,302 @@
+"""Decision check-in metrics (DESIGN.md section 5): pure pandas, no Django.
+
+Input frame of check-in answers (one row per answer), columns:
+    decision_id, decided_on (date), answered_on (date), period (date), team_id (0 if none),
+    holding (1-5 or NaN = skipped), acted (yes | waiting_confirmation | unclear_owner |
+    blocked | not_relevant), rediscussed (never | once | several)
+
+Definitions (shares in %, each with a 95 % Wilson interval):
+    n            answers
+    stability    answers with holding >= 4 / answers with a holding value
+    action       answers "yes" / n
+    wait         answers "waiting_confirmation" / n          (the permission trap)
+    circling     answers "several" / n
+    lag          per decision: days from decided_on to the answered_on of its first "yes"
+                 (within the group's answers); a group's figure is the median over its
+                 decisions, counted in the period of that first "yes".
+    reopen_count status changes to being_revisited or reversed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054
+SHARES = ("stability", "action", "wait", "circling")
+ANSWER_COLUMNS = [
+    "decision_id",
+    "decided_on",
+    "answered_on",
+    "period",
+    "team_id",
+    "holding",
+    "acted",
+    "rediscussed",
+]
+
+
+def wilson_interval(
+    successes: np.ndarray | pd.Series, n: np.ndarray | pd.Series, z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval in % for successes out of n (NaN where n == 0)."""
+    s = np.asarray(successes, dtype=float)
+    t = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = s / t
+        denom = 1 + z**2 / t
+        centre = (p + z**2 / (2 * t)) / denom
+        half = z * np.sqrt(p * (1 - p) / t + z**2 / (4 * t**2)) / denom
+        lo = np.where(t > 0, np.clip(centre - half, 0, 1) * 100, np.nan)
+        hi = np.where(t > 0, np.clip(centre + half, 0, 1) * 100, np.nan)
+    return lo, hi
+
+
+def empty_answers() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in ANSWER_COLUMNS})
+
+
+def _flags(answers: pd.DataFrame) -> pd.DataFrame:
+    holding = pd.to_numeric(answers["holding"], errors="coerce")
+    return answers.assign(
+        _answered=holding.notna().astype(int),
+        _holds=(holding >= 4).astype(int),
+        _yes=(answers["acted"] == "yes").astype(int),
+        _wait=(answers["acted"] == "waiting_confirmation").astype(int),
+        _several=(answers["rediscussed"] == "several").astype(int),
+        _one=1,
+    )
+
+
+def first_yes_lags(answers: pd.DataFrame, *, keys: Sequence[str]) -> pd.DataFrame:
+    """Per (keys without period, decision): the first "yes", its period and its lag in days."""
+    base = [k for k in keys if k not in ("period", "decision_id")]
+    yes = answers.loc[answers["acted"] == "yes"]
+    cols = [*base, "decision_id", "period", "lag_days"]
+    if yes.empty:
+        return pd.DataFrame(columns=cols)
+    yes = yes.sort_values("answered_on", kind="stable").drop_duplicates(
+        subset=[*base, "decision_id"], keep="first"
+    )
+    lag = pd.to_datetime(yes["answered_on"]) - pd.to_datetime(yes["decided_on"])
+    return yes.assign(lag_days=lag.dt.days.astype(float))[cols]
+
+
+def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
+    """The metrics of each group of answers (no suppression: callers apply it)."""
+    by = list(by)
+    out_cols = [
+        *by,
+        "n",
+        "stability_n",
+        "stability_count",
+        "action_count",
+        "wait_count",
+        "circling_count",
+        *(f"{s}_{x}" for s in SHARES for x in ("pct", "lo", "hi")),
+        "lag_median_days",
+        "lag_decisions",
+    ]
+    if answers.empty:
+        return pd.DataFrame(columns=out_cols)
+    f = _flags(answers)
+    g = (
+        f.groupby(by, sort=True, dropna=False)[
+            ["_one", "_answered", "_holds", "_yes", "_wait", "_several"]
+        ]
+        .sum()
+        .rename(
+            columns={
+                "_one": "n",
+                "_answered": "stability_n",
+                "_holds": "stability_count",
+                "_yes": "action_count",
+                "_wait": "wait_count",
+                "_several": "circling_count",
+            }
+        )
+        .reset_index()
+    )
+    for share, count, denom in (
+        ("stability", "stability_count", "stability_n"),
+        ("action", "action_count", "n"),
+        ("wait", "wait_count", "n"),
+        ("circling", "circling_count", "n"),
+    ):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g[f"{share}_pct"] = np.where(g[denom] > 0, g[count] / g[denom] * 100, np.nan)
+        g[f"{share}_lo"], g[f"{share}_hi"] = wilson_interval(g[count], g[denom])
+
+    lags = first_yes_lags(answers, keys=by)
+    if lags.empty:
+        g["lag_median_days"] = np.nan
+        g["lag_decisions"] = 0
+    else:
+        lag_g = (
+            lags.groupby(by, sort=False)["lag_days"]
+            .agg(lag_median_days="median", lag_decisions="count")
+            .reset_index()
+        )
+        g = g.merge(lag_g, on=by, how="left")
+        g["lag_decisions"] = g["lag_decisions"].fillna(0).astype(int)
+    return g[out_cols]
+
+
+def reopen_counts(status_changes: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
+    """Reopenings (changes to being_revisited / reversed) per group of `by` columns."""
+    by = list(by)
+    if status_changes.empty:
+        return pd.DataFrame(columns=[*by, "reopen_count"])
+    mask = status_changes["to_status"].isin(["being_revisited", "reversed"])
+    return (
+        status_changes.loc[mask].groupby(by, sort=True).size().rename("reopen_count").reset_index()
+    )
+
+
+def per_decision(
+    answers: pd.DataFrame, status_changes: pd.DataFrame, *, decision_ids: Sequence[int], k: int
+) -> pd.DataFrame:
+    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers.
+
+    Suppressed decisions' answers still count in team and org aggregates (computed elsewhere).
+    """
+    base = pd.DataFrame({"decision_id": pd.Series(list(decision_ids), dtype="int64")})
+    agg = aggregate(answers, by=["decision_id"])
+    if not agg.empty:
+        agg["decision_id"] = agg["decision_id"].astype("int64")
+    out = base.merge(agg, on="decision_id", how="left")
+    reopen = reopen_counts(status_changes, by=["decision_id"])
+    if not reopen.empty:
+        reopen["decision_id"] = reopen["decision_id"].astype("int64")
+    out = out.merge(reopen, on="decision_id", how="left")
+    out["n"] = out["n"].fillna(0).astype(int)
+    out["reopen_count"] = out["reopen_count"].fillna(0).astype(int)
+    out["suppressed"] = out["n"] < k
+    out["reason"] = np.where(out["suppressed"], f"fewer than {k} answers", "")
+    return blank_suppressed(out)
+
+
+NUMBER_COLUMNS = [
+    "stability_n",
+    "stability_count",
+    "action_count",
+    "wait_count",
+    "circling_count",
+    *(f"{s}_{x}" for s in SHARES for x in ("pct", "lo", "hi")),
+    "lag_median_days",
+    "lag_decisions",
+]
+
+
+def blank_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+    """NaN every answer-derived number of suppressed rows (n too), so nothing leaks downstream."""
+    out = frame.copy()
+    cols = [c for c in NUMBER_COLUMNS if c in out.columns]
+    out[cols] = out[cols].astype(float)
+    out.loc[out["suppressed"], cols] = np.nan
+    out["n"] = out["n"].astype(float)
+    out.loc[out["suppressed"], "n"] = np.nan
+    return out
+
+
+def expand_to_ancestors(frame: pd.DataFrame, ancestors: pd.DataFrame) -> pd.DataFrame:
+    """Repeat each row once per ancestor unit of its team_id (itself, parents, root 0).
+
+    `ancestors` has columns team_id, unit_id (every team maps to itself and to 0).
+    The original team stays in `own_team_id`; `team_id` becomes the unit.
+    """
+    merged = frame.rename(columns={"team_id": "own_team_id"}).merge(
+        ancestors.rename(columns={"team_id": "own_team_id"}), on="own_team_id", how="inner"
+    )
+    return merged.rename(columns={"unit_id": "team_id"})
+
+
+def team_period_cells(
+    answers: pd.DataFrame, reopenings: pd.DataFrame, ancestors: pd.DataFrame
+) -> pd.DataFrame:
+    """Unsuppressed team x period cells (team 0 = org) with n and n_own, ready for suppress_tree.
+
+    `reopenings`: one row per (status change, affected team): change_id, team_id, period,
+    to_status. A change counts once per unit even when several of its teams roll up into it.
+    """
+    if answers.empty:
+        cells = aggregate(answers, by=["team_id", "period"])
+        cells["n_own"] = pd.Series(dtype=int)
+    else:
+        ans = expand_to_ancestors(answers, ancestors)
+        cells = aggregate(ans, by=["team_id", "period"])
+        own = (
+            ans.loc[ans["team_id"] == ans["own_team_id"]]
+            .groupby(["team_id", "period"])
+            .size()
+            .rename("n_own")
+            .reset_index()
+        )
+        cells = cells.merge(own, on=["team_id", "period"], how="left")
+        cells["n_own"] = cells["n_own"].fillna(0).astype(int)
+    if reopenings.empty:
+        cells["reopen_count"] = 0
+        return cells
+    ro = expand_to_ancestors(reopenings, ancestors)
+    ro = ro.loc[ro["to_status"].isin(["being_revisited", "reversed"])].drop_duplicates(
+        subset=["change_id", "team_id"]
+    )
+    rc = ro.groupby(["team_id", "period"]).size().rename("reopen_count").reset_index()
+    cells = cells.merge(rc, on=["team_id", "period"], how="outer")
+    cells["n"] = cells["n"].fillna(0).astype(int)
+    cells["n_own"] = cells["n_own"].fillna(0).astype(int)
+    cells["reopen_count"] = cells["reopen_count"].fillna(0).astype(int)
+    return cells.sort_values(["period", "team_id"]).reset_index(drop=True)
+
+
+def at_risk(
+    per_decision_frame: pd.DataFrame,
+    *,
+    stability_below: float = 60.0,
+    wait_at_least: float = 25.0,
+    circling_at_least: float = 25.0,
+) -> pd.DataFrame:
+    """Rank unsuppressed decisions that hold poorly, wait for permission or keep circling.
+
+    risk_score (0-100) = mean of (100 - stability %), permission wait % and circling %
+    (a missing stability counts as 50). A decision is listed when any one threshold is
+    crossed; rows are ordered by risk_score, then by more answers, then by decision id.
+    `reasons` is a list of sentences with the counts behind each crossed threshold.
+    """
+    d = per_decision_frame.loc[~per_decision_frame["suppressed"]].copy()
+    cols = [*per_decision_frame.columns, "risk_score", "reasons"]
+    if d.empty:
+        return pd.DataFrame(columns=cols)
+    stab = d["stability_pct"].fillna(50.0)
+    d["risk_score"] = ((100 - stab) + d["wait_pct"] + d["circling_pct"]) / 3
+    low = d["stability_pct"] < stability_below
+    wait = d["wait_pct"] >= wait_at_least
+    circ = d["circling_pct"] >= circling_at_least
+    d = d.loc[low | wait | circ].copy()
+    if d.empty:
+        return pd.DataFrame(columns=cols)
+
+    def _reasons(row: pd.Series) -> list[str]:
+        out = []
+        n = int(row["n"])
+        if row["wait_pct"] >= wait_at_least:
+            out.append(
+                f"{int(row['wait_count'])} of {n} check-in answers are waiting for confirmation"
+            )
+        if row["circling_pct"] >= circling_at_least:
+            out.append(
+                f"{int(row['circling_count'])} of {n} say it has been re-discussed several times"
+            )
+        if pd.notna(row["stability_pct"]) and row["stability_pct"] < stability_below:
+            holds = int(row["stability_count"])
+            out.append(
+                f"{'only ' + str(holds) if holds else 'none'} of {int(row['stability_n'])}"
+                " agree it is still holding"
+            )
+        return out
+
+    d["reasons"] = d.apply(_reasons, axis=1)
+    d = d.sort_values(["risk_score", "n", "decision_id"], ascending=[False, False, True])
+    return d.reset_index(drop=True)[cols]

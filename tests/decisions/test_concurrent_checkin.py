@@ -1,0 +1,68 @@
+"""Exactly one check-in answer per token, even when one link is submitted many times at once.
+
+Real threads with their own database connections against the file-based test database (or
+PostgreSQL in make test-services): the database's locking decides, nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from django.db import connections
+from django.test import TransactionTestCase
+from django.utils import timezone
+
+from decisions.checkins import CheckInError, checkin_submit
+from decisions.models import CheckInInvitation, CheckInResponse, Decision
+from orgs.models import Organization, Person, Team
+from surveys.tokens import token_new
+
+THREADS = 8
+
+
+class ConcurrentCheckInTests(TransactionTestCase):
+    def test_one_link_submitted_concurrently_stores_exactly_one_answer(self) -> None:
+        org = Organization.objects.create(name="Race", slug="race-decisions")
+        team = Team.objects.create(organization=org, name="Racers")
+        person = Person.objects.create(organization=org, name="R", email="r@x.example", team=team)
+        decision = Decision.objects.create(
+            organization=org, title="Race", decided_on=timezone.localdate() - dt.timedelta(days=7)
+        )
+        raw, hashed = token_new()
+        inv = CheckInInvitation.objects.create(
+            organization=org,
+            decision=decision,
+            offset_days=7,
+            person=person,
+            team=team,
+            token_hash=hashed,
+            sent_at=timezone.now(),
+        )
+        barrier = threading.Barrier(THREADS)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def submit() -> None:
+            try:
+                barrier.wait()
+                checkin_submit(raw_token=raw, holding=4, acted="yes", rediscussed="never")
+                result = "stored"
+            except CheckInError as err:
+                result = err.kind
+            except Exception as exc:  # any other failure must fail the test, not hide
+                result = f"error: {exc!r}"
+            finally:
+                connections.close_all()
+            with lock:
+                outcomes.append(result)
+
+        threads = [threading.Thread(target=submit) for _ in range(THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(outcomes) == ["stored"] + ["used"] * (THREADS - 1), outcomes
+        assert CheckInResponse.objects.count() == 1
+        inv.refresh_from_db()
+        assert inv.used
