@@ -134,13 +134,20 @@ def demo_org_exists() -> bool:
     return Organization.objects.filter(slug=DEMO_SLUG).exists()
 
 
+@transaction.atomic
 def demo_org_delete() -> None:
+    """Delete the demo org and everything in it, all or nothing."""
     org = Organization.objects.filter(slug=DEMO_SLUG).first()
     if org is None:
         return
     User = get_user_model()
     user_ids = list(Membership.objects.filter(organization=org).values_list("user_id", flat=True))
-    # Teams protect their children; delete the org's objects bottom-up.
+    # Anonymous responses and rounds PROTECT teams, items and rubric versions, and teams
+    # protect their children: delete the org's objects bottom-up.
+    from surveys.models import PulseRound, Response
+
+    Response.objects.filter(organization=org).delete()
+    PulseRound.objects.filter(organization=org).delete()
     Person.objects.filter(organization=org).delete()
     for team in Team.objects.filter(organization=org).order_by("-parent_id"):
         Team.objects.filter(parent=team).update(parent=None)

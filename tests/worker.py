@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from trustos.celery import app as celery_app
 from trustos.envconfig import broker_config
@@ -114,7 +115,12 @@ def real_worker() -> Iterator[Callable[[Callable[[], bool], float], bool]]:
             celery_app.conf.broker_transport_options,
             celery_app.conf.task_always_eager,
         ) = saved
+        # force_close_all leaves kombu holding closed pools; reset them so later .delay()
+        # calls in this process (eager or not) get a working producer.
         celery_app.pool.force_close_all()
+        kombu_pools.reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
         if os.environ.get("TRUSTOS_SHOW_WORKER_LOG"):
             print(output)
         subprocess.run(["rm", "-rf", broker_dir], check=False)
