@@ -12,7 +12,10 @@ from surveys.rubric_io import rubric_install, rubric_read
 from surveys.services.dispatch import invitation_link, round_dispatch
 from surveys.services.rounds import round_create
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

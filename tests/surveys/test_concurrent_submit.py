@@ -28,6 +28,10 @@ THREADS = 8
     reason="threads need a file-based database",
 )
 class ConcurrentSubmitTests(TransactionTestCase):
+    # Flushing would drop rows the data migrations created (shipped rubric, beat tasks)
+    # for the tests that run after this one in the same process: restore them.
+    serialized_rollback = True
+
     # TransactionTestCase flushes tables: reload the shipped rubric the migration created.
     def setUp(self) -> None:
         rubric_install(data=rubric_read())
