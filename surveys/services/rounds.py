@@ -175,9 +175,21 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
         reminders_send(round_id=pk, now=now)
         for pk in PulseRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True)
     )
+    # Answers change while a round is open: rescore open rounds that received answers today
+    # (responses carry only a day, so "today" is the finest change signal we keep). Scoring
+    # is idempotent, so a round rescored a minute later than its last answer costs nothing.
+    rescored = 0
+    for pk in (
+        PulseRound.objects.filter(status=RoundStatus.OPEN, responses__submitted_on=now.date())
+        .values_list("pk", flat=True)
+        .distinct()
+    ):
+        _queue_scoring(pk)
+        rescored += 1
     return {
         "opened": opened,
         "closed": closed,
         "redispatched": redispatched,
         "reminded": reminded,
+        "rescored": rescored,
     }
