@@ -25,7 +25,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if tenant is not None:
         for label, name, roles in NAV:
-            if not tenant.has_any_role(roles):
+            # Employees log decisions for their own team when the org allows it.
+            employee_logs = (
+                name == "decisions:list"
+                and Role.EMPLOYEE in tenant.roles
+                and tenant.org.employees_can_log_decisions
+            )
+            if not (tenant.has_any_role(roles) or employee_logs):
                 continue
             try:
                 items.append({"label": label, "url": reverse(name)})
