@@ -76,4 +76,10 @@ class ConcurrentRecomputeTests(TransactionTestCase):
         snapshot_recompute(org_id=org.id)
         total = Response.objects.filter(organization=org).count()
         assert total == 15 + 6
-        assert TrustIndexSnapshot.objects.get(organization=org, team_key=0).n == total
+        # n counts respondents with at least one answered item (all-skip responses don't count).
+        answering = (
+            Response.objects.filter(organization=org, answers__value__isnull=False)
+            .distinct()
+            .count()
+        )
+        assert TrustIndexSnapshot.objects.get(organization=org, team_key=0).n == answering
