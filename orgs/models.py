@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from core.constants import K_DEFAULT, K_FLOOR, K_MAX
+from orgs.tree import TeamTree
 
 
 def default_checkin_offsets() -> list[int]:
@@ -25,9 +31,9 @@ class Organization(models.Model):
     reporting_period = models.CharField(
         max_length=10, choices=ReportingPeriod.choices, default=ReportingPeriod.MONTH
     )
-    # Never below 3: at 2 a respondent can subtract their own answer and read the other one.
+    # Never below K_FLOOR: at 2 a respondent can subtract their own answer and read the other.
     anonymity_k = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(3), MaxValueValidator(50)]
+        default=K_DEFAULT, validators=[MinValueValidator(K_FLOOR), MaxValueValidator(K_MAX)]
     )
     time_zone = models.CharField(max_length=64, default="UTC")
     # Days after the decided-on date at which stakeholders get a decision check-in.
@@ -41,6 +47,37 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Org facts every app reads: one definition each, instead of local copies.
+    @property
+    def tz(self) -> ZoneInfo:
+        """The org's time zone (UTC if the stored name is unknown to this machine)."""
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    @property
+    def k(self) -> int:
+        """The anonymity threshold, never below the floor whatever the database holds."""
+        return max(int(self.anonymity_k or K_DEFAULT), K_FLOOR)
+
+    def team_tree(self) -> TeamTree:
+        """The team tree, loaded with one query and cached on this instance."""
+        return self._team_tree
+
+    @cached_property
+    def _team_tree(self) -> TeamTree:
+        return TeamTree.from_rows(
+            Team.objects.filter(organization_id=self.pk).values_list(
+                "id", "parent_id", "name", "is_active"
+            )
+        )
+
+    def team_tree_refresh(self) -> TeamTree:
+        """Drop the cached tree (after a team was added, moved or renamed) and load it again."""
+        self.__dict__.pop("_team_tree", None)
+        return self.team_tree()
 
 
 class Team(models.Model):

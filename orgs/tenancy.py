@@ -17,7 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from rest_framework import permissions
 
-from orgs.models import Membership, Organization, Role, Team
+from orgs.models import Membership, Organization, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -57,20 +57,7 @@ class Tenant:
 
 def descendant_ids(org_id: int, roots: Iterable[int]) -> set[int]:
     """The given teams and every team below them, from one query of the org's tree."""
-    children: dict[int | None, list[int]] = {}
-    for tid, parent_id in Team.objects.filter(organization_id=org_id).values_list(
-        "id", "parent_id"
-    ):
-        children.setdefault(parent_id, []).append(tid)
-    out: set[int] = set()
-    stack = list(roots)
-    while stack:
-        tid = stack.pop()
-        if tid in out:
-            continue
-        out.add(tid)
-        stack.extend(children.get(tid, []))
-    return out
+    return Organization(pk=org_id).team_tree().descendants(roots)
 
 
 def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None:
