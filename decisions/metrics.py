@@ -1,6 +1,6 @@
 """Django side of the decision metrics: load answers into frames, store and read snapshots.
 
-The formulas live in scoring/decision_metrics.py (pure). Anonymity is applied here in one
+The formulas live in trustmath/decision_metrics.py (pure). Anonymity is applied here in one
 place for each read: per-decision numbers need >= k answers; team x period cells go through
 suppress_tree (complementary suppression over the team tree), and suppressed cells are
 stored without numbers.
@@ -27,7 +27,7 @@ from decisions.models import (
 from decisions.suppress import suppress_cells
 from orgs.models import Organization, Team
 from orgs.periods import period_start
-from scoring import decision_metrics as dm
+from trustmath import decision_metrics as dm
 
 SOURCE_LABEL = "Decision check-ins"
 SNAPSHOT_FIELDS = [

@@ -11,7 +11,7 @@ from decisions.metrics import decision_results, snapshot_rows
 from decisions.models import Decision, DecisionStatus, DecisionStatusChange
 from decisions.permissions import decisions_readable, readable_team_ids
 from orgs.tenancy import Tenant, descendant_ids, scoped
-from scoring import decision_metrics as dm
+from trustmath import decision_metrics as dm
 
 
 def decision_list(
@@ -40,7 +40,7 @@ def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]
     """Live decisions (decided / being revisited) the user may see, ranked by risk score.
 
     Only decisions with >= k answers appear (per-decision anonymity); see
-    scoring.decision_metrics.at_risk for the score and thresholds.
+    trustmath.decision_metrics.at_risk for the score and thresholds.
     """
     visible = readable_team_ids(tenant)
     qs = scoped(Decision, tenant.org).filter(

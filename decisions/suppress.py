@@ -1,4 +1,4 @@
-"""Team-tree suppression for decision check-in cells: the shared scoring.suppression rules,
+"""Team-tree suppression for decision check-in cells: the shared trustmath.suppression rules,
 with the reason codes turned into words for pages and the API."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from scoring.suppression import (
+from trustmath.suppression import (
     REASON_COMPLEMENTARY,
     REASON_FEWER_THAN_K,
     REASON_NO_RESPONSES,

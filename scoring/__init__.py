@@ -1,1 +1,1 @@
-"""The rubric scoring engine (pure pandas) and the Django adapter that stores snapshots."""
+"""Score snapshots: the Django adapter that runs the pure engine (trustmath) and stores results."""

@@ -17,8 +17,8 @@ import pandas as pd
 
 from orgs.models import Organization, Team
 from orgs.periods import next_period, previous_period
-from scoring.engine import ORG_ID, ScoringResult, score
 from surveys.models import Answer, Dimension, Item, PulseRound
+from trustmath.engine import ORG_ID, ScoringResult, score
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every result leaves through `results_for_teams`, which (1) reads snapshots only, never
 answers — four queries whatever the number of teams or periods; (2) runs the shared
-`scoring.suppression.suppress_tree` on the org's *whole* team tree per (period, rubric)
+`trustmath.suppression.suppress_tree` on the org's *whole* team tree per (period, rubric)
 on the trust index respondent counts, and again per (period, rubric, dimension) on each
 dimension's counts (a dimension skipped by some respondents has its own n, which could
 otherwise be subtracted); a dimension cell is hidden when either says so; (3) only then
@@ -23,10 +23,10 @@ from django.db import transaction
 from orgs.models import Team
 from orgs.periods import previous_period
 from orgs.tenancy import Tenant
-from scoring.engine import ORG_ID
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
-from scoring.suppression import SuppressionInputError, suppress_tree
 from surveys.models import Dimension
+from trustmath.engine import ORG_ID
+from trustmath.suppression import SuppressionInputError, suppress_tree
 
 TRUST_FIELDS = ["n", "score", "prev_score", "delta", "p_value", "significant", "has_trend"]
 DIM_FIELDS = [

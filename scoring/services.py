@@ -23,9 +23,9 @@ from django.utils import timezone
 from orgs.models import Organization
 from orgs.periods import next_period
 from scoring.adapter import org_scores
-from scoring.engine import ORG_ID
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from surveys.models import PulseRound
+from trustmath.engine import ORG_ID
 
 
 @dataclass(frozen=True)

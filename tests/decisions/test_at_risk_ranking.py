@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scoring import decision_metrics as dm
+from trustmath import decision_metrics as dm
 
 
 def frame() -> pd.DataFrame:

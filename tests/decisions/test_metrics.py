@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from scoring import decision_metrics as dm
+from trustmath import decision_metrics as dm
 
 D = dt.date
 JAN, FEB = D(2026, 1, 1), D(2026, 2, 1)

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from scoring.engine import (
+from tests.scoring.engine_fixture import P1, PARENT_OF, answers, dimensions, items
+from trustmath.engine import (
     DIMENSION_RESULT_COLUMNS,
     TRUST_RESULT_COLUMNS,
     InconsistentResponseError,
@@ -19,7 +20,6 @@ from scoring.engine import (
     ValueOutOfRangeError,
     score,
 )
-from tests.scoring.engine_fixture import P1, PARENT_OF, answers, dimensions, items
 
 
 def test_answers_for_items_outside_the_rubric_version_name_the_items() -> None:

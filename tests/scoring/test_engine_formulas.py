@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scoring.engine import score
 from tests.scoring.engine_fixture import P1, P2, PARENT_OF, answers, cell, dimensions, items
+from trustmath.engine import score
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_trust_index_is_weighted_and_renormalised_over_present_dimensions(result
 
 
 def test_band_edges_use_min_inclusive_and_top_max_inclusive() -> None:
-    from scoring.stats import band_labels
+    from trustmath.stats import band_labels
 
     labels = band_labels(
         [0, 49.999, 50, 99.9, 100],

@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.engine import score
 from tests.scoring.engine_fixture import dimensions, items
+from trustmath.engine import score
 
 
 @st.composite

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_engine_runs_without_importing_django() -> None:
     code = (
         "import sys, pandas as pd\n"
-        "from scoring.engine import score\n"
+        "from trustmath.engine import score\n"
         "from tests.scoring.engine_fixture import P1, PARENT_OF, answers, dimensions, items\n"
         "score(answers(P1), items(), dimensions(), PARENT_OF)\n"
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"

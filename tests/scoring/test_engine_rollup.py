@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.engine import ORG_ID, score
 from tests.scoring.engine_fixture import P1, P2, PARENT_OF, answers, cell, dimensions, items
+from trustmath.engine import ORG_ID, score
 
 
 def test_parent_and_org_are_means_over_respondents_not_averages_of_team_averages() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from scoring.engine import score
 from tests.scoring.engine_fixture import PARENT_OF, answers, cell, dimensions, items
+from trustmath.engine import score
 
 
 def _b(team: int, period: str, values: list[int], prefix: str) -> list:

@@ -10,7 +10,7 @@ import pandas as pd
 import pingouin  # test-only reference implementation and data sets
 import pytest
 
-from scoring.reliability import (
+from trustmath.reliability import (
     AlphaResult,
     ReliabilityError,
     cronbach_alpha,

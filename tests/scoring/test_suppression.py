@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.suppression import (
+from trustmath.suppression import (
     SuppressionInputError,
     filter_allowed,
     filter_allowed_many,

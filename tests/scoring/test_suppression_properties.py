@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.suppression import respondent_set_too_close, suppress_tree
+from trustmath.suppression import respondent_set_too_close, suppress_tree
 
 MAX_DEPTH = 4
 

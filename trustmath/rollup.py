@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from scoring.errors import TeamTreeError
+from trustmath.errors import TeamTreeError
 
 ORG_ID = 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.stats import band_labels, t_interval, welch_test, wilson_interval
+from trustmath.stats import band_labels, t_interval, welch_test, wilson_interval
 
 DIMENSION_RESULT_COLUMNS = [
     "team_id",

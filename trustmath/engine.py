@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.errors import (
+from trustmath.errors import (
     InconsistentResponseError,
     MissingColumnsError,
     RubricError,
@@ -46,7 +46,7 @@ from scoring.errors import (
     UnknownTeamError,
     ValueOutOfRangeError,
 )
-from scoring.frames import (
+from trustmath.frames import (
     DIMENSION_RESULT_COLUMNS,
     TRUST_RESULT_COLUMNS,
     dimension_frame,
@@ -54,7 +54,7 @@ from scoring.frames import (
     empty_trust_results,
     trust_frame,
 )
-from scoring.rollup import ORG_ID, ancestors, rollup_dimensions, rollup_trust
+from trustmath.rollup import ORG_ID, ancestors, rollup_dimensions, rollup_trust
 
 __all__ = [
     "DIMENSION_RESULT_COLUMNS",
