@@ -91,10 +91,9 @@ class EveryPageOpensTests(TestCase):
         preview_id = self.client.session["orgs_import_preview"]["id"]
         r = self.client.post(reverse("orgs:import_preview"), {"preview_id": preview_id})
         self.assertEqual(r.status_code, 302, r.content[:2000])
-        self.assertEqual(
-            set(AuditEntry.objects.values_list("action", flat=True).distinct())
-            >= {"surveys.round.created", "decisions.decision.created", "orgs.people.imported"},
-            True,
+        self.assertLessEqual(
+            {"surveys.round.created", "decisions.decision.created", "orgs.people.imported"},
+            set(AuditEntry.objects.values_list("action", flat=True)),
         )
 
     def _pages_of(self, username: str) -> list[str]:
