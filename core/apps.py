@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        # Each app's audit_actions.py registers its audit codes; found by name, like admin.py,
+        # so core needs no import of the apps above it.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("audit_actions")

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audit_record
 from decisions.models import Decision, DecisionSource, DecisionStatus, DecisionStatusChange
-from orgs.audit import audit_record
 from orgs.models import Organization, Person, Team
 
 
@@ -146,7 +146,7 @@ def decision_create(
     audit_record(
         organization=org,
         actor=actor,
-        action="decision.create",
+        action="decisions.decision.created",
         obj=decision,
         changes={
             "title": title,
@@ -192,7 +192,7 @@ def decision_change_status(
     audit_record(
         organization=decision.organization,
         actor=actor,
-        action="decision.status",
+        action="decisions.decision.status_changed",
         obj=decision,
         changes={
             "from": before,
@@ -264,7 +264,11 @@ def decision_update(
             decision.stakeholders.set(people)
     if changes:
         audit_record(
-            organization=org, actor=actor, action="decision.update", obj=decision, changes=changes
+            organization=org,
+            actor=actor,
+            action="decisions.decision.updated",
+            obj=decision,
+            changes=changes,
         )
     if new_status != decision.status or new_succ != decision.superseded_by:
         decision_change_status(
@@ -284,7 +288,7 @@ def decision_delete(*, decision: Decision, actor: Any) -> None:
     audit_record(
         organization=org,
         actor=actor,
-        action="decision.delete",
+        action="decisions.decision.deleted",
         obj=decision,
         changes={"title": decision.title, "decided_on": decision.decided_on.isoformat()},
     )

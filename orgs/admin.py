@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from orgs.models import AuditEntry, Membership, Organization, Person, Team
+from orgs.models import Membership, Organization, Person, Team
 
 
 @admin.register(Organization)
@@ -30,13 +30,3 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organization", "role")
     list_filter = ("organization", "role")
     filter_horizontal = ("teams",)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "organization", "actor", "action", "object_type", "object_id")
-    list_filter = ("organization", "action")
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False

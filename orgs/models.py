@@ -1,4 +1,4 @@
-"""Tenant, team tree, people, roles and the audit log."""
+"""Tenant, team tree, people and roles (the audit log is core.models.AuditEntry)."""
 
 from __future__ import annotations
 
@@ -174,28 +174,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
-
-
-class AuditEntry(models.Model):
-    """Who changed what, when. Written by services, never by views or signals."""
-
-    TENANT_FIELD = "organization"
-
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="audit_entries"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    action = models.CharField(max_length=100)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"

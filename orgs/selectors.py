@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from core.models import AuditEntry
 from orgs.import_plan import ExistingPerson, ExistingTeam
-from orgs.models import AuditEntry, Membership, Organization, Person, Team
+from orgs.models import Membership, Organization, Person, Team
 from orgs.tenancy import scoped
 
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from orgs.audit import audit_record
+from core.audit import audit_record
 from orgs.models import Organization, ReportingPeriod, Team
 from orgs.tenancy import descendant_ids
 
@@ -116,7 +116,7 @@ def organization_update(*, organization: Organization, actor: Any, **fields: Any
         audit_record(
             organization=organization,
             actor=actor,
-            action="organization.updated",
+            action="orgs.organization.updated",
             obj=organization,
             changes=changes,
         )
@@ -166,7 +166,7 @@ def team_create(
     audit_record(
         organization=organization,
         actor=actor,
-        action="team.created",
+        action="orgs.team.created",
         obj=team,
         changes={"name": name, "parent": parent.name if parent else None},
     )
@@ -199,7 +199,7 @@ def team_update(
     if changes:
         team.save()
         audit_record(
-            organization=org, actor=actor, action="team.updated", obj=team, changes=changes
+            organization=org, actor=actor, action="orgs.team.updated", obj=team, changes=changes
         )
     return team
 
@@ -223,7 +223,7 @@ def team_deactivate(*, team: Team, actor: Any) -> Team:
         audit_record(
             organization=team.organization,
             actor=actor,
-            action="team.deactivated",
+            action="orgs.team.deactivated",
             obj=team,
             changes={"is_active": [True, False]},
         )
@@ -240,7 +240,7 @@ def team_reactivate(*, team: Team, actor: Any) -> Team:
         audit_record(
             organization=team.organization,
             actor=actor,
-            action="team.reactivated",
+            action="orgs.team.reactivated",
             obj=team,
             changes={"is_active": [False, True]},
         )
@@ -266,7 +266,7 @@ def team_delete(*, team: Team, actor: Any) -> None:
     audit_record(
         organization=org,
         actor=actor,
-        action="team.deleted",
+        action="orgs.team.deleted",
         obj=Team(pk=pk, organization=org, name=name),
         changes={"name": name},
     )

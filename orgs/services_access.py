@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
-from orgs.audit import audit_record
+from core.audit import audit_record
 from orgs.models import Membership, Organization, Person, Role, Team
 
 TEAM_ROLES = (Role.LEADER, Role.FACILITATOR)
@@ -126,7 +126,7 @@ def role_grant(
         audit_record(
             organization=organization,
             actor=actor,
-            action="role.granted" if new else "role.changed",
+            action="orgs.role.granted" if new else "orgs.role.changed",
             obj=membership,
             changes={
                 "user": user.get_username(),
@@ -161,7 +161,7 @@ def role_revoke(*, membership: Membership, actor: Any) -> None:
         "teams": sorted(t.name for t in membership.teams.all()),
     }
     audit_record(
-        organization=org, actor=actor, action="role.revoked", obj=membership, changes=changes
+        organization=org, actor=actor, action="orgs.role.revoked", obj=membership, changes=changes
     )
     membership.delete()
 
@@ -171,7 +171,7 @@ def api_token_create(*, organization: Organization, user: Any) -> str:
     """A new API token for `user` (replacing any old one). The key is returned once to show."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit_record(organization=organization, actor=user, action="api_token.created", obj=None)
+    audit_record(organization=organization, actor=user, action="orgs.api_token.created", obj=None)
     return token.key
 
 
@@ -179,7 +179,9 @@ def api_token_create(*, organization: Organization, user: Any) -> str:
 def api_token_revoke(*, organization: Organization, user: Any) -> bool:
     deleted, _ = Token.objects.filter(user=user).delete()
     if deleted:
-        audit_record(organization=organization, actor=user, action="api_token.revoked", obj=None)
+        audit_record(
+            organization=organization, actor=user, action="orgs.api_token.revoked", obj=None
+        )
     return bool(deleted)
 
 
@@ -206,7 +208,7 @@ def role_set_teams(*, membership: Membership, actor: Any, teams: list[Team]) -> 
         audit_record(
             organization=org,
             actor=actor,
-            action="role.changed",
+            action="orgs.role.changed",
             obj=membership,
             changes={
                 "user": membership.user.get_username(),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from orgs.audit import audit_record
+from core.audit import audit_record
 from orgs.import_plan import ImportPlan, plan_import
 from orgs.importing import PersonRow, RowError, parse_people_csv
 from orgs.models import Organization, Person, Team
@@ -158,7 +158,7 @@ def people_import_apply(
         audit_record(
             organization=organization,
             actor=actor,
-            action="people.imported",
+            action="orgs.people.imported",
             obj=organization,
             changes={
                 "created": result.created,

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from orgs.audit import audit_record
-from orgs.models import AuditEntry, Membership, Organization, Person, Role, Team
+from core.audit import audit_record
+from core.models import AuditEntry
+from orgs.models import Membership, Organization, Person, Role, Team
 
 
 def _diff(obj: Any, new: dict[str, Any]) -> dict[str, list[Any]]:
@@ -91,7 +92,7 @@ def person_create(
     audit_record(
         organization=organization,
         actor=actor,
-        action="person.created",
+        action="orgs.person.created",
         obj=person,
         changes={"name": person.name, "email": person.email, "team": team.name if team else None},
     )
@@ -112,7 +113,7 @@ def person_update(*, person: Person, actor: Any, **fields: Any) -> Person:
         audit_record(
             organization=person.organization,
             actor=actor,
-            action="person.updated",
+            action="orgs.person.updated",
             obj=person,
             changes=changes,
         )
@@ -128,7 +129,7 @@ def person_set_active(*, person: Person, actor: Any, active: bool) -> Person:
         audit_record(
             organization=person.organization,
             actor=actor,
-            action="person.reactivated" if active else "person.deactivated",
+            action="orgs.person.reactivated" if active else "orgs.person.deactivated",
             obj=person,
             changes={"is_active": [not active, active]},
         )
@@ -196,7 +197,7 @@ def person_delete(*, person: Person, actor: Any) -> None:
     audit_record(
         organization=org,
         actor=actor,
-        action="person.deleted",
+        action="orgs.person.deleted",
         obj=Person(pk=pk, organization=org),
         changes={"invitations_deleted": invitations, "account_deleted": account_deleted},
     )
@@ -208,6 +209,6 @@ def person_export_record(*, person: Person, actor: Any) -> dict[str, Any]:
 
     data = person_data_export(person=person)
     audit_record(
-        organization=person.organization, actor=actor, action="person.exported", obj=person
+        organization=person.organization, actor=actor, action="orgs.person.exported", obj=person
     )
     return data

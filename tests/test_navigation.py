@@ -1,8 +1,23 @@
-"""The main navigation shows each role the pages it may use."""
+"""The main navigation shows each role the pages it may use, and every page it links opens."""
 
+from __future__ import annotations
+
+import io
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 
+from core.models import AuditEntry
+from orgs.demo import DEMO_SLUG
+from orgs.models import Organization, Person, Team
 from tests.base import BaseTestCase
+
+DEMO_LOGINS = ("admin", "leader", "eng-leader", "facilitator", "employee")
+HREF = re.compile(r'href="(/[^"#?]*)"')
 
 
 class NavigationTests(BaseTestCase):
@@ -26,3 +41,80 @@ class NavigationTests(BaseTestCase):
         self.org.employees_can_log_decisions = True
         self.org.save(update_fields=["employees_can_log_decisions"])
         self.assertIn("Decisions", self._nav_labels())
+
+
+class EveryPageOpensTests(TestCase):
+    """The demo org after a day of real use: a round sent, a decision logged, people imported.
+
+    Each action goes through its page, as a user would, so its audit entry is the real one
+    (a round's entry has a change named `items`, which once broke the audit table)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("seed_demo", "--today", "2026-11-20", "--periods", "2", stdout=io.StringIO())
+        cls.org = Organization.objects.get(slug=DEMO_SLUG)
+        cls.users = {
+            u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)
+        }
+
+    def setUp(self) -> None:
+        growth = Team.objects.get(organization=self.org, name="Growth")
+        # The leader sends a round (/pulses/ → "Send a one-off round now").
+        self.client.force_login(self.users["leader"])
+        r = self.client.post(
+            reverse("surveys:round_send"),
+            {"teams": [growth.pk], "title": "Ad hoc", "questions": 8, "open_days": 5},
+        )
+        self.assertEqual(r.status_code, 302, r.content[:2000])
+        # ... logs a decision ...
+        r = self.client.post(
+            reverse("decisions:create"),
+            {
+                "title": "Ship weekly",
+                "decided_on": "2026-11-19",
+                "affected_teams": [growth.pk],
+                "status": "decided",
+                "source": "logged",
+            },
+        )
+        self.assertEqual(r.status_code, 302, r.content[:2000])
+        # ... and the admin imports everyone again plus one new person.
+        self.client.force_login(self.users["admin"])
+        lines = ["email,name,team"] + [
+            f"{p.email},{p.name},{p.team.name if p.team else ''}"
+            for p in Person.objects.filter(organization=self.org).select_related("team")
+        ]
+        lines.append("new.person@northwind.example,New Person,Growth")
+        upload = SimpleUploadedFile("people.csv", "\n".join(lines).encode(), "text/csv")
+        r = self.client.post(reverse("orgs:import"), {"file": upload})
+        self.assertEqual(r.status_code, 302, r.content[:2000])
+        preview_id = self.client.session["orgs_import_preview"]["id"]
+        r = self.client.post(reverse("orgs:import_preview"), {"preview_id": preview_id})
+        self.assertEqual(r.status_code, 302, r.content[:2000])
+        self.assertLessEqual(
+            {"surveys.round.created", "decisions.decision.created", "orgs.people.imported"},
+            set(AuditEntry.objects.values_list("action", flat=True)),
+        )
+
+    def _pages_of(self, username: str) -> list[str]:
+        self.client.force_login(self.users[username])
+        home = self.client.get(reverse("home"))
+        self.assertEqual(home.status_code, 200)
+        pages = ["/"] + [item["url"] for item in home.context["nav_items"]]
+        if any(p == reverse("orgs:setup") for p in pages):
+            setup = self.client.get(reverse("orgs:setup")).content.decode()
+            pages += [p for p in HREF.findall(setup) if p.startswith("/setup/")]
+        return sorted(set(pages))
+
+    def test_every_demo_role_opens_every_page_it_is_linked_to(self) -> None:
+        for username in DEMO_LOGINS:
+            pages = self._pages_of(username)
+            for url in pages:
+                with self.subTest(user=username, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_the_admin_reaches_the_audit_log_and_each_setup_page(self) -> None:
+        pages = self._pages_of("admin")
+        # Guards the test itself: the set-up links were really followed.
+        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles"):
+            self.assertIn(reverse(name), pages)

@@ -7,6 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from trustos import views
 
+# Styled error pages (core.views); a domain error raised in a page is rendered the same way.
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 api_v1 = [
     path("", include("orgs.api_urls")),
     path("", include("surveys.api_urls")),

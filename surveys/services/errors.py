@@ -1,40 +1,31 @@
-"""Errors raised by the survey services; each carries the HTTP status a view should answer."""
+"""Errors raised by the survey services: the core domain error family, with survey codes."""
 
 from __future__ import annotations
 
-
-class SurveyError(Exception):
-    """Bad input or state; `errors` maps a field name to what is wrong with it."""
-
-    status = 400
-    code = "invalid"
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+from core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 
 
-class TokenUnknown(SurveyError):
-    status = 404
+class SurveyError(DomainError):
+    """Bad input or state; `errors` maps a field name to what is wrong with it.
+
+    Defines no status of its own, so each subclass takes the status of its kind."""
+
+
+class TokenUnknown(SurveyError, NotFound):
     code = "unknown_token"
 
 
-class TokenUsed(SurveyError):
-    status = 410
+class TokenUsed(SurveyError, Gone):
     code = "used_token"
 
 
-class RoundClosed(SurveyError):
-    status = 410
+class RoundClosed(SurveyError, Gone):
     code = "round_closed"
 
 
-class RoundNotOpen(SurveyError):
-    status = 409
+class RoundNotOpen(SurveyError, Conflict):
     code = "round_not_open"
 
 
-class InvalidSubmission(SurveyError):
-    status = 400
+class InvalidSubmission(SurveyError, InvalidInput):
     code = "invalid"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from orgs.audit import audit_record
+from core.audit import audit_record
 from orgs.models import Organization, Team
 from orgs.periods import period_start
 from surveys.models import Item, PulseRound, PulseSchedule, RoundItem, RoundStatus, RubricVersion
@@ -92,7 +92,7 @@ def round_create(
     audit_record(
         organization=organization,
         actor=actor,
-        action="round.create",
+        action="surveys.round.created",
         obj=rnd,
         changes={"teams": [t.pk for t in teams], "items": [it.key for it in items]},
     )
@@ -134,7 +134,7 @@ def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = N
             audit_record(
                 organization=rnd.organization,
                 actor=actor,
-                action="round.close",
+                action="surveys.round.closed",
                 obj=rnd,
                 changes={},
             )

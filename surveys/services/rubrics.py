@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from orgs.audit import audit_record
+from core.audit import audit_record
 from orgs.models import Organization
 from surveys.models import Dimension, Item, RubricVersion
 from surveys.rubric_io import MAX_ITEMS, MIN_ITEMS
@@ -66,7 +66,7 @@ def rubric_copy(*, organization: Organization, source: RubricVersion, actor: Any
     audit_record(
         organization=organization,
         actor=actor,
-        action="rubric.copy",
+        action="surveys.rubric.copied",
         obj=copy,
         changes={"based_on": source.pk, "version": version},
     )
@@ -184,7 +184,7 @@ def rubric_update(
     audit_record(
         organization=rubric.organization,
         actor=actor,
-        action="rubric.edit",
+        action="surveys.rubric.edited",
         obj=rubric,
         changes=changes,
     )
@@ -202,5 +202,9 @@ def rubric_activate(*, organization: Organization, rubric: RubricVersion, actor:
     rubric.is_active = True
     rubric.save(update_fields=["is_active"])
     audit_record(
-        organization=organization, actor=actor, action="rubric.activate", obj=rubric, changes={}
+        organization=organization,
+        actor=actor,
+        action="surveys.rubric.activated",
+        obj=rubric,
+        changes={},
     )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from orgs.audit import audit_record
+from core.audit import audit_record
 from orgs.models import Organization, Team
 from surveys.models import Cadence, PulseRound, PulseSchedule
 from surveys.services.errors import SurveyError
@@ -122,7 +122,7 @@ def schedule_create(
     audit_record(
         organization=organization,
         actor=actor,
-        action="schedule.create",
+        action="surveys.schedule.created",
         obj=schedule,
         changes={**{k: fields.get(k) for k in FIELDS}, "teams": [t.pk for t in teams]},
     )
@@ -145,7 +145,7 @@ def schedule_update(
     audit_record(
         organization=schedule.organization,
         actor=actor,
-        action="schedule.update",
+        action="surveys.schedule.updated",
         obj=schedule,
         changes={**changes, "teams": [t.pk for t in teams]},
     )
@@ -156,7 +156,10 @@ def schedule_update(
 def schedule_delete(*, schedule: PulseSchedule, actor: Any) -> None:
     """Delete the schedule and its beat task; its rounds stay (with schedule = none)."""
     audit_record(
-        organization=schedule.organization, actor=actor, action="schedule.delete", obj=schedule
+        organization=schedule.organization,
+        actor=actor,
+        action="surveys.schedule.deleted",
+        obj=schedule,
     )
     task = schedule.periodic_task
     schedule.delete()

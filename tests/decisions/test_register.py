@@ -7,9 +7,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import AuditEntry
 from decisions.models import Decision, DecisionStatus, DecisionStatusChange
 from decisions.services import decision_change_status, decision_delete, decision_update
-from orgs.models import AuditEntry, Organization
+from orgs.models import Organization
 from tests.decisions.base import DecisionTestCase
 
 
@@ -19,7 +20,9 @@ class RegisterTests(DecisionTestCase):
         assert d.status == DecisionStatus.DECIDED
         assert list(d.affected_teams.all()) == [self.platform]
         assert d.status_changes.count() == 1
-        assert AuditEntry.objects.filter(action="decision.create", object_id=str(d.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="decisions.decision.created", object_id=str(d.pk)
+        ).exists()
 
     def test_it_rejects_a_decided_on_date_in_the_future(self) -> None:
         tomorrow = timezone.localdate() + dt.timedelta(days=2)
@@ -104,7 +107,9 @@ class RegisterTests(DecisionTestCase):
         )
         d.refresh_from_db()
         assert d.title == "New title" and list(d.affected_teams.all()) == [self.mobile]
-        assert AuditEntry.objects.filter(action="decision.update", object_id=str(d.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="decisions.decision.updated", object_id=str(d.pk)
+        ).exists()
 
     def test_people_of_another_org_are_refused(self) -> None:
         with self.assertRaises(ValidationError) as cm:
@@ -116,4 +121,6 @@ class RegisterTests(DecisionTestCase):
         pk = d.pk
         decision_delete(decision=d, actor=self.owner)
         assert not Decision.objects.filter(pk=pk).exists()
-        assert AuditEntry.objects.filter(action="decision.delete", object_id=str(pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="decisions.decision.deleted", object_id=str(pk)
+        ).exists()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from orgs.models import AuditEntry, Team
+from core.models import AuditEntry
+from orgs.models import Team
 from tests.base import BaseTestCase
 
 
@@ -19,9 +20,9 @@ class AuditLogTests(BaseTestCase):
         self.assertEqual(
             [(e.action, e.actor) for e in entries],
             [
-                ("team.created", self.owner),
-                ("team.updated", self.owner),
-                ("person.created", self.owner),
+                ("orgs.team.created", self.owner),
+                ("orgs.team.updated", self.owner),
+                ("orgs.person.created", self.owner),
             ],
         )
         self.assertEqual(entries[0].changes, {"name": "Research", "parent": "Engineering"})
@@ -59,6 +60,33 @@ class AuditLogTests(BaseTestCase):
         )
         for url in ("/setup/audit/", "/setup/"):
             r = self.client.get(url)
-            self.assertContains(r, "team.created")
+            self.assertContains(r, "Team created")
             self.assertContains(r, "owner")
             self.assertNotContains(r, "secret.thing")
+
+    def test_the_audit_page_shows_a_change_named_items(self) -> None:
+        # A pulse round's entry lists its question keys under "items"; the table once looked
+        # up `changes.items` in the template, got that list instead of dict.items, and 500ed.
+        AuditEntry.objects.create(
+            organization=self.org,
+            actor=self.leader,
+            action="surveys.round.created",
+            object_type="surveys.PulseRound",
+            object_id="7",
+            changes={"teams": [3, 4], "items": ["ownership_1", "stability_2"]},
+        )
+        for url in ("/setup/audit/", "/setup/"):
+            r = self.client.get(url)
+            self.assertEqual(r.status_code, 200)
+            self.assertContains(r, "Pulse round sent")
+            self.assertContains(r, "PulseRound #7")
+            self.assertContains(r, "items: ownership_1, stability_2")
+            self.assertContains(r, "teams: 3, 4")
+
+    def test_entries_written_before_codes_were_registered_still_display(self) -> None:
+        for old in ("round.create", "decision.status", "role.revoked"):
+            AuditEntry.objects.create(organization=self.org, action=old, object_type="x")
+        r = self.client.get("/setup/audit/")
+        self.assertContains(r, "Pulse round sent")
+        self.assertContains(r, "Decision status changed")
+        self.assertContains(r, "Role revoked")

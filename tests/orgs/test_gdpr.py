@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from orgs.models import AuditEntry, Membership, Person, Role
+from core.models import AuditEntry
+from orgs.models import Membership, Person, Role
 from surveys.models import Invitation, PulseRound, Response, RubricVersion
 from surveys.tokens import token_new
 from tests.base import BaseTestCase
@@ -77,9 +78,9 @@ class GdprTests(BaseTestCase):
         )
         self.assertEqual(len(data["invitations"]), 1)
         self.assertEqual(data["invitations"][0]["round"], "March pulse")
-        self.assertEqual([h["action"] for h in data["history"]], ["person.updated"])
+        self.assertEqual([h["action"] for h in data["history"]], ["orgs.person.updated"])
         self.assertNotIn("anonymous", r.content.decode())  # no response comments
-        self.assertTrue(AuditEntry.objects.filter(action="person.exported").exists())
+        self.assertTrue(AuditEntry.objects.filter(action="orgs.person.exported").exists())
 
     def test_delete_erases_the_person_invitations_login_and_history_values(self) -> None:
         pk, user_pk = self.member_person.pk, self.member.pk
@@ -97,10 +98,11 @@ class GdprTests(BaseTestCase):
         # The audit trail keeps that something happened, without the personal values.
         history = AuditEntry.objects.filter(object_type="orgs.Person", object_id=str(pk))
         self.assertEqual(
-            sorted(history.values_list("action", flat=True)), ["person.deleted", "person.updated"]
+            sorted(history.values_list("action", flat=True)),
+            ["orgs.person.deleted", "orgs.person.updated"],
         )
         self.assertNotIn("Berlin", json.dumps(list(history.values_list("changes", flat=True))))
-        self.assertEqual(history.get(action="person.deleted").actor, self.owner)
+        self.assertEqual(history.get(action="orgs.person.deleted").actor, self.owner)
 
     def test_a_login_that_also_serves_another_org_is_kept(self) -> None:
         Membership.objects.create(user=self.member, organization=self.other_org, role=Role.EMPLOYEE)

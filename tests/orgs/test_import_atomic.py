@@ -7,8 +7,9 @@ from unittest import mock
 
 from django.db import DatabaseError
 
+from core.models import AuditEntry
 from orgs.importing import parse_people_csv
-from orgs.models import AuditEntry, Person, Team
+from orgs.models import Person, Team
 from orgs.services import people_import_apply
 from tests.base import BaseTestCase
 

@@ -6,7 +6,8 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from orgs.models import AuditEntry, Person, Team
+from core.models import AuditEntry
+from orgs.models import Person, Team
 from tests.base import BaseTestCase
 
 HEADER = "email,name,team,parent_team,external_id,location,tenure_band\n"
@@ -69,7 +70,7 @@ class ImportPageTests(BaseTestCase):
         self.assertIsNone(research.parent.parent)
         self.assertEqual(Person.objects.get(pk=self.member_person.pk).external_id, "E1")
         self.assertTrue(
-            AuditEntry.objects.filter(organization=self.org, action="people.imported").exists()
+            AuditEntry.objects.filter(organization=self.org, action="orgs.people.imported").exists()
         )
         self.assertNotIn("orgs_import_preview", self.client.session)
 
@@ -202,7 +203,7 @@ class DeactivationGuardTests(BaseTestCase):
         self.assertEqual(Person.objects.filter(organization=self.org, is_active=True).count(), 6)
         self.assertEqual(Person.objects.filter(organization=self.org).count(), 10)
         self.assertFalse(Person.objects.get(pk=self.member_person.pk).is_active)
-        entry = AuditEntry.objects.get(organization=self.org, action="people.imported")
+        entry = AuditEntry.objects.get(organization=self.org, action="orgs.people.imported")
         self.assertEqual(entry.changes["deactivated"], 4)
         self.assertTrue(entry.changes["deactivation_confirmed"])
 

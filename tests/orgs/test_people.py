@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-from orgs.models import AuditEntry, Person, Team
+from core.models import AuditEntry
+from orgs.models import Person, Team
 from tests.base import BaseTestCase
 
 
@@ -69,7 +70,7 @@ class PeoplePageTests(BaseTestCase):
                 .order_by("id")
                 .values_list("action", flat=True)
             ),
-            ["person.created", "person.updated", "person.deactivated"],
+            ["orgs.person.created", "orgs.person.updated", "orgs.person.deactivated"],
         )
 
     def test_bad_input_names_the_field(self) -> None:

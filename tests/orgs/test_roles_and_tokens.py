@@ -10,7 +10,8 @@ from django.core import mail
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from orgs.models import AuditEntry, Membership, Person, Role
+from core.models import AuditEntry
+from orgs.models import Membership, Person, Role
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
 
@@ -98,7 +99,7 @@ class RoleGrantTests(BaseTestCase):
         self.client.post(f"/setup/roles/{m.pk}/revoke/")
         self.assertFalse(Membership.objects.filter(pk=m.pk).exists())
         self.assertEqual(
-            AuditEntry.objects.get(action="role.revoked").changes["teams"], ["Engineering"]
+            AuditEntry.objects.get(action="orgs.role.revoked").changes["teams"], ["Engineering"]
         )
         own = Membership.objects.get(user=self.owner, role=Role.ADMIN)
         r = self.client.post(f"/setup/roles/{own.pk}/revoke/", follow=True)
@@ -163,7 +164,7 @@ class ApiTokenTests(BaseTestCase):
         api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         self.assertEqual(api.get("/api/v1/organization/").json()["slug"], "acme")
         self.assertTrue(
-            AuditEntry.objects.filter(action="api_token.created", actor=self.owner).exists()
+            AuditEntry.objects.filter(action="orgs.api_token.created", actor=self.owner).exists()
         )
 
     def test_replacing_invalidates_the_old_token_and_revoke_removes_it(self) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-from orgs.models import AuditEntry, Organization
+from core.models import AuditEntry
+from orgs.models import Organization
 from tests.base import BaseTestCase
 
 VALID = {
@@ -37,7 +38,7 @@ class SettingsPageTests(BaseTestCase):
         )
         self.assertTrue(org.employees_can_log_decisions)
         self.assertFalse(org.employees_see_team_results)
-        entry = AuditEntry.objects.get(action="organization.updated")
+        entry = AuditEntry.objects.get(action="orgs.organization.updated")
         self.assertEqual(entry.actor, self.owner)
         self.assertEqual(entry.changes["anonymity_k"], [5, 7])
         self.assertEqual(entry.changes["time_zone"], ["UTC", "Europe/Lisbon"])
@@ -96,7 +97,7 @@ class OrganizationApiTests(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.json()["anonymity_k"], 4)
         self.assertEqual(Organization.objects.get(pk=self.org.pk).time_zone, "Asia/Tokyo")
-        self.assertTrue(AuditEntry.objects.filter(action="organization.updated").exists())
+        self.assertTrue(AuditEntry.objects.filter(action="orgs.organization.updated").exists())
 
     def test_k_below_3_is_a_400_naming_anonymity_k(self) -> None:
         r = self.api.patch("/api/v1/organization/", {"anonymity_k": 2}, format="json")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from orgs.models import AuditEntry, Membership, Team
+from core.models import AuditEntry
+from orgs.models import Membership, Team
 from tests.base import BaseTestCase
 
 
@@ -40,7 +41,7 @@ class TeamPageTests(BaseTestCase):
         self.assertRedirects(r, "/setup/teams/")
         self.mobile.refresh_from_db()
         self.assertEqual((self.mobile.name, self.mobile.parent), ("Apps", self.sales))
-        entry = AuditEntry.objects.get(action="team.updated")
+        entry = AuditEntry.objects.get(action="orgs.team.updated")
         self.assertEqual(
             entry.changes, {"name": ["Mobile", "Apps"], "parent": ["Engineering", "Sales"]}
         )
@@ -86,7 +87,7 @@ class TeamPageTests(BaseTestCase):
         self.assertTrue(self.sales.is_active)
         self.assertEqual(
             list(AuditEntry.objects.order_by("id").values_list("action", flat=True)),
-            ["team.deactivated", "team.reactivated"],
+            ["orgs.team.deactivated", "orgs.team.reactivated"],
         )
 
     def test_an_empty_name_is_a_field_error(self) -> None:
@@ -133,7 +134,7 @@ class TeamApiTests(BaseTestCase):
         r = self.api.delete(f"/api/v1/teams/{self.mobile.pk}/")
         self.assertEqual(r.status_code, 204)
         self.assertFalse(Team.objects.filter(pk=self.mobile.pk).exists())
-        self.assertTrue(AuditEntry.objects.filter(action="team.deleted").exists())
+        self.assertTrue(AuditEntry.objects.filter(action="orgs.team.deleted").exists())
 
     def test_bad_input_is_a_400_naming_the_field(self) -> None:
         for payload, field in (

@@ -1,4 +1,4 @@
-"""Shared REST API plumbing: an exception handler that never leaks a 500 for bad input."""
+"""The one DRF exception handler: domain errors and Django ValidationErrors become 4xx, never 500."""
 
 from __future__ import annotations
 
@@ -9,9 +9,19 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import DomainError
+
+
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    """The JSON body of a domain error: what to show, what to branch on, and per field."""
+    return {"detail": exc.message, "code": exc.code, "errors": exc.errors}
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus Django ValidationErrors (raised by services) turned into 400s."""
+    """DRF's handler, plus the domain error family and Django ValidationErrors (raised by
+    services) turned into their 4xx responses."""
+    if isinstance(exc, DomainError):
+        return Response(domain_error_body(exc), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
