@@ -8,14 +8,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
+from core import emails
 from orgs.audit import audit_record
 from orgs.models import Membership, Organization, Person, Role, Team
 
@@ -38,12 +37,7 @@ def _send_account_email(*, user: Any, organization: Organization, role: str) -> 
         "link": password_set_link(user=user),
         "site_url": settings.SITE_URL,
     }
-    send_mail(
-        subject=f"Your Trust OS account for {organization.name}",
-        message=render_to_string("orgs/email/account_created.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    emails.account_created(to=user.email, ctx=context)
 
 
 def _user_for_email(*, organization: Organization, email: str) -> tuple[Any, bool]:

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.links import link_hash, link_nonce
 from orgs.models import AuditEntry, Membership, Person, Role
 from surveys.models import Invitation, PulseRound, Response, RubricVersion
-from surveys.tokens import token_new
 from tests.base import BaseTestCase
 
 
@@ -34,14 +34,17 @@ class GdprTests(BaseTestCase):
             round=self.round,
             person=self.member_person,
             team=self.platform,
-            token_hash=token_new()[1],
+            token_hash=link_hash(link_nonce()),
             sent_at=now,
             used=True,
         )
         # Someone else's invitation and the round's anonymous answers.
         self.bo = Person.objects.create(organization=self.org, name="Bo", email="bo@example.com")
         Invitation.objects.create(
-            organization=self.org, round=self.round, person=self.bo, token_hash=token_new()[1]
+            organization=self.org,
+            round=self.round,
+            person=self.bo,
+            token_hash=link_hash(link_nonce()),
         )
         for _ in range(3):
             Response.objects.create(
