@@ -83,9 +83,14 @@ def link_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def absolute_url(view: str, **kwargs: str | int) -> str:
+    """The absolute URL of the URL name `view`, for an email (SITE_URL + reverse())."""
+    return settings.SITE_URL + reverse(view, kwargs=kwargs)
+
+
 def link_url(*, view: str, token: str) -> str:
     """The absolute URL of `view` (a URL name taking `token`) for an email."""
-    return settings.SITE_URL + reverse(view, kwargs={"token": token})
+    return absolute_url(view, token=token)
 
 
 @dataclass

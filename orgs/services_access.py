@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
 from core import emails
+from core.links import absolute_url
 from orgs.audit import audit_record
 from orgs.models import Membership, Organization, Person, Role, Team
 
@@ -25,8 +25,7 @@ def password_set_link(*, user: Any) -> str:
     """An absolute link to Django's password-reset confirm page for `user`."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url("password_reset_confirm", uidb64=uid, token=token)
 
 
 def _send_account_email(*, user: Any, organization: Organization, role: str) -> None:
