@@ -10,22 +10,17 @@ CHECKIN_GRACE_DAYS of that day, so logging an old decision doesn't send stale ch
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from core import emails
+from core.links import USED_STATUS, LinkKind
 from decisions.models import (
     CLOSED_STATUSES,
     Acted,
@@ -38,13 +33,13 @@ from decisions.models import (
 from orgs.models import Organization, Person
 from orgs.periods import period_start
 from orgs.tenancy import descendant_ids
-from surveys.tokens import nonce_new, token_hash
 
 log = logging.getLogger(__name__)
 
 CHECKIN_GRACE_DAYS = 7
 # A link can be answered for this many days after it was sent.
 CHECKIN_ANSWER_DAYS = 21
+USED_ANSWER = "This check-in has already been answered. Thank you!"
 
 
 def org_offsets(org: Organization) -> list[int]:
@@ -54,34 +49,27 @@ def org_offsets(org: Organization) -> list[int]:
     return out or [7, 30]
 
 
-def checkin_token(*, decision_id: int, offset_days: int, person_id: int, nonce: str) -> str:
-    """The raw link token of a check-in invitation, reproducible only with SECRET_KEY.
-
-    Derived (like pulse invitations, surveys/tokens.py) so a send that is retried after a
-    crash or a mail error sends the very same link, while the database stores only the
-    nonce and sha256(token).
-    """
-    msg = f"checkin:{decision_id}:{offset_days}:{person_id}:{nonce}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode("utf-8"), msg, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+# The check-in link /decisions/c/<token>/; a token identifies (decision, offset, person).
+CHECKIN_LINK: LinkKind[CheckInInvitation] = LinkKind(
+    namespace="checkin",
+    model=CheckInInvitation,
+    view="decisions:checkin",
+    parts=lambda inv: (inv.decision_id, inv.offset_days, inv.person_id),
+)
 
 
 def checkin_invitation_new(
     *, org_id: int, decision_id: int, offset_days: int, person_id: int, team_id: int | None
 ) -> CheckInInvitation:
     """An unsaved invitation with its nonce and token hash filled in."""
-    nonce = nonce_new()
-    raw = checkin_token(
-        decision_id=decision_id, offset_days=offset_days, person_id=person_id, nonce=nonce
-    )
-    return CheckInInvitation(
-        organization_id=org_id,
-        decision_id=decision_id,
-        offset_days=offset_days,
-        person_id=person_id,
-        team_id=team_id,
-        nonce=nonce,
-        token_hash=token_hash(raw),
+    return CHECKIN_LINK.issue(
+        CheckInInvitation(
+            organization_id=org_id,
+            decision_id=decision_id,
+            offset_days=offset_days,
+            person_id=person_id,
+            team_id=team_id,
+        )
     )
 
 
@@ -105,7 +93,7 @@ def checkins_create_due(*, org: Organization, now: dt.datetime | None = None) ->
     Idempotent: the unique (decision, offset, person) constraint and ignore_conflicts mean a
     second run (or a second worker) creates nothing new.
     """
-    today = timezone.localtime(now or timezone.now(), ZoneInfo(org.time_zone)).date()
+    today = timezone.localtime(now or timezone.now(), org.tz).date()
     earliest = today - dt.timedelta(days=CHECKIN_GRACE_DAYS - 1)
     for offset in org_offsets(org):
         decisions = Decision.objects.filter(
@@ -140,63 +128,47 @@ def checkins_create_due(*, org: Organization, now: dt.datetime | None = None) ->
     )
 
 
-def checkin_url(raw: str) -> str:
-    return settings.SITE_URL + reverse("decisions:checkin", kwargs={"token": raw})
+def _checkin_email(inv: CheckInInvitation) -> None:
+    decision = inv.decision
+    assert decision is not None  # the claim only matches invitations of existing decisions
+    emails.checkin_invitation(
+        to=inv.person.email,
+        ctx={
+            "name": inv.person.name,
+            "offset_days": inv.offset_days,
+            "title": decision.title,
+            "link": CHECKIN_LINK.url(inv),
+            "answer_days": CHECKIN_ANSWER_DAYS,
+        },
+    )
+
+
+# A deleted decision's invitations (decision set to NULL) are never sent.
+_PENDING = {"sent_at__isnull": True, "decision__isnull": False}
+_WITH_DECISION = CheckInInvitation.objects.select_related("decision", "person")
 
 
 def checkin_invitation_send(*, invitation_id: int) -> bool:
-    """Send one check-in email unless it was sent already; True if sent now.
-
-    One transaction: claim the row with a conditional UPDATE of sent_at (the row / database
-    write lock makes a concurrent sender wait and then find it sent), send, commit. A mail
-    error rolls the claim back, so the next run retries with the same (derived) link. The
-    only double-send window is a crash between the mail server's accept and the commit.
-    """
-    with transaction.atomic():
-        claimed = CheckInInvitation.objects.filter(
-            pk=invitation_id, sent_at__isnull=True, decision__isnull=False
-        ).update(sent_at=timezone.now())
-        if not claimed:
-            return False
-        inv = CheckInInvitation.objects.select_related("decision", "person").get(pk=invitation_id)
-        decision = inv.decision
-        assert decision is not None
-        raw = checkin_token(
-            decision_id=decision.pk,
-            offset_days=inv.offset_days,
-            person_id=inv.person_id,
-            nonce=inv.nonce,
-        )
-        body = (
-            f"Hello {inv.person.name},\n\n"
-            f"{inv.offset_days} days ago this decision was made:\n\n"
-            f"    {decision.title}\n\n"
-            "Three quick questions (30 seconds, anonymous: nobody sees who answered what):\n"
-            f"{checkin_url(raw)}\n\n"
-            f"The link works once and for {CHECKIN_ANSWER_DAYS} days.\n"
-        )
-        send_mail(
-            subject=f"Quick check-in: {decision.title}"[:150],
-            message=body,
-            from_email=None,
-            recipient_list=[inv.person.email],
-        )
-    return True
+    """Send one check-in email unless it was sent already; True if sent now (core/links.py)."""
+    return CHECKIN_LINK.send_once(
+        pk=invitation_id, send=_checkin_email, queryset=_WITH_DECISION, pending=_PENDING
+    )
 
 
 def checkin_invitations_send(*, invitation_ids: list[int]) -> tuple[int, int]:
-    """Send many; a failing address is logged and left unsent for the next run.
+    """Send many with the one policy of core.links.send_each; returns (sent, not sent).
 
-    Returns (sent, failed).
+    A refused address stays unsent; any other mail error stops the run. Either way the next
+    (hourly) run retries what is unsent, with the same links.
     """
-    sent = failed = 0
-    for inv_id in invitation_ids:
-        try:
-            sent += checkin_invitation_send(invitation_id=inv_id)
-        except Exception:  # mail errors of any backend: retried by the next hourly run
-            log.exception("check-in invitation %s not sent; will retry", inv_id)
-            failed += 1
-    return sent, failed
+    report = CHECKIN_LINK.send_all(
+        ids=invitation_ids, send=_checkin_email, queryset=_WITH_DECISION, pending=_PENDING
+    )
+    if report.error is not None:
+        log.error(
+            "check-in sending stopped, %d left for the next run: %r", report.left, report.error
+        )
+    return report.sent, report.unsent
 
 
 class CheckInError(Exception):
@@ -214,13 +186,13 @@ class CheckInContext:
 
 
 def checkin_lookup(*, raw_token: str, now: dt.datetime | None = None) -> CheckInContext:
-    """The invitation behind a raw token, or CheckInError (unknown 404, used 409, gone 410)."""
-    inv = (
+    """The invitation behind a raw token, or CheckInError (unknown 404; used, expired or deleted
+    410)."""
+    inv = CHECKIN_LINK.find(
+        raw_token,
         CheckInInvitation.objects.select_related(
             "decision", "organization", "decision__superseded_by"
-        )
-        .filter(token_hash=token_hash(raw_token or ""))
-        .first()
+        ),
     )
     if inv is None or inv.sent_at is None:
         raise CheckInError("unknown", "This check-in link is not valid.", 404)
@@ -232,7 +204,7 @@ def checkin_lookup(*, raw_token: str, now: dt.datetime | None = None) -> CheckIn
             410,
         )
     if inv.used:
-        raise CheckInError("used", "This check-in has already been answered. Thank you!", 409)
+        raise CheckInError("used", USED_ANSWER, USED_STATUS)
     if (now or timezone.now()) > inv.sent_at + dt.timedelta(days=CHECKIN_ANSWER_DAYS):
         raise CheckInError(
             "expired",
@@ -295,17 +267,14 @@ def _claim_and_store(
     """
     inv, decision = ctx.invitation, ctx.decision
     org = inv.organization
-    answered_on = timezone.localtime(now, ZoneInfo(org.time_zone)).date()
+    answered_on = timezone.localtime(now, org.tz).date()
     with transaction.atomic():
-        claimed = CheckInInvitation.objects.filter(
-            pk=inv.pk, used=False, decision__isnull=False
-        ).update(used=True)
-        if not claimed:
+        if not CHECKIN_LINK.spend(pk=inv.pk, decision__isnull=False):
             if not Decision.objects.filter(pk=decision.pk).exists():
                 raise CheckInError(
                     "deleted", "The decision this check-in asked about has been deleted.", 410
                 )
-            raise CheckInError("used", "This check-in has already been answered. Thank you!", 409)
+            raise CheckInError("used", USED_ANSWER, USED_STATUS)
         status = (
             Decision.objects.filter(pk=decision.pk).values_list("status", flat=True).first()
             or DecisionStatus.DECIDED
@@ -319,13 +288,13 @@ def _claim_and_store(
             decision_status_at_answer=status,
             **clean,
         )
-        org_id = org.pk
-        transaction.on_commit(lambda: _queue_recompute(org_id))
+        _queue_recompute(org.pk)
     return response
 
 
 def _queue_recompute(org_id: int) -> None:
+    # Imported here: decisions.tasks imports this module (a module cycle inside the app).
     from decisions.tasks import recompute_decision_metrics_task
 
-    # A short delay batches the answers of a busy hour into few recomputes.
-    recompute_decision_metrics_task.apply_async(args=[org_id], countdown=30)
+    # After the commit, and a short delay batches the answers of a busy hour into few recomputes.
+    recompute_decision_metrics_task.apply_async_on_commit(args=[org_id], countdown=30)

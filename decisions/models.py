@@ -114,8 +114,8 @@ class CheckInInvitation(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checkin_invitations")
     # The person's team when invited: the answer counts for this team.
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
-    # The link token is derived: HMAC(SECRET_KEY, decision:offset:person:nonce), see
-    # decisions.checkins.checkin_token. Only the nonce and sha256(token) are stored.
+    # The link token is derived: HMAC(SECRET_KEY, checkin:decision:offset:person:nonce), see
+    # core/links.py. Only the nonce and sha256(token) are stored.
     nonce = models.CharField(max_length=32)
     token_hash = models.CharField(max_length=64, unique=True)
     sent_at = models.DateTimeField(null=True, blank=True)

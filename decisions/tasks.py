@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.db import transaction
 
+from core.tasks import task
 from decisions.checkins import checkin_invitation_send, checkins_create_due
 from decisions.metrics import decision_metrics_recompute
 from orgs.models import Organization
 
 
-@shared_task(name="decisions.dispatch_due_checkins")
+@task(name="decisions.dispatch_due_checkins")
 def dispatch_due_checkins_task() -> int:
     """Beat (hourly): create due check-in invitations of every org and queue their emails."""
     queued = 0
@@ -18,23 +18,23 @@ def dispatch_due_checkins_task() -> int:
         with transaction.atomic():
             ids = checkins_create_due(org=org)
             for inv_id in ids:
-                transaction.on_commit(lambda i=inv_id: send_checkin_invitation_task.delay(i))
+                send_checkin_invitation_task.delay_on_commit(inv_id)
         queued += len(ids)
     return queued
 
 
-@shared_task(name="decisions.send_checkin_invitation")
+@task(name="decisions.send_checkin_invitation")
 def send_checkin_invitation_task(invitation_id: int) -> bool:
-    """Send one invitation; does nothing if it was already sent (claimed by a conditional UPDATE)."""
+    """Send one invitation; does nothing if it was already sent (core.links claim-and-send)."""
     return checkin_invitation_send(invitation_id=invitation_id)
 
 
-@shared_task(name="decisions.recompute_decision_metrics")
+@task(name="decisions.recompute_decision_metrics")
 def recompute_decision_metrics_task(org_id: int) -> int:
     return decision_metrics_recompute(org_id=org_id)
 
 
-@shared_task(name="decisions.recompute_all_decision_metrics")
+@task(name="decisions.recompute_all_decision_metrics")
 def recompute_all_decision_metrics_task() -> int:
     """Beat (hourly): queue a recompute per org (answers arrive all the time)."""
     ids = list(Organization.objects.values_list("pk", flat=True))

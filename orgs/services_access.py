@@ -8,15 +8,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
+from core import emails
 from core.audit import audit_record
+from core.links import absolute_url
 from orgs.models import Membership, Organization, Person, Role, Team
 
 TEAM_ROLES = (Role.LEADER, Role.FACILITATOR)
@@ -26,8 +25,7 @@ def password_set_link(*, user: Any) -> str:
     """An absolute link to Django's password-reset confirm page for `user`."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url("password_reset_confirm", uidb64=uid, token=token)
 
 
 def _send_account_email(*, user: Any, organization: Organization, role: str) -> None:
@@ -38,12 +36,7 @@ def _send_account_email(*, user: Any, organization: Organization, role: str) -> 
         "link": password_set_link(user=user),
         "site_url": settings.SITE_URL,
     }
-    send_mail(
-        subject=f"Your Trust OS account for {organization.name}",
-        message=render_to_string("orgs/email/account_created.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    emails.account_created(to=user.email, ctx=context)
 
 
 def _user_for_email(*, organization: Organization, email: str) -> tuple[Any, bool]:

@@ -18,10 +18,10 @@ from django.db import transaction
 
 from orgs.demo import TEAM_PROFILES
 from orgs.models import Organization, Person, Team
+from surveys.links import PULSE_LINK
 from surveys.models import Answer, Invitation, PulseRound, Response, RoundItem, RoundStatus
 from surveys.selectors import rubric_active
 from surveys.services.rounds import org_tz, round_pick_items
-from surveys.tokens import invitation_token, nonce_new, token_hash
 
 QUESTIONS = 8
 SKIP_RATE = 0.04
@@ -110,18 +110,16 @@ def seed_demo(
             rate = nrng.uniform(0.70, 0.85) * (0.55 if current else 1.0)
             responded = nrng.random(len(members)) < rate
             for person, did in zip(members, responded, strict=True):
-                nonce = nonce_new()
-                raw = invitation_token(round_id=rnd.pk, person_id=person.pk, nonce=nonce)
                 invitations.append(
-                    Invitation(
-                        organization=org,
-                        round=rnd,
-                        person=person,
-                        team=team,
-                        nonce=nonce,
-                        token_hash=token_hash(raw),
-                        sent_at=opens,
-                        used=bool(did),
+                    PULSE_LINK.issue(
+                        Invitation(
+                            organization=org,
+                            round=rnd,
+                            person=person,
+                            team=team,
+                            sent_at=opens,
+                            used=bool(did),
+                        )
                     )
                 )
             n = int(responded.sum())

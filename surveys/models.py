@@ -207,9 +207,9 @@ class Invitation(models.Model):
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
     # sha256 hex of the random token; the token itself is only ever in the message sent.
     token_hash = models.CharField(max_length=64, unique=True)
-    # Random per-invitation salt: the raw token is HMAC(SECRET_KEY, round:person:nonce), so a
-    # re-run of an interrupted dispatch can rebuild the same link, while the database alone
-    # (without SECRET_KEY) cannot (see surveys/tokens.py).
+    # Random per-invitation salt: the raw token is HMAC(SECRET_KEY, pulse:round:person:nonce),
+    # so a re-run of an interrupted dispatch can rebuild the same link, while the database
+    # alone (without SECRET_KEY) cannot (see core/links.py).
     nonce = models.CharField(max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)

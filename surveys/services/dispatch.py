@@ -3,35 +3,29 @@
 Crash-safe and idempotent (acks_late may run a dispatch twice, a worker may die halfway):
 1. Invitation rows are created first, in one transaction (unique round+person, so a re-run
    adds only people still missing);
-2. each unsent invitation is then sent in its own small transaction that locks the row
-   (SELECT ... FOR UPDATE on PostgreSQL, SQLite's IMMEDIATE write lock), re-checks
-   sent_at, sends, and stamps sent_at. A second dispatcher waits for the lock and then sees
-   sent_at set; a crash before commit leaves sent_at empty, so the re-run sends it.
-The only window left is a crash after the mail server accepted a message and before the
-commit: that one message may go out twice (at-least-once for one person), never missed.
-The link token is derived (surveys/tokens.py), so a re-send carries the same link.
+2. each unsent invitation is then claimed, sent and stamped by `PULSE_LINK.send_all`
+   (core/links.py: one transaction per invitation, a second dispatcher finds it sent; a
+   crash or mail error leaves it unsent for the re-run, which sends the same derived link).
+A refused address stays unsent and the others go on; any other mail error stops the run
+and is raised, so the task retries and the minute tick re-dispatches.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import emails
+from core.notify import slack_post
+from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, RoundStatus
 from surveys.selectors import audience_people
-from surveys.services.notify import email_send, slack_post
-from surveys.tokens import invitation_token, nonce_new, token_hash
 
 Progress = Callable[[str], None]
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,10 +37,7 @@ class DispatchResult:
 
 def invitation_link(invitation: Invitation) -> str:
     """The personal survey link (rebuilt from the nonce; the raw token is never stored)."""
-    raw = invitation_token(
-        round_id=invitation.round_id, person_id=invitation.person_id, nonce=invitation.nonce
-    )
-    return f"{settings.SITE_URL}/s/{raw}/"
+    return PULSE_LINK.url(invitation)
 
 
 def invitations_create(*, round: PulseRound) -> int:
@@ -55,22 +46,18 @@ def invitations_create(*, round: PulseRound) -> int:
         organization=round.organization, team_ids=list(round.teams.values_list("id", flat=True))
     ).values_list("id", "team_id")
     have = set(round.invitations.values_list("person_id", flat=True))
-    new = []
-    for person_id, team_id in people:
-        if person_id in have:
-            continue
-        nonce = nonce_new()
-        raw = invitation_token(round_id=round.pk, person_id=person_id, nonce=nonce)
-        new.append(
+    new = [
+        PULSE_LINK.issue(
             Invitation(
                 organization_id=round.organization_id,
                 round=round,
                 person_id=person_id,
                 team_id=team_id,
-                nonce=nonce,
-                token_hash=token_hash(raw),
             )
         )
+        for person_id, team_id in people
+        if person_id not in have
+    ]
     # ignore_conflicts: a concurrent dispatcher may have created some of them meanwhile.
     with transaction.atomic():
         Invitation.objects.bulk_create(new, ignore_conflicts=True)
@@ -78,46 +65,33 @@ def invitations_create(*, round: PulseRound) -> int:
 
 
 def _closes_label(rnd: PulseRound) -> str:
-    try:
-        tz = ZoneInfo(rnd.organization.time_zone)
-    except (KeyError, ValueError):
-        tz = ZoneInfo("UTC")
-    return rnd.closes_at.astimezone(tz).strftime("%A %d %B, %H:%M")
+    return rnd.closes_at.astimezone(rnd.organization.tz).strftime("%A %d %B, %H:%M")
 
 
-def invitation_message(*, invitation: Invitation, reminder: bool = False) -> tuple[str, str]:
-    """(subject, body) of an invitation or reminder email."""
+def invitation_email_context(*, invitation: Invitation) -> dict[str, Any]:
+    """What the pulse invitation and reminder emails (templates/emails/pulse-*) show."""
     rnd = invitation.round
-    n = rnd.round_items.count()
-    subject = ("Reminder: " if reminder else "") + f"{rnd.title}: {n} quick questions"
-    body = (
-        f"Hello {invitation.person.name.split(' ')[0]},\n\n"
-        f"{'A friendly reminder: ' if reminder else ''}"
-        f"{rnd.organization.name} asks you {n} short questions about how work moves in your "
-        "team. It takes about two minutes.\n\n"
-        f"{invitation_link(invitation)}\n\n"
-        "Your answers are anonymous: they are stored without your name, email or this link, "
-        "and results are shown only for groups large enough that nobody can be singled out.\n"
-        f"The link works once, until {_closes_label(rnd)}.\n"
-    )
-    return subject, body
+    return {
+        "first_name": invitation.person.name.split(" ")[0],
+        "title": rnd.title,
+        "organization": rnd.organization.name,
+        "n": rnd.round_items.count(),
+        "link": invitation_link(invitation),
+        "closes": _closes_label(rnd),
+    }
 
 
-def invitation_send_one(*, invitation_id: int, now: dt.datetime | None = None) -> bool:
+def _invitation_send(inv: Invitation) -> None:
+    emails.pulse_invitation(to=inv.person.email, ctx=invitation_email_context(invitation=inv))
+
+
+def invitation_send_one(*, invitation_id: int) -> bool:
     """Send one invitation unless already sent; True if this call sent it."""
-    with transaction.atomic():
-        inv = (
-            Invitation.objects.select_for_update()
-            .select_related("person", "round", "round__organization")
-            .filter(pk=invitation_id, sent_at__isnull=True)
-            .first()
-        )
-        if inv is None:
-            return False
-        subject, body = invitation_message(invitation=inv)
-        email_send(to=inv.person.email, subject=subject, body=body)
-        Invitation.objects.filter(pk=inv.pk).update(sent_at=now or timezone.now())
-    return True
+    return PULSE_LINK.send_once(
+        pk=invitation_id,
+        send=_invitation_send,
+        queryset=Invitation.objects.select_related("person", "round", "round__organization"),
+    )
 
 
 def round_dispatch(*, round_id: int, progress: Progress | None = None) -> DispatchResult:
@@ -135,22 +109,25 @@ def round_dispatch(*, round_id: int, progress: Progress | None = None) -> Dispat
     total = rnd.invitations.count()
     result.already_sent = total - len(pending)
     say(f"Round {rnd.pk} '{rnd.title}': {total} invitations, {len(pending)} to send.")
-    refused = 0
-    for i, inv_id in enumerate(pending, start=1):
-        try:
-            if invitation_send_one(invitation_id=inv_id):
-                result.sent += 1
-        except smtplib.SMTPRecipientsRefused as exc:
-            # One bad address must not block everyone after it; it stays unsent (a re-run
-            # retries it). Anything else (server down) aborts the run and is retried.
-            refused += 1
-            log.warning("invitation %s refused by the mail server: %s", inv_id, exc)
-        if i % 25 == 0 or i == len(pending):
-            say(f"  sent {i}/{len(pending)}")
-    if refused:
+
+    def tell(i: int, n: int) -> None:
+        if i % 25 == 0 or i == n:
+            say(f"  sent {i}/{n}")
+
+    report = PULSE_LINK.send_all(
+        ids=pending,
+        send=_invitation_send,
+        queryset=Invitation.objects.select_related("person", "round", "round__organization"),
+        progress=tell,
+    )
+    result.sent = report.sent
+    if report.refused:
         # Permanent per-address failures: not retried every minute by the tick; fix the
         # address and run `dispatch_round ROUND_ID` again to send just those.
-        say(f"{refused} addresses were refused by the mail server; they stay unsent.")
+        say(f"{len(report.refused)} addresses were refused by the mail server; they stay unsent.")
+    if report.error is not None:
+        # Not finished: the task retries, the minute tick re-dispatches.
+        raise report.error
     # The first dispatcher to finish announces the round on Slack (once per round).
     first = PulseRound.objects.filter(pk=rnd.pk, dispatch_finished_at__isnull=True).update(
         dispatch_finished_at=timezone.now()

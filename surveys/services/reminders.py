@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import emails
+from core.links import send_each
+from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, RoundStatus
-from surveys.services.dispatch import invitation_message
-from surveys.services.notify import email_send
-from surveys.services.rounds import org_tz
+from surveys.services.dispatch import invitation_email_context
 
 REMINDER_MAX = 2
 REMINDER_GAP = dt.timedelta(days=2)
@@ -41,37 +41,46 @@ def reminder_due(
 
 
 def reminders_send(*, round_id: int, now: dt.datetime | None = None) -> int:
-    """Remind the round's non-responders who are due; returns how many were reminded."""
+    """Remind the round's non-responders who are due; returns how many were reminded.
+
+    Same sending policy as the invitations (core/links.py): a refused address is skipped,
+    any other mail error stops the run and is raised (the next tick retries).
+    """
     now = now or timezone.now()
     rnd = PulseRound.objects.select_related("organization").get(pk=round_id)
     if rnd.status != RoundStatus.OPEN:
         return 0
-    tz = org_tz(rnd.organization)
+    tz = rnd.organization.tz
     candidates = rnd.invitations.filter(
         used=False, sent_at__isnull=False, reminder_count__lt=REMINDER_MAX
     ).values_list("id", "last_reminded_at", "reminder_count")
-    sent = 0
-    for inv_id, last, count in candidates:
-        if not reminder_due(
+    count_of = {
+        inv_id: count
+        for inv_id, last, count in candidates
+        if reminder_due(
             opens_at=rnd.opens_at,
             closes_at=rnd.closes_at,
             now=now,
             last_reminded_at=last,
             reminder_count=count,
             tz=tz,
-        ):
-            continue
-        with transaction.atomic():
-            # Claim it: only if still unused and nobody reminded it meanwhile.
-            claimed = Invitation.objects.filter(pk=inv_id, used=False, reminder_count=count).update(
-                reminder_count=F("reminder_count") + 1, last_reminded_at=now
-            )
-            if not claimed:
-                continue
-            inv = Invitation.objects.select_related("person", "round", "round__organization").get(
-                pk=inv_id
-            )
-            subject, body = invitation_message(invitation=inv, reminder=True)
-            email_send(to=inv.person.email, subject=subject, body=body)
-        sent += 1
-    return sent
+        )
+    }
+
+    def remind(inv: Invitation) -> None:
+        emails.pulse_reminder(to=inv.person.email, ctx=invitation_email_context(invitation=inv))
+
+    def remind_once(inv_id: int) -> bool:
+        # Claimed only if still unused and nobody reminded it meanwhile.
+        return PULSE_LINK.send_once(
+            pk=inv_id,
+            send=remind,
+            queryset=Invitation.objects.select_related("person", "round", "round__organization"),
+            pending={"used": False, "reminder_count": count_of[inv_id]},
+            claim={"reminder_count": F("reminder_count") + 1, "last_reminded_at": now},
+        )
+
+    report = send_each(ids=sorted(count_of), send_one=remind_once)
+    if report.error is not None:
+        raise report.error
+    return report.sent

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from surveys.links import PULSE_LINK
 from surveys.models import Answer, Invitation, Item, PulseRound, Response, RoundStatus
 from surveys.services.errors import (
     InvalidSubmission,
@@ -26,7 +27,6 @@ from surveys.services.errors import (
     TokenUsed,
 )
 from surveys.services.rounds import org_tz
-from surveys.tokens import token_hash
 
 COMMENT_MAX = 2000
 # Attribute keys that would identify a person are never copied onto a response, even if an
@@ -51,12 +51,8 @@ def response_attributes(attributes: Any) -> dict[str, Any]:
 
 def invitation_for_token(*, token: str) -> Invitation:
     """The invitation of a link token, or TokenUnknown / TokenUsed / RoundClosed / RoundNotOpen."""
-    if not isinstance(token, str) or not 10 <= len(token) <= 100:
-        raise TokenUnknown("This survey link is not valid.", {"token": "unknown token"})
-    inv = (
-        Invitation.objects.select_related("round", "round__organization", "person")
-        .filter(token_hash=token_hash(token))
-        .first()
+    inv = PULSE_LINK.find(
+        token, Invitation.objects.select_related("round", "round__organization", "person")
     )
     if inv is None:
         raise TokenUnknown("This survey link is not valid.", {"token": "unknown token"})
@@ -144,8 +140,7 @@ def response_submit(*, token: str, answers: Any, comment: Any = "") -> Response:
             pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
         ).exists():
             raise RoundClosed("This survey round has closed.", {"token": "round closed"})
-        spent = Invitation.objects.filter(pk=inv.pk, used=False).update(used=True)
-        if spent != 1:
+        if not PULSE_LINK.spend(pk=inv.pk):
             raise TokenUsed(
                 "This link has already been used: the survey was answered.",
                 {"token": "already used"},

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.models import CheckInInvitation, CheckInResponse, Decision
+from decisions.checkins import CHECKIN_LINK, checkin_invitation_new
+from decisions.models import CheckInResponse, Decision
 from orgs.models import Organization, Person, Team
-from surveys.tokens import token_new
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,16 +29,12 @@ def test_a_stakeholder_answers_on_a_phone(live_server: object, phone_page: Any) 
         title="Releases every two weeks on a train",
         decided_on=timezone.localdate() - dt.timedelta(days=7),
     )
-    raw, hashed = token_new()
-    CheckInInvitation.objects.create(
-        organization=org,
-        decision=decision,
-        offset_days=7,
-        person=person,
-        team=team,
-        token_hash=hashed,
-        sent_at=timezone.now(),
+    inv = checkin_invitation_new(
+        org_id=org.pk, decision_id=decision.pk, offset_days=7, person_id=person.pk, team_id=team.pk
     )
+    inv.sent_at = timezone.now()
+    inv.save()
+    raw = CHECKIN_LINK.token(inv)
     url = live_server.url + reverse("decisions:checkin", kwargs={"token": raw})  # type: ignore[attr-defined]
     page = phone_page
     page.goto(url)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from decisions.checkins import checkin_invitation_new, checkin_submit, checkin_token
+from decisions.checkins import CHECKIN_LINK, checkin_invitation_new, checkin_submit
 from decisions.models import Decision
 from decisions.services import decision_create
 from orgs.models import Person, Team
@@ -67,9 +67,7 @@ class DecisionTestCase(BaseTestCase):
         )
         inv.sent_at = timezone.now()
         inv.save()
-        return checkin_token(
-            decision_id=decision.pk, offset_days=offset, person_id=person.pk, nonce=inv.nonce
-        )
+        return CHECKIN_LINK.token(inv)
 
     def answer(
         self,

@@ -11,11 +11,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
+from core.links import link_hash
 from decisions.models import CheckInInvitation
 from decisions.services import decision_change_status
 from decisions.tasks import dispatch_due_checkins_task, send_checkin_invitation_task
 from orgs.models import Organization
-from surveys.tokens import token_hash
 from tests.decisions.base import DecisionTestCase
 from tests.decisions.flaky_email import RefusingEmailBackend
 
@@ -126,7 +126,7 @@ class SchedulingTests(DecisionTestCase):
             self.dispatch()
         for m in mail.outbox:
             raw = re.search(r"/decisions/c/([^/\s]+)/", m.body).group(1)
-            inv = CheckInInvitation.objects.get(token_hash=token_hash(raw))
+            inv = CheckInInvitation.objects.get(token_hash=link_hash(raw))
             assert inv.person.email == m.to[0] and inv.sent_at is not None
 
     @override_settings(EMAIL_BACKEND="tests.decisions.flaky_email.RefusingEmailBackend")
@@ -151,4 +151,29 @@ class SchedulingTests(DecisionTestCase):
         assert len(mail.outbox) == 7 and mail.outbox[-1].to == ["member@example.com"]
         raw = re.search(r"/decisions/c/([^/\s]+)/", mail.outbox[-1].body).group(1)
         inv.refresh_from_db()
-        assert inv.sent_at is not None and inv.token_hash == token_hash(raw)
+        assert inv.sent_at is not None and inv.token_hash == link_hash(raw)
+
+    @override_settings(EMAIL_BACKEND="tests.decisions.flaky_email.RefusingEmailBackend")
+    def test_a_mail_server_going_down_stops_the_run_and_the_next_run_sends_the_rest(
+        self,
+    ) -> None:
+        with at(2026, 3, 1):
+            self.decide(decided_on=dt.date(2026, 3, 1))
+        RefusingEmailBackend.down_after = 3
+        err = io.StringIO()
+        try:
+            with at(2026, 3, 8, 9):
+                call_command("dispatch_checkins", "--now", stdout=io.StringIO(), stderr=err)
+        finally:
+            RefusingEmailBackend.down_after = None
+        # Same policy as pulse dispatch: the run stops at the first non-refusal error.
+        assert len(mail.outbox) == 3
+        assert "4 could not be sent" in err.getvalue()
+        assert CheckInInvitation.objects.filter(sent_at__isnull=True).count() == 4
+        with at(2026, 3, 8, 10):
+            call_command("dispatch_checkins", "--now", stdout=io.StringIO())
+        per_person = [m.to[0] for m in mail.outbox]
+        assert len(per_person) == 7 and len(set(per_person)) == 7
+        for m in mail.outbox:
+            raw = re.search(r"/decisions/c/([^/\s]+)/", m.body).group(1)
+            assert CheckInInvitation.objects.get(token_hash=link_hash(raw)).person.email == m.to[0]

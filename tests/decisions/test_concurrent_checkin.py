@@ -13,10 +13,14 @@ from django.db import connections
 from django.test import TransactionTestCase
 from django.utils import timezone
 
-from decisions.checkins import CheckInError, checkin_submit
-from decisions.models import CheckInInvitation, CheckInResponse, Decision
+from decisions.checkins import (
+    CHECKIN_LINK,
+    CheckInError,
+    checkin_invitation_new,
+    checkin_submit,
+)
+from decisions.models import CheckInResponse, Decision
 from orgs.models import Organization, Person, Team
-from surveys.tokens import token_new
 
 THREADS = 8
 
@@ -33,16 +37,16 @@ class ConcurrentCheckInTests(TransactionTestCase):
         decision = Decision.objects.create(
             organization=org, title="Race", decided_on=timezone.localdate() - dt.timedelta(days=7)
         )
-        raw, hashed = token_new()
-        inv = CheckInInvitation.objects.create(
-            organization=org,
-            decision=decision,
+        inv = checkin_invitation_new(
+            org_id=org.pk,
+            decision_id=decision.pk,
             offset_days=7,
-            person=person,
-            team=team,
-            token_hash=hashed,
-            sent_at=timezone.now(),
+            person_id=person.pk,
+            team_id=team.pk,
         )
+        inv.sent_at = timezone.now()
+        inv.save()
+        raw = CHECKIN_LINK.token(inv)
         barrier = threading.Barrier(THREADS)
         outcomes: list[str] = []
         lock = threading.Lock()

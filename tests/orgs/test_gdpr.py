@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.links import link_hash, link_nonce
 from core.models import AuditEntry
 from orgs.models import Membership, Person, Role
 from surveys.models import Invitation, PulseRound, Response, RubricVersion
-from surveys.tokens import token_new
 from tests.base import BaseTestCase
 
 
@@ -35,14 +35,17 @@ class GdprTests(BaseTestCase):
             round=self.round,
             person=self.member_person,
             team=self.platform,
-            token_hash=token_new()[1],
+            token_hash=link_hash(link_nonce()),
             sent_at=now,
             used=True,
         )
         # Someone else's invitation and the round's anonymous answers.
         self.bo = Person.objects.create(organization=self.org, name="Bo", email="bo@example.com")
         Invitation.objects.create(
-            organization=self.org, round=self.round, person=self.bo, token_hash=token_new()[1]
+            organization=self.org,
+            round=self.round,
+            person=self.bo,
+            token_hash=link_hash(link_nonce()),
         )
         for _ in range(3):
             Response.objects.create(

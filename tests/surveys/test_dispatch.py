@@ -9,10 +9,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
+from core.links import link_hash
 from orgs.models import Person
 from surveys.models import Invitation
 from surveys.services.dispatch import invitation_link, round_dispatch
-from surveys.tokens import token_hash
 from tests.base import BaseTestCase
 from tests.surveys.flaky_email import FlakyEmailBackend, WorkerKilled
 from tests.surveys.helpers import add_people, open_round, token_of
@@ -48,7 +48,7 @@ class DispatchTests(BaseTestCase):
         inv = rnd.invitations.select_related("person").first()
         body = next(m.body for m in mail.outbox if m.to == [inv.person.email])
         assert invitation_link(inv) in body
-        assert inv.token_hash == token_hash(token_of(inv))
+        assert inv.token_hash == link_hash(token_of(inv))
         assert token_of(inv) not in str(list(Invitation.objects.values()))
 
     @override_settings(EMAIL_BACKEND="tests.surveys.flaky_email.FlakyEmailBackend")

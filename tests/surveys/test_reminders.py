@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core import mail
+from django.test import override_settings
 
-from surveys.services.reminders import REMINDER_MAX, reminder_due
+from surveys.services.reminders import REMINDER_MAX, reminder_due, reminders_send
 from surveys.services.responses import response_submit
 from surveys.services.rounds import rounds_tick
 from tests.base import BaseTestCase
@@ -71,6 +72,25 @@ class ReminderTests(BaseTestCase):
         self.tick(at(7))
         assert reminders()[late] == 1
         assert reminders()[self.people[2].email] == 2
+
+    @override_settings(EMAIL_BACKEND="tests.decisions.flaky_email.RefusingEmailBackend")
+    def test_a_refused_address_does_not_block_the_other_reminders(self) -> None:
+        # The one sending policy of core.links: refused addresses are skipped, not fatal.
+        from tests.decisions.flaky_email import RefusingEmailBackend
+
+        refused = self.people[1].email
+        RefusingEmailBackend.refuse = {refused}
+        try:
+            with time_machine.travel(at(4), tick=False):
+                assert reminders_send(round_id=self.round.pk) == 3
+        finally:
+            RefusingEmailBackend.refuse = set()
+        assert reminders() == Counter({p.email: 1 for p in self.people[2:]})
+        self.invs[refused].refresh_from_db()
+        assert self.invs[refused].reminder_count == 0  # the claim was rolled back
+        with time_machine.travel(at(4, 11), tick=False):
+            assert reminders_send(round_id=self.round.pk) == 1
+        assert reminders()[refused] == 1
 
     def test_no_reminder_on_a_weekend_in_the_orgs_time_zone(self) -> None:
         # Friday 20:00 UTC is already Saturday morning in Auckland.

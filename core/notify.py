@@ -1,4 +1,4 @@
-"""The two outbound boundaries: email (Django's backend) and an optional Slack incoming webhook."""
+"""The Slack boundary: an optional incoming webhook for announcements (email is core/emails.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ import logging
 import urllib.request
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 
 log = logging.getLogger(__name__)
-
-
-def email_send(*, to: str, subject: str, body: str) -> None:
-    """Send one email; raises on failure so the caller's transaction rolls back."""
-    EmailMessage(subject=subject, body=body, to=[to]).send(fail_silently=False)
 
 
 def slack_post(*, text: str) -> bool:
