@@ -45,14 +45,6 @@ def changes() -> pd.DataFrame:
     )
 
 
-def test_wilson_interval_matches_hand_computation() -> None:
-    lo, hi = dm.wilson_interval([2, 0], [4, 0])
-    # 2 of 4: centre 0.5, half-width 1.96*sqrt(0.0625+0.060025)/1.9604 = 0.34997
-    assert lo[0] == pytest.approx(15.003, abs=0.01)
-    assert hi[0] == pytest.approx(84.997, abs=0.01)
-    assert pd.isna(lo[1]) and pd.isna(hi[1])
-
-
 def test_per_decision_metrics_match_hand_computed_values() -> None:
     out = dm.per_decision(answers(), changes(), decision_ids=[1, 2, 3], k=5).set_index(
         "decision_id"
