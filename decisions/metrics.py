@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from core.values import none_if_missing
 from decisions.models import (
     CheckInResponse,
     Decision,
@@ -93,9 +93,7 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
     )
     out: dict[int, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
-        out[int(rec["decision_id"])] = {
-            k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in rec.items()
-        }
+        out[int(rec["decision_id"])] = {k: none_if_missing(v) for k, v in rec.items()}
     return out
 
 
@@ -173,10 +171,7 @@ def decision_metrics_recompute(*, org_id: int) -> int:
     DecisionStabilitySnapshot.objects.filter(organization=org).delete()
     objs = []
     for rec in cells.to_dict("records"):
-        values = {
-            f: (None if rec.get(f) is None or pd.isna(rec.get(f)) else rec[f])
-            for f in SNAPSHOT_FIELDS
-        }
+        values = {f: none_if_missing(rec.get(f)) for f in SNAPSHOT_FIELDS}
         for f in ("n", "stability_n", "lag_decisions"):
             if values[f] is not None:
                 values[f] = int(values[f])
