@@ -24,10 +24,11 @@ from decisions.models import (
     DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
-from decisions.suppress import suppress_cells
+from decisions.suppress import checkin_reason_text, suppress_cells
 from orgs.models import Organization, Team
 from orgs.periods import period_start
 from trustmath import decision_metrics as dm
+from trustmath.suppression import REASON_NO_RESPONSES
 
 SOURCE_LABEL = "Decision check-ins"
 SNAPSHOT_FIELDS = [
@@ -93,6 +94,7 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
     )
     out: dict[int, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
+        rec["reason"] = checkin_reason_text(rec["reason"], k=org.k)
         out[int(rec["decision_id"])] = {k: none_if_missing(v) for k, v in rec.items()}
     return out
 
@@ -151,7 +153,9 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
     answered = answered.merge(
         flagged[["team_id", "period", "suppressed", "reason"]], on=["team_id", "period"]
     )
-    empty = cells.loc[cells["n"] == 0].assign(suppressed=True, reason="no check-in answers")
+    empty = cells.loc[cells["n"] == 0].assign(
+        suppressed=True, reason=checkin_reason_text(REASON_NO_RESPONSES, k=org.k)
+    )
     out = pd.concat([answered, empty], ignore_index=True)
     out["suppressed"] = out["suppressed"].astype(bool)
     return dm.blank_suppressed(out).sort_values(["period", "team_id"]).reset_index(drop=True)

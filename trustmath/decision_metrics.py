@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from trustmath.stats import wilson_interval
+from trustmath.suppression import REASON_FEWER_THAN_K, REASON_NONE
 
 SHARES = ("stability", "action", "wait", "circling")
 ANSWER_COLUMNS = [
@@ -141,7 +142,8 @@ def reopen_counts(status_changes: pd.DataFrame, *, by: Sequence[str]) -> pd.Data
 def per_decision(
     answers: pd.DataFrame, status_changes: pd.DataFrame, *, decision_ids: Sequence[int], k: int
 ) -> pd.DataFrame:
-    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers.
+    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers
+    and reason code REASON_FEWER_THAN_K (trustmath.suppression; core.reasons has the words).
 
     Suppressed decisions' answers still count in team and org aggregates (computed elsewhere).
     """
@@ -157,7 +159,7 @@ def per_decision(
     out["n"] = out["n"].fillna(0).astype(int)
     out["reopen_count"] = out["reopen_count"].fillna(0).astype(int)
     out["suppressed"] = out["n"] < k
-    out["reason"] = np.where(out["suppressed"], f"fewer than {k} answers", "")
+    out["reason"] = np.where(out["suppressed"], REASON_FEWER_THAN_K, REASON_NONE)
     return blank_suppressed(out)
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from trustmath import decision_metrics as dm
+from trustmath.suppression import REASON_FEWER_THAN_K
 
 D = dt.date
 JAN, FEB = D(2026, 1, 1), D(2026, 2, 1)
@@ -68,7 +69,7 @@ def test_per_decision_below_k_is_suppressed_without_numbers() -> None:
     )
     d2 = out.loc[2]
     assert d2["suppressed"]
-    assert d2["reason"] == "fewer than 5 answers"
+    assert d2["reason"] == REASON_FEWER_THAN_K  # a code: core.reasons has the words
     for col in ("n", "stability_pct", "action_pct", "wait_pct", "circling_pct", "lag_median_days"):
         assert pd.isna(d2[col]), col
     assert d2["reopen_count"] == 0  # superseded is not a reopening
