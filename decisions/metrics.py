@@ -13,21 +13,22 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from core.values import none_if_missing
 from decisions.models import (
     CheckInResponse,
     Decision,
     DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
-from decisions.suppress import suppress_cells
+from decisions.suppress import checkin_reason_text, suppress_cells
 from orgs.models import Organization, Team
 from orgs.periods import period_start
 from trustmath import decision_metrics as dm
+from trustmath.suppression import REASON_NO_RESPONSES
 
 SOURCE_LABEL = "Decision check-ins"
 SNAPSHOT_FIELDS = [
@@ -93,9 +94,8 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
     )
     out: dict[int, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
-        out[int(rec["decision_id"])] = {
-            k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in rec.items()
-        }
+        rec["reason"] = checkin_reason_text(rec["reason"], k=org.k)
+        out[int(rec["decision_id"])] = {k: none_if_missing(v) for k, v in rec.items()}
     return out
 
 
@@ -153,7 +153,9 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
     answered = answered.merge(
         flagged[["team_id", "period", "suppressed", "reason"]], on=["team_id", "period"]
     )
-    empty = cells.loc[cells["n"] == 0].assign(suppressed=True, reason="no check-in answers")
+    empty = cells.loc[cells["n"] == 0].assign(
+        suppressed=True, reason=checkin_reason_text(REASON_NO_RESPONSES, k=org.k)
+    )
     out = pd.concat([answered, empty], ignore_index=True)
     out["suppressed"] = out["suppressed"].astype(bool)
     return dm.blank_suppressed(out).sort_values(["period", "team_id"]).reset_index(drop=True)
@@ -173,10 +175,7 @@ def decision_metrics_recompute(*, org_id: int) -> int:
     DecisionStabilitySnapshot.objects.filter(organization=org).delete()
     objs = []
     for rec in cells.to_dict("records"):
-        values = {
-            f: (None if rec.get(f) is None or pd.isna(rec.get(f)) else rec[f])
-            for f in SNAPSHOT_FIELDS
-        }
+        values = {f: none_if_missing(rec.get(f)) for f in SNAPSHOT_FIELDS}
         for f in ("n", "stability_n", "lag_decisions"):
             if values[f] is not None:
                 values[f] = int(values[f])

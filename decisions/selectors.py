@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import Q, QuerySet
 
+from core.values import none_if_missing
 from decisions.metrics import decision_results, snapshot_rows
 from decisions.models import Decision, DecisionStatus, DecisionStatusChange
 from decisions.permissions import decisions_readable, readable_team_ids
@@ -62,14 +63,12 @@ def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
     ranked = dm.at_risk(frame).head(limit)
     return [
-        {"decision": decisions[int(r["decision_id"])], **{k: _none_if_nan(v) for k, v in r.items()}}
+        {
+            "decision": decisions[int(r["decision_id"])],
+            **{k: none_if_missing(v) for k, v in r.items()},
+        }
         for r in ranked.to_dict("records")
     ]
-
-
-def _none_if_nan(value: Any) -> Any:
-    """NaN (no value, e.g. no lag without a "yes") becomes None: JSON has no NaN."""
-    return None if isinstance(value, float) and value != value else value
 
 
 def stability_table(*, tenant: Tenant) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Team-tree suppression for decision check-in cells: the shared trustmath.suppression rules,
-with the reason codes turned into words for pages and the API."""
+with the reason codes turned into the words of core.reasons for pages and the API."""
 
 from __future__ import annotations
 
@@ -7,20 +7,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from trustmath.suppression import (
-    REASON_COMPLEMENTARY,
-    REASON_FEWER_THAN_K,
-    REASON_NO_RESPONSES,
-    suppress_tree,
-)
+from core.reasons import CHECKIN_ANSWERS, reason_text
+from trustmath.suppression import suppress_tree
 
 
-def reason_text(code: str, k: int) -> str:
-    return {
-        REASON_FEWER_THAN_K: f"fewer than {k} answers",
-        REASON_COMPLEMENTARY: "hidden so that a smaller group can't be worked out from the others",
-        REASON_NO_RESPONSES: "no check-in answers",
-    }.get(code, code)
+def checkin_reason_text(code: str, *, k: int) -> str:
+    """The words for a reason code of a check-in figure (which counts check-in answers)."""
+    return reason_text(code, k=k, answers=CHECKIN_ANSWERS)
 
 
 def suppress_cells(cells: pd.DataFrame, *, k: int, parent_of: Mapping[int, int]) -> pd.DataFrame:
@@ -30,5 +23,5 @@ def suppress_cells(cells: pd.DataFrame, *, k: int, parent_of: Mapping[int, int])
     """
     tree: dict[int, int | None] = {0: None, **{int(t): int(p) for t, p in parent_of.items()}}
     out = suppress_tree(cells, k=k, parent_of=tree, by=("period",))
-    out["reason"] = [reason_text(c, k) for c in out["reason"]]
+    out["reason"] = [checkin_reason_text(c, k=k) for c in out["reason"]]
     return out

@@ -16,10 +16,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from core.values import none_if_missing
 from orgs.models import Organization
 from orgs.periods import next_period
 from scoring.adapter import org_scores
@@ -36,11 +36,6 @@ class RecomputeSummary:
     periods: list[dt.date]
     trust_rows: int
     dimension_rows: int
-
-
-def _opt(value: object) -> float | None:
-    """<NA>/NaN → None for nullable columns."""
-    return None if pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def snapshot_recompute(
@@ -80,9 +75,9 @@ def snapshot_recompute(
                         n_own=int(r.n_own),
                         score=float(r.score),
                         dimensions=int(r.dimensions),
-                        prev_score=_opt(r.prev_score),
-                        delta=_opt(r.delta),
-                        p_value=_opt(r.p_value),
+                        prev_score=none_if_missing(r.prev_score),
+                        delta=none_if_missing(r.delta),
+                        p_value=none_if_missing(r.p_value),
                         significant=bool(r.significant),
                         has_trend=bool(r.has_trend),
                         computed_at=now,
@@ -101,9 +96,9 @@ def snapshot_recompute(
                         n=int(r.n),
                         n_own=int(r.n_own),
                         score=float(r.score),
-                        sd=_opt(r.sd),
-                        ci_low=_opt(r.ci_low),
-                        ci_high=_opt(r.ci_high),
+                        sd=none_if_missing(r.sd),
+                        ci_low=none_if_missing(r.ci_low),
+                        ci_high=none_if_missing(r.ci_high),
                         has_ci=bool(r.has_ci),
                         answers=int(r.answers),
                         favourable=int(r.favourable),
@@ -111,9 +106,9 @@ def snapshot_recompute(
                         favourable_low=float(r.favourable_low),
                         favourable_high=float(r.favourable_high),
                         band=str(r.band),
-                        prev_score=_opt(r.prev_score),
-                        delta=_opt(r.delta),
-                        p_value=_opt(r.p_value),
+                        prev_score=none_if_missing(r.prev_score),
+                        delta=none_if_missing(r.delta),
+                        p_value=none_if_missing(r.p_value),
                         significant=bool(r.significant),
                         has_trend=bool(r.has_trend),
                         computed_at=now,

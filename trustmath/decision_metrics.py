@@ -24,7 +24,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-Z95 = 1.959963984540054
+from trustmath.stats import wilson_interval
+from trustmath.suppression import REASON_FEWER_THAN_K, REASON_NONE
+
 SHARES = ("stability", "action", "wait", "circling")
 ANSWER_COLUMNS = [
     "decision_id",
@@ -36,22 +38,6 @@ ANSWER_COLUMNS = [
     "acted",
     "rediscussed",
 ]
-
-
-def wilson_interval(
-    successes: np.ndarray | pd.Series, n: np.ndarray | pd.Series, z: float = Z95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval in % for successes out of n (NaN where n == 0)."""
-    s = np.asarray(successes, dtype=float)
-    t = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = s / t
-        denom = 1 + z**2 / t
-        centre = (p + z**2 / (2 * t)) / denom
-        half = z * np.sqrt(p * (1 - p) / t + z**2 / (4 * t**2)) / denom
-        lo = np.where(t > 0, np.clip(centre - half, 0, 1) * 100, np.nan)
-        hi = np.where(t > 0, np.clip(centre + half, 0, 1) * 100, np.nan)
-    return lo, hi
 
 
 def empty_answers() -> pd.DataFrame:
@@ -125,9 +111,7 @@ def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
         ("wait", "wait_count", "n"),
         ("circling", "circling_count", "n"),
     ):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g[f"{share}_pct"] = np.where(g[denom] > 0, g[count] / g[denom] * 100, np.nan)
-        g[f"{share}_lo"], g[f"{share}_hi"] = wilson_interval(g[count], g[denom])
+        g[f"{share}_pct"], g[f"{share}_lo"], g[f"{share}_hi"] = wilson_interval(g[count], g[denom])
 
     lags = first_yes_lags(answers, keys=by)
     if lags.empty:
@@ -158,7 +142,8 @@ def reopen_counts(status_changes: pd.DataFrame, *, by: Sequence[str]) -> pd.Data
 def per_decision(
     answers: pd.DataFrame, status_changes: pd.DataFrame, *, decision_ids: Sequence[int], k: int
 ) -> pd.DataFrame:
-    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers.
+    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers
+    and reason code REASON_FEWER_THAN_K (trustmath.suppression; core.reasons has the words).
 
     Suppressed decisions' answers still count in team and org aggregates (computed elsewhere).
     """
@@ -174,7 +159,7 @@ def per_decision(
     out["n"] = out["n"].fillna(0).astype(int)
     out["reopen_count"] = out["reopen_count"].fillna(0).astype(int)
     out["suppressed"] = out["n"] < k
-    out["reason"] = np.where(out["suppressed"], f"fewer than {k} answers", "")
+    out["reason"] = np.where(out["suppressed"], REASON_FEWER_THAN_K, REASON_NONE)
     return blank_suppressed(out)
 
 

@@ -215,6 +215,10 @@ def score(
     rd_key = rcode * n_dim + dim_of_item[icode]
     size = n_resp * n_dim
     per_dim = int(np.bincount(dim_of_item, minlength=n_dim).max()) if len(dim_of_item) else 0
+    # int64 from the packed pass, float64 from the plain sums: one array type for both.
+    rd_cnt: np.ndarray
+    rd_sum: np.ndarray
+    rd_fav: np.ndarray
     if per_dim < 64:
         # One pass instead of three: count, favourable and score/25 are small integers, so
         # they pack exactly into one float weight (count + 64·fav + 4096·score/25) and

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 Z95 = float(stats.norm.ppf(0.975))
@@ -33,20 +34,24 @@ def t_interval(
 
 
 def wilson_interval(
-    successes: np.ndarray, trials: np.ndarray
+    successes: ArrayLike, trials: ArrayLike, *, z: float = Z95
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Share successes/trials with its 95 % Wilson score interval, all in percent (0–100).
+    """Share successes/trials with its Wilson score interval, all in percent (0–100).
 
-    Cells with zero trials get NaN everywhere (the engine never emits such cells).
+    The one Wilson interval of the project (engine favourable shares, decision check-in
+    shares). With p = successes/trials, n = trials and z = 1.96 (95 %):
+    centre = (p + z²/2n) / (1 + z²/n), half-width = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n);
+    bounds are centre ± half-width, clipped to [0, 1]. Returns (pct, low, high), each an
+    array of the inputs' shape; cells with zero trials are NaN in all three.
     """
     k = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
     safe = np.where(n > 0, n, 1.0)
     p = k / safe
-    z2 = Z95 * Z95
+    z2 = z * z
     denom = 1.0 + z2 / safe
     centre = (p + z2 / (2 * safe)) / denom
-    half = Z95 * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe)) / denom
+    half = z * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe)) / denom
     bad = n <= 0
     pct = np.where(bad, np.nan, p * 100)
     low = np.where(bad, np.nan, np.clip(centre - half, 0, 1) * 100)

@@ -99,10 +99,22 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-REASON_NONE = ""
-REASON_NO_RESPONSES = "no_responses"
-REASON_FEWER_THAN_K = "fewer_than_k"
-REASON_COMPLEMENTARY = "complementary"
+# The suppression reason codes of every source (pulses, decision check-ins): the one place
+# they are defined. The words a reader sees for each live in core/reasons.py.
+REASON_NONE = ""  # shown
+REASON_NO_RESPONSES = "no_responses"  # nobody answered
+REASON_FEWER_THAN_K = "fewer_than_k"  # 0 < n < k
+REASON_COMPLEMENTARY = "complementary"  # hidden so a smaller cell can't be worked out
+# Never produced here: a reader sets it to fail closed when stored cells no longer fit the
+# current team tree (a team moved or was deleted since the last recompute).
+REASON_STALE = "stale"
+REASON_CODES = (
+    REASON_NONE,
+    REASON_NO_RESPONSES,
+    REASON_FEWER_THAN_K,
+    REASON_COMPLEMENTARY,
+    REASON_STALE,
+)
 
 # Integer codes used inside the matrices; the index is the code.
 _REASON_LABELS = np.array(

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from trustmath import decision_metrics as dm
+from trustmath.suppression import REASON_FEWER_THAN_K
 
 D = dt.date
 JAN, FEB = D(2026, 1, 1), D(2026, 2, 1)
@@ -45,14 +46,6 @@ def changes() -> pd.DataFrame:
     )
 
 
-def test_wilson_interval_matches_hand_computation() -> None:
-    lo, hi = dm.wilson_interval([2, 0], [4, 0])
-    # 2 of 4: centre 0.5, half-width 1.96*sqrt(0.0625+0.060025)/1.9604 = 0.34997
-    assert lo[0] == pytest.approx(15.003, abs=0.01)
-    assert hi[0] == pytest.approx(84.997, abs=0.01)
-    assert pd.isna(lo[1]) and pd.isna(hi[1])
-
-
 def test_per_decision_metrics_match_hand_computed_values() -> None:
     out = dm.per_decision(answers(), changes(), decision_ids=[1, 2, 3], k=5).set_index(
         "decision_id"
@@ -76,7 +69,7 @@ def test_per_decision_below_k_is_suppressed_without_numbers() -> None:
     )
     d2 = out.loc[2]
     assert d2["suppressed"]
-    assert d2["reason"] == "fewer than 5 answers"
+    assert d2["reason"] == REASON_FEWER_THAN_K  # a code: core.reasons has the words
     for col in ("n", "stability_pct", "action_pct", "wait_pct", "circling_pct", "lag_median_days"):
         assert pd.isna(d2[col]), col
     assert d2["reopen_count"] == 0  # superseded is not a reopening

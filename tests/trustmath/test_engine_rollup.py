@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.scoring.engine_fixture import P1, P2, PARENT_OF, answers, cell, dimensions, items
+from tests.trustmath.engine_fixture import P1, P2, PARENT_OF, answers, cell, dimensions, items
 from trustmath.engine import ORG_ID, score
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tests.scoring.engine_fixture import P1, PARENT_OF, answers, dimensions, items
+from tests.trustmath.engine_fixture import P1, PARENT_OF, answers, dimensions, items
 from trustmath.engine import (
     DIMENSION_RESULT_COLUMNS,
     TRUST_RESULT_COLUMNS,

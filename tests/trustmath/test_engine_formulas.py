@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.scoring.engine_fixture import P1, P2, PARENT_OF, answers, cell, dimensions, items
+from tests.trustmath.engine_fixture import P1, P2, PARENT_OF, answers, cell, dimensions, items
 from trustmath.engine import score
 
 

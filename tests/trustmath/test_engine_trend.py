@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from tests.scoring.engine_fixture import PARENT_OF, answers, cell, dimensions, items
+from tests.trustmath.engine_fixture import PARENT_OF, answers, cell, dimensions, items
 from trustmath.engine import score
 
 

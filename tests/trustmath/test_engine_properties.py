@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.scoring.engine_fixture import dimensions, items
+from tests.trustmath.engine_fixture import dimensions, items
 from trustmath.engine import score
 
 

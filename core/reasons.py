@@ -1,0 +1,39 @@
+"""What a reader sees instead of a hidden number: the one text for each suppression reason.
+
+The codes are outputs of the maths and are defined in trustmath/suppression.py; pages, API
+responses and stored snapshots turn them into words here and nowhere else. Two
+placeholders: ``{k}`` is the organisation's anonymity threshold, ``{answers}`` is what the
+source counts (:data:`PULSE_ANSWERS` or :data:`CHECKIN_ANSWERS`).
+"""
+
+from __future__ import annotations
+
+from trustmath.suppression import (
+    REASON_COMPLEMENTARY,
+    REASON_FEWER_THAN_K,
+    REASON_NO_RESPONSES,
+    REASON_NONE,
+    REASON_STALE,
+)
+
+PULSE_ANSWERS = "responses"
+CHECKIN_ANSWERS = "check-in answers"
+
+# Reason code → the text a leader reads (lower case: pages put it after a label or in a
+# tooltip). The text never quotes a count below k.
+REASON_TEXT: dict[str, str] = {
+    REASON_NONE: "",
+    REASON_NO_RESPONSES: "no {answers}",
+    REASON_FEWER_THAN_K: "fewer than {k} {answers}",
+    REASON_COMPLEMENTARY: "hidden so that a smaller group can't be worked out from the others",
+    REASON_STALE: "hidden until the results are recomputed for the current teams",
+}
+
+# A code nobody registered still hides its number: it reads as plain "hidden".
+UNKNOWN_REASON_TEXT = "hidden"
+
+
+def reason_text(code: str, *, k: int, answers: str = PULSE_ANSWERS) -> str:
+    """The words for a reason code, e.g. ``reason_text("fewer_than_k", k=5)`` →
+    "fewer than 5 responses"; ``answers=CHECKIN_ANSWERS`` for decision check-ins."""
+    return REASON_TEXT.get(code, UNKNOWN_REASON_TEXT).format(k=k, answers=answers)
