@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from core.audit_codes import action_text
+
 
 def _display(value: Any) -> str:
     """One change value as text: lists and dicts are spelled out, not shown as Python reprs."""
@@ -48,8 +50,6 @@ class AuditEntry(models.Model):
     @property
     def action_text(self) -> str:
         """The registered display text of the action (the code itself if it has none)."""
-        from core.audit import action_text  # core.audit imports this module to write entries
-
         return action_text(self.action)
 
     @property
