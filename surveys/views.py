@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from orgs.models import Role
+from orgs.models import PULSE_ROLES, RUBRIC_ROLES, Role
 from orgs.tenancy import get_scoped_or_404, require_tenant
 from surveys.forms import WEEKDAY_CHOICES, RoundSendForm, ScheduleForm
 from surveys.models import PulseSchedule, RubricVersion
@@ -31,9 +31,6 @@ from surveys.services.errors import SurveyError
 from surveys.services.rounds import round_close, round_create
 from surveys.services.rubrics import rubric_activate, rubric_copy, rubric_is_editable, rubric_update
 from surveys.services.schedules import schedule_create, schedule_delete, schedule_update
-
-PULSE_ROLES = (Role.ADMIN, Role.LEADER)
-RUBRIC_ROLES = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
 
 
 def _form_errors(form: Any, exc: SurveyError) -> None:
