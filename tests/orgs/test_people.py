@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from orgs.models import AuditEntry, Person, Team
 from tests.base import BaseTestCase
+from tests.factories import person_make
 
 
 class PeoplePageTests(BaseTestCase):
@@ -13,9 +14,7 @@ class PeoplePageTests(BaseTestCase):
         self.login(self.owner)
 
     def test_search_and_team_filter(self) -> None:
-        Person.objects.create(
-            organization=self.org, name="Sam Sales", email="sam@example.com", team=self.sales
-        )
+        person_make(org=self.org, name="Sam Sales", team=self.sales)
         r = self.client.get("/setup/people/?q=sam")
         self.assertContains(r, "Sam Sales")
         self.assertNotContains(r, "Mia Member")
@@ -81,9 +80,7 @@ class PeoplePageTests(BaseTestCase):
 
     def test_editing_someone_in_a_deactivated_team_keeps_their_team(self) -> None:
         Team.objects.filter(pk=self.sales.pk).update(is_active=False)
-        sam = Person.objects.create(
-            organization=self.org, name="Sam", email="sam@example.com", team=self.sales
-        )
+        sam = person_make(org=self.org, name="Sam", team=self.sales)
         r = self.client.get(f"/setup/people/{sam.pk}/")
         self.assertContains(r, "Sales (deactivated)")
         r = self.client.post(
