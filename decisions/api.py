@@ -30,10 +30,10 @@ from decisions.serializers import (
     StabilityCellSerializer,
 )
 from decisions.services import decision_create, decision_delete, decision_update
-from orgs.models import Role
+from orgs.models import DECISION_READ_ROLES
 from orgs.tenancy import HasTenantRole, TenantScopedAPIMixin, get_tenant
 
-READ_ROLES = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
+READ_ROLES = DECISION_READ_ROLES
 
 
 class DecisionViewSet(

@@ -74,6 +74,8 @@ class StatusForm(forms.Form):
         )
 
 
+# The same direction as the pulse survey (1 = strongly disagree first, then "don't know"):
+# the check-in page renders these, so both scales read the same way.
 HOLDING_CHOICES = [
     ("1", "Strongly disagree"),
     ("2", "Disagree"),

@@ -29,11 +29,11 @@ from decisions.services import (
     decision_delete,
     decision_update,
 )
-from orgs.models import Role, Team
+from orgs.models import DECISION_READ_ROLES, Team
 from orgs.periods import period_label
 from orgs.tenancy import Tenant, get_scoped_or_404, require_tenant, scoped
 
-READ_ROLES = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
+READ_ROLES = DECISION_READ_ROLES
 
 
 def _tenant(request: HttpRequest) -> Tenant:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from orgs.models import Membership, Organization, Person, Role, Team
+from orgs.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
+from orgs.models import Membership, Organization, Person, Team
 
 DEMO_SLUG = "northwind"
-DEMO_PASSWORD = "trustos-demo"
 
 
 @dataclass(frozen=True)
@@ -212,11 +212,8 @@ def demo_org_create(*, rng: random.Random, today: dt.date) -> Organization:
         if team_names:
             membership.teams.set([depts.get(n) or teams[n] for n in team_names])
 
-    login("admin", "Alex", "Admin", Role.ADMIN, [])
-    login("leader", "Lee", "Leader", Role.LEADER, ["Product"])
-    login("eng-leader", "Eva", "Engineer", Role.LEADER, ["Engineering"])
-    login("facilitator", "Fran", "Facilitator", Role.FACILITATOR, ["Engineering", "Product"])
-    login("employee", "Emil", "Employee", Role.EMPLOYEE, [])
+    for d in DEMO_LOGINS:  # the same list the `make run` banner prints
+        login(d.username, d.first_name, d.last_name, d.role, list(d.teams))
     # The employee login is also a person of the Growth team (their own record for GDPR export).
     emp = Person.objects.filter(organization=org, team=teams["Growth"]).order_by("id").first()
     if emp is not None:

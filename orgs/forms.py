@@ -143,7 +143,8 @@ class RoleGrantForm(forms.Form):
         help_text="The email of a person of your organization. A login is created if needed, "
         "and they get an email with a link to set their password."
     )
-    role = forms.ChoiceField(choices=Role.choices)
+    # Least privilege first: granting admin must be a deliberate choice, never the default.
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EMPLOYEE)
     teams = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -152,7 +153,9 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teams"].choices = team_choices(organization=org)
+        teams = self.fields["teams"]
+        assert isinstance(teams, forms.MultipleChoiceField)
+        teams.choices = team_choices(organization=org)
 
 
 class ImportUploadForm(forms.Form):

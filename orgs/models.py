@@ -149,6 +149,16 @@ class Role(models.TextChoices):
     EMPLOYEE = "employee", "Employee"
 
 
+# Which roles open which area. The views' checks and the navigation (trustos/context.py) both
+# read these, so a page never shows in the menu of a role it would refuse (or the reverse).
+# Org settings may open an area to employees too; the navigation asks the same predicates.
+RESULTS_ROLES: tuple[str, ...] = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
+DECISION_READ_ROLES: tuple[str, ...] = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
+PULSE_ROLES: tuple[str, ...] = (Role.ADMIN, Role.LEADER)
+RUBRIC_ROLES: tuple[str, ...] = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
+SETUP_ROLES: tuple[str, ...] = (Role.ADMIN,)
+
+
 class Membership(models.Model):
     """A user's role in an organization; leaders and facilitators name their teams."""
 

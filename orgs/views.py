@@ -23,14 +23,14 @@ from orgs.forms import (
     TeamForm,
     apply_service_errors,
 )
-from orgs.models import Membership, Role, Team
+from orgs.models import SETUP_ROLES, Membership, Team
 from orgs.tenancy import TenantRequiredMixin, get_scoped_or_404, scoped
 
 PEOPLE_PER_PAGE = 50
 
 
 class AdminView(TenantRequiredMixin, View):
-    allowed_roles = (Role.ADMIN,)
+    allowed_roles = SETUP_ROLES
 
     def team_or_none(self, team_id: str | None) -> Team | None:
         return get_scoped_or_404(Team, self.tenant.org, pk=team_id) if team_id else None

@@ -9,7 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from orgs.models import Role
+from orgs.models import PULSE_ROLES
 from orgs.tenancy import TenantScopedAPIMixin
 from surveys.models import Cadence, PulseRound, PulseSchedule
 from surveys.selectors import (
@@ -24,8 +24,6 @@ from surveys.selectors import (
 from surveys.services.errors import SurveyError
 from surveys.services.rounds import round_create
 from surveys.services.schedules import schedule_create, schedule_delete, schedule_update
-
-PULSE_ROLES = (Role.ADMIN, Role.LEADER)
 
 
 class _TeamsField(serializers.PrimaryKeyRelatedField):

@@ -55,9 +55,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         answers: dict[str, int | None] = {}
         for it in items:
-            raw = request.POST.get(f"q_{it.key}", "skip")
-            chosen[it.key] = raw
-            if raw == "skip":
+            # Kept exactly as sent: an unanswered question re-renders with nothing ticked.
+            raw = request.POST.get(f"q_{it.key}")
+            chosen[it.key] = raw or ""
+            if raw is None or raw == "skip":
                 answers[it.key] = None
             elif raw in {"1", "2", "3", "4", "5"}:
                 answers[it.key] = int(raw)

@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from orgs.models import Role
+from orgs.models import PULSE_ROLES, RUBRIC_ROLES, Role
 from orgs.tenancy import get_scoped_or_404, require_tenant
 from surveys.forms import WEEKDAY_CHOICES, RoundSendForm, ScheduleForm
-from surveys.models import PulseSchedule, RubricVersion
+from surveys.models import PulseSchedule, RoundStatus, RubricVersion
 from surveys.selectors import (
     invitation_stats,
     participation_for_round,
@@ -31,9 +31,6 @@ from surveys.services.errors import SurveyError
 from surveys.services.rounds import round_close, round_create
 from surveys.services.rubrics import rubric_activate, rubric_copy, rubric_is_editable, rubric_update
 from surveys.services.schedules import schedule_create, schedule_delete, schedule_update
-
-PULSE_ROLES = (Role.ADMIN, Role.LEADER)
-RUBRIC_ROLES = (Role.ADMIN, Role.LEADER, Role.FACILITATOR)
 
 
 def _form_errors(form: Any, exc: SurveyError) -> None:
@@ -152,12 +149,18 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close_now(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing can't be undone, so it is a confirmation step first: GET (or a POST without
+    `confirm`) shows what closing does; only the confirmation form's POST closes."""
     tenant = require_tenant(request, PULSE_ROLES)
     rnd = get_scoped_or_404(rounds_visible(tenant=tenant), tenant.org, pk=pk)
     if not round_can_close(tenant=tenant, round=rnd):
         raise PermissionDenied("Only an admin or the leader who runs this pulse can close it.")
+    if rnd.status == RoundStatus.CLOSED:
+        return redirect("surveys:round_detail", pk=rnd.pk)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(request, "surveys/round_close_confirm.html", {"round": rnd})
     if round_close(round_id=rnd.pk, actor=request.user):
         messages.success(request, "Round closed; results are being computed.")
     return redirect("surveys:round_detail", pk=rnd.pk)

@@ -13,17 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+from orgs.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
+
 BASE = Path(__file__).resolve().parent.parent
+# Where `make run` serves; settings.SITE_URL defaults to the same port (README "Configuration").
 HOST = os.environ.get("TRUSTOS_HOST", "127.0.0.1")
 PORT = os.environ.get("TRUSTOS_PORT", "8000")
-
-DEMO_LOGINS = [
-    ("org admin", "admin"),
-    ("leader (Product department)", "leader"),
-    ("facilitator", "facilitator"),
-    ("employee", "employee"),
-]
-DEMO_PASSWORD = "trustos-demo"
 
 
 def _commands() -> list[tuple[str, list[str]]]:
@@ -67,6 +62,24 @@ def _commands() -> list[tuple[str, list[str]]]:
     ]
 
 
+def banner(host: str, port: str) -> str:
+    """What `make run` prints once everything started: the address and every demo login."""
+    width = max(len(d.username) for d in DEMO_LOGINS) + 2
+    lines = [
+        "",
+        "=" * 64,
+        f" Trust OS is running at http://{host}:{port}/",
+        f" API docs: http://{host}:{port}/api/docs/   health: /healthz",
+        f" Demo logins (password for all: {DEMO_PASSWORD}):",
+        *(f"   {d.username:<{width}} {d.description}" for d in DEMO_LOGINS),
+        " Emails (invitations, reminders) are printed by the worker below.",
+        " Ctrl-C stops the web server, the worker and beat.",
+        "=" * 64,
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     procs: list[tuple[str, subprocess.Popen[bytes]]] = []
     stopping = False
@@ -81,15 +94,7 @@ def main() -> int:
     for name, cmd in _commands():
         procs.append((name, subprocess.Popen(cmd, cwd=BASE)))
     time.sleep(2)
-    print("\n" + "=" * 64)
-    print(f" Trust OS is running at http://{HOST}:{PORT}/")
-    print(f" API docs: http://{HOST}:{PORT}/api/docs/   health: /healthz")
-    print(f" Demo logins (password for all: {DEMO_PASSWORD}):")
-    for label, username in DEMO_LOGINS:
-        print(f"   {username:<12} {label}")
-    print(" Emails (invitations, reminders) are printed by the worker below.")
-    print(" Ctrl-C stops the web server, the worker and beat.")
-    print("=" * 64 + "\n", flush=True)
+    print(banner(HOST, PORT), flush=True)
     code = 0
     while not stopping:
         for name, p in procs:

@@ -29,7 +29,10 @@ if PRODUCTION and len(SECRET_KEY) < 50:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set (50+ characters) in production mode")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, links in emails point where `make run` serves (trustos/runall.py reads TRUSTOS_PORT too).
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://127.0.0.1:{env.str('TRUSTOS_PORT', default='8000')}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from orgs.models import Role
 from orgs.tenancy import get_tenant
 
 
@@ -28,4 +29,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where a user lands: what their roles let them do in their organization."""
-    return render(request, "home.html", {"tenant": get_tenant(request)})
+    tenant = get_tenant(request)
+    # In words and in Role order (most rights first), e.g. "Org admin, Leader".
+    role_names = [label for value, label in Role.choices if tenant and value in tenant.roles]
+    return render(request, "home.html", {"tenant": tenant, "role_names": role_names})

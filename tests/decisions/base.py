@@ -5,38 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
-from decisions.checkins import CHECKIN_LINK, checkin_invitation_new, checkin_submit
 from decisions.models import Decision
-from decisions.services import decision_create
 from orgs.models import Person, Team
 from tests.base import BaseTestCase
+from tests.factories import checkin_answer_make, checkin_invite, decision_make, person_make
 
 
 class DecisionTestCase(BaseTestCase):
+    """Adds 7 Platform people (Mia Member first), 3 Mobile and 2 Sales people."""
+
+    platform_people: list[Person]
+    mobile_people: list[Person]
+    sales_people: list[Person]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.platform_people = [cls.member_person] + [
-            Person.objects.create(
-                organization=cls.org,
-                name=f"Pat {i}",
-                email=f"pat{i}@acme.example",
-                team=cls.platform,
+            person_make(
+                org=cls.org, name=f"Pat {i}", email=f"pat{i}@acme.example", team=cls.platform
             )
             for i in range(6)
         ]
         cls.mobile_people = [
-            Person.objects.create(
-                organization=cls.org, name=f"Mo {i}", email=f"mo{i}@acme.example", team=cls.mobile
-            )
+            person_make(org=cls.org, name=f"Mo {i}", email=f"mo{i}@acme.example", team=cls.mobile)
             for i in range(3)
         ]
         cls.sales_people = [
-            Person.objects.create(
-                organization=cls.org, name=f"Sam {i}", email=f"sam{i}@acme.example", team=cls.sales
-            )
+            person_make(org=cls.org, name=f"Sam {i}", email=f"sam{i}@acme.example", team=cls.sales)
             for i in range(2)
         ]
 
@@ -47,27 +43,19 @@ class DecisionTestCase(BaseTestCase):
         decided_on: dt.date | None = None,
         **kw: Any,
     ) -> Decision:
-        return decision_create(
+        """A decision of Acme logged by the owner, affecting Platform unless `teams` is given."""
+        return decision_make(
             org=kw.pop("org", self.org),
             actor=kw.pop("actor", self.owner),
             title=title,
-            decided_on=decided_on or timezone.localdate() - dt.timedelta(days=10),
-            affected_teams=teams if teams is not None else [self.platform],
+            decided_on=decided_on,
+            teams=teams if teams is not None else [self.platform],
             **kw,
         )
 
     def invite(self, decision: Decision, person: Person, offset: int = 7) -> str:
         """An already-sent invitation; returns the raw token (as the email would carry it)."""
-        inv = checkin_invitation_new(
-            org_id=decision.organization_id,
-            decision_id=decision.pk,
-            offset_days=offset,
-            person_id=person.pk,
-            team_id=person.team_id,
-        )
-        inv.sent_at = timezone.now()
-        inv.save()
-        return CHECKIN_LINK.token(inv)
+        return checkin_invite(decision=decision, person=person, offset_days=offset)
 
     def answer(
         self,
@@ -78,5 +66,11 @@ class DecisionTestCase(BaseTestCase):
         rediscussed: str = "never",
         offset: int = 7,
     ) -> None:
-        raw = self.invite(decision, person, offset)
-        checkin_submit(raw_token=raw, holding=holding, acted=acted, rediscussed=rediscussed)
+        checkin_answer_make(
+            decision=decision,
+            person=person,
+            holding=holding,
+            acted=acted,
+            rediscussed=rediscussed,
+            offset_days=offset,
+        )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from orgs.models import Role
 from tests.decisions.base import DecisionTestCase
+from tests.factories import user_make
 
 
 class AtRiskTests(DecisionTestCase):
@@ -40,9 +42,7 @@ class AtRiskTests(DecisionTestCase):
         assert "Platform fine" not in page and "Sales small" not in page
 
     def test_a_leader_of_other_teams_sees_none_of_them(self) -> None:
-        from tests.base import make_user
-
-        sales_leader = make_user("sales-leader", self.org, "leader", [self.sales])
+        sales_leader = user_make(org=self.org, role=Role.LEADER, teams=[self.sales])
         self.login(sales_leader)
         assert self.client.get(reverse("decisionsapi:at-risk")).json() == []
 

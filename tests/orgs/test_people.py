@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from core.models import AuditEntry
 from orgs.models import Person, Team
 from tests.base import BaseTestCase
+from tests.factories import person_make
 
 
 class PeoplePageTests(BaseTestCase):
@@ -14,9 +15,7 @@ class PeoplePageTests(BaseTestCase):
         self.login(self.owner)
 
     def test_search_and_team_filter(self) -> None:
-        Person.objects.create(
-            organization=self.org, name="Sam Sales", email="sam@example.com", team=self.sales
-        )
+        person_make(org=self.org, name="Sam Sales", team=self.sales)
         r = self.client.get("/setup/people/?q=sam")
         self.assertContains(r, "Sam Sales")
         self.assertNotContains(r, "Mia Member")
@@ -82,9 +81,7 @@ class PeoplePageTests(BaseTestCase):
 
     def test_editing_someone_in_a_deactivated_team_keeps_their_team(self) -> None:
         Team.objects.filter(pk=self.sales.pk).update(is_active=False)
-        sam = Person.objects.create(
-            organization=self.org, name="Sam", email="sam@example.com", team=self.sales
-        )
+        sam = person_make(org=self.org, name="Sam", team=self.sales)
         r = self.client.get(f"/setup/people/{sam.pk}/")
         self.assertContains(r, "Sales (deactivated)")
         r = self.client.post(

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from orgs.models import Person
 from tests.base import BaseTestCase
+from tests.factories import user_make
 from tests.orgs.helpers import urls_for
 
 
@@ -39,9 +40,7 @@ class UiPermissionTests(BaseTestCase):
             self.assertTrue(r["Location"].startswith("/accounts/login/"))
 
     def test_a_user_without_any_org_gets_403(self) -> None:
-        from tests.base import make_user
-
-        self.login(make_user("nobody"))
+        self.login(user_make())
         self.assertEqual(self.client.get("/setup/").status_code, 403)
 
     def test_setup_is_in_the_navigation_of_admins_only(self) -> None:

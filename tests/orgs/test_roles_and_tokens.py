@@ -14,13 +14,14 @@ from core.models import AuditEntry
 from orgs.models import Membership, Person, Role
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
+from tests.factories import person_make
 
 
 class RoleGrantTests(BaseTestCase):
     def setUp(self) -> None:
         self.login(self.owner)
-        self.ann = Person.objects.create(
-            organization=self.org, name="Ann Ames", email="ann@example.com", team=self.mobile
+        self.ann = person_make(
+            org=self.org, name="Ann Ames", email="ann@example.com", team=self.mobile
         )
 
     def test_granting_a_role_creates_a_login_and_mails_a_password_link(self) -> None:
@@ -116,7 +117,7 @@ class MembershipApiTests(BaseTestCase):
     def setUp(self) -> None:
         self.api = APIClient()
         self.api.force_authenticate(self.owner)
-        Person.objects.create(organization=self.org, name="Ann Ames", email="ann@example.com")
+        person_make(org=self.org, name="Ann Ames", email="ann@example.com")
 
     def test_create_update_and_delete_a_membership(self) -> None:
         r = self.api.post(

@@ -1,4 +1,4 @@
-"""Shared set-up for the surveys tests: people in the base org's teams and a dispatched round."""
+"""Shared set-up for the surveys tests: thin positional wrappers over tests.factories."""
 
 from __future__ import annotations
 
@@ -6,31 +6,21 @@ from django.core import mail
 
 from orgs.models import Organization, Person, Team
 from surveys.models import Invitation, PulseRound
-from surveys.services.dispatch import invitation_link
-from surveys.services.rounds import round_create
+from tests.factories import invitation_token, people_make, round_make
 
 
 def add_people(org: Organization, team: Team, n: int, prefix: str | None = None) -> list[Person]:
-    prefix = prefix or team.name.lower()
-    return [
-        Person.objects.create(
-            organization=org,
-            name=f"{prefix.title()} Person{i}",
-            email=f"{prefix}{i}@example.com",
-            team=team,
-            attributes={"location": "Berlin" if i % 2 else "Remote"},
-        )
-        for i in range(n)
-    ]
+    return people_make(org=org, team=team, n=n, prefix=prefix)
 
 
 def open_round(org: Organization, teams: list[Team], **kwargs: object) -> PulseRound:
-    """Create and open a round; with eager Celery and captured on_commit it is dispatched."""
-    return round_create(organization=org, teams=teams, **kwargs)  # type: ignore[arg-type]
+    """Create and open a round with its invitations; with eager Celery and captured on_commit
+    the invitations are also sent."""
+    return round_make(org=org, teams=teams, **kwargs)
 
 
 def token_of(invitation: Invitation) -> str:
-    return invitation_link(invitation).rstrip("/").rsplit("/", 1)[-1]
+    return invitation_token(invitation)
 
 
 def emails_to(address: str) -> list[mail.EmailMessage]:
