@@ -43,7 +43,7 @@ def round_pick_items(
 def _queue_dispatch(round_id: int) -> None:
     from surveys.tasks import round_dispatch_task
 
-    transaction.on_commit(lambda: round_dispatch_task.delay(round_id))
+    round_dispatch_task.delay_on_commit(round_id)
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from surveys.models import Cadence, PulseRound, PulseSchedule
 from surveys.services.errors import SurveyError
 from surveys.services.rounds import org_tz, round_create
 
+# The beat task each schedule's PeriodicTask runs (surveys/tasks.py registers it).
+TASK_RUN_SCHEDULE = "surveys.run_schedule"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # A schedule fires at most once per this many days: makes the beat task idempotent (a
 # redelivered run finds the round it already made) and turns a weekly trigger into
@@ -75,7 +77,7 @@ def schedule_sync_beat(*, schedule: PulseSchedule) -> PeriodicTask:
     task = schedule.periodic_task
     values = {
         "name": f"pulse schedule {schedule.pk}: {schedule.name}"[:200],
-        "task": "surveys.tasks.schedule_run",
+        "task": TASK_RUN_SCHEDULE,
         "crontab": crontab,
         "interval": None,
         "kwargs": json.dumps({"schedule_id": schedule.pk}),

@@ -1,0 +1,1 @@
+"""Tests of the core app: one-time links, emails."""
