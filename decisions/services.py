@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +17,7 @@ from orgs.models import Organization, Person, Team
 
 def org_today(org: Organization, now: dt.datetime | None = None) -> dt.date:
     """Today's date in the organization's time zone."""
-    return timezone.localtime(now or timezone.now(), ZoneInfo(org.time_zone)).date()
+    return timezone.localtime(now or timezone.now(), org.tz).date()
 
 
 def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> None:
@@ -29,7 +28,7 @@ def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> None:
         raise ValidationError(
             {
                 "decided_on": f"The decided-on date {decided_on.isoformat()} is in the future"
-                f" (today is {today.isoformat()} in {org.time_zone})."
+                f" (today is {today.isoformat()} in {org.tz})."
             }
         )
 

@@ -19,7 +19,6 @@ from django.db.models import ProtectedError
 
 from orgs.audit import audit_record
 from orgs.models import Organization, ReportingPeriod, Team
-from orgs.tenancy import descendant_ids
 
 ORG_FIELDS = (
     "name",
@@ -149,7 +148,9 @@ def _team_check_parent(
     if parent.organization_id != organization.id:
         # Same message as a missing team: another org's ids are not confirmed to exist.
         raise ValidationError({"parent": ["No such team."]})
-    if team is not None and parent.pk in descendant_ids(organization.id, [team.pk]):
+    # A fresh tree, not the cached one: a cycle check must see the latest moves.
+    tree = organization.team_tree_refresh()
+    if team is not None and parent.pk in tree.descendants([team.pk]):
         what = "itself" if parent.pk == team.pk else f"its own sub-team '{parent.name}'"
         raise ValidationError(
             {"parent": [f"'{team.name}' cannot be placed under {what}: that would make a cycle."]}

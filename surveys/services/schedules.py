@@ -14,7 +14,7 @@ from orgs.audit import audit_record
 from orgs.models import Organization, Team
 from surveys.models import Cadence, PulseRound, PulseSchedule
 from surveys.services.errors import SurveyError
-from surveys.services.rounds import org_tz, round_create
+from surveys.services.rounds import round_create
 
 # The beat task each schedule's PeriodicTask runs (surveys/tasks.py registers it).
 TASK_RUN_SCHEDULE = "surveys.run_schedule"
@@ -72,7 +72,7 @@ def schedule_sync_beat(*, schedule: PulseSchedule) -> PeriodicTask:
         **crontab_fields(
             cadence=schedule.cadence, weekday=schedule.send_weekday, hour=schedule.send_hour
         ),
-        timezone=str(org_tz(schedule.organization)),
+        timezone=str(schedule.organization.tz),
     )
     task = schedule.periodic_task
     values = {
@@ -181,7 +181,7 @@ def schedule_run(*, schedule_id: int, now: dt.datetime | None = None) -> PulseRo
         return round_create(
             organization=schedule.organization,
             teams=list(schedule.teams.all()),
-            title=f"{schedule.name} · {now.astimezone(org_tz(schedule.organization)):%d %b %Y}",
+            title=f"{schedule.name} · {now.astimezone(schedule.organization.tz):%d %b %Y}",
             questions=schedule.questions_per_round,
             open_days=schedule.open_days,
             schedule=schedule,
