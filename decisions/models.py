@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.constants import ANSWER_MAX, ANSWER_MIN
 from orgs.models import Organization, Person, Team
 
 
@@ -159,7 +160,9 @@ class CheckInResponse(models.Model):
     answered_on = models.DateField()  # day precision on purpose
     # "This decision is still holding", 1-5 agree scale; NULL = skipped.
     holding = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ANSWER_MIN), MaxValueValidator(ANSWER_MAX)],
     )
     acted = models.CharField(max_length=24, choices=Acted.choices)
     rediscussed = models.CharField(max_length=10, choices=Rediscussed.choices)

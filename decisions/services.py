@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import EllipsisType
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ def org_today(org: Organization, now: dt.datetime | None = None) -> dt.date:
     return timezone.localtime(now or timezone.now(), org.tz).date()
 
 
-def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> None:
+def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> dt.date:
     if decided_on is None:
         raise ValidationError({"decided_on": "Give the date the decision was made."})
     today = org_today(org)
@@ -31,6 +32,7 @@ def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> None:
                 f" (today is {today.isoformat()} in {org.tz})."
             }
         )
+    return decided_on
 
 
 def _validate_superseded_by(
@@ -114,7 +116,7 @@ def decision_create(
     """Log a decision; its first status-history row records the creation."""
     teams, people = list(affected_teams), list(stakeholders)
     title = _validate_title(title)
-    _validate_decided_on(org, decided_on)
+    decided_on = _validate_decided_on(org, decided_on)
     if status not in DecisionStatus.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     if source not in DecisionSource.values:
@@ -210,13 +212,13 @@ def decision_update(
     actor: Any,
     title: str | None = None,
     context: str | None = None,
-    owner: Person | type[Ellipsis] | None = ...,  # type: ignore[valid-type]
+    owner: Person | EllipsisType | None = ...,
     decided_on: dt.date | None = None,
     affected_teams: Iterable[Team] | None = None,
     stakeholders: Iterable[Person] | None = None,
     source: str | None = None,
     status: str | None = None,
-    superseded_by: Decision | type[Ellipsis] | None = ...,  # type: ignore[valid-type]
+    superseded_by: Decision | EllipsisType | None = ...,
     note: str = "",
 ) -> Decision:
     """Change the given fields (None / ... = keep); a status change goes through the history."""
@@ -235,7 +237,7 @@ def decision_update(
         decision.context = context
     if owner is not ... and owner != decision.owner:
         changes["owner"] = [decision.owner_id, getattr(owner, "pk", None)]
-        decision.owner = owner  # type: ignore[assignment]
+        decision.owner = owner
     if decided_on is not None and decided_on != decision.decided_on:
         _validate_decided_on(org, decided_on)
         changes["decided_on"] = [decision.decided_on.isoformat(), decided_on.isoformat()]
@@ -249,7 +251,7 @@ def decision_update(
     new_succ = decision.superseded_by if superseded_by is ... else superseded_by
     if new_status != decision.status or new_succ != decision.superseded_by:
         # Validate before writing anything so a bad successor leaves the decision untouched.
-        _validate_superseded_by(decision, new_status, new_succ, org)  # type: ignore[arg-type]
+        _validate_superseded_by(decision, new_status, new_succ, org)
     decision.save()
     if teams is not None:
         before = sorted(decision.affected_teams.values_list("pk", flat=True))
@@ -270,7 +272,7 @@ def decision_update(
             decision=decision,
             actor=actor,
             to_status=new_status,
-            superseded_by=new_succ,  # type: ignore[arg-type]
+            superseded_by=new_succ,
             note=note,
         )
     return decision

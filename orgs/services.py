@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 
 from orgs.audit import audit_record
@@ -253,9 +253,10 @@ def team_delete(*, team: Team, actor: Any) -> None:
     """Delete a team nothing refers to; a team with history can only be deactivated."""
     # Every relation to a team, also those other apps add later (rounds, decisions, ...).
     for rel in Team._meta.related_objects:
-        if rel.related_model._default_manager.filter(**{rel.field.name: team}).exists():
+        model = cast(type[models.Model], rel.related_model)  # never "self" on a reverse relation
+        if model._default_manager.filter(**{rel.field.name: team}).exists():
             what = {"orgs.Team": "sub-teams", "orgs.Person": "people"}.get(
-                rel.related_model._meta.label, rel.related_model._meta.verbose_name_plural
+                model._meta.label, model._meta.verbose_name_plural
             )
             raise ValidationError({"team": [f"This team still has {what}; deactivate it instead."]})
     org, pk, name = team.organization, team.pk, team.name
