@@ -1,6 +1,6 @@
 """Decision register, status history, check-in invitations/answers and the stability snapshots.
 
-Anonymity (DESIGN.md section 6): CheckInInvitation records *who was asked* and only *that*
+Anonymity (docs/privacy.md): CheckInInvitation records *who was asked* and only *that*
 the link was used; CheckInResponse records *what was answered* with a random id, the
 answer day and no person, token or invitation. No column joins the two tables.
 """
@@ -24,7 +24,7 @@ class DecisionStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-# A change *to* one of these statuses is a reopening (issue 5: "recorded as a reopening").
+# A change *to* one of these statuses is a reopening (docs/scoring.md: reopen count).
 REOPENING_STATUSES = frozenset({DecisionStatus.BEING_REVISITED, DecisionStatus.REVERSED})
 # Check-ins are no longer sent for decisions that are over; links already sent still work.
 CLOSED_STATUSES = frozenset({DecisionStatus.REVERSED, DecisionStatus.SUPERSEDED})

@@ -1,6 +1,6 @@
 """Rubric versions (dimensions, items), pulse schedules and rounds, invitations, anonymous responses.
 
-Anonymity by design (DESIGN.md section 6): *who was asked* (Invitation) and *what was
+Anonymity by design (docs/privacy.md): *who was asked* (Invitation) and *what was
 answered* (Response, Answer) live in separate tables with no key between them. A Response
 has a random UUID, a day-precision date, the team and period it counts for, and nothing
 that names a person, a token or an invitation. Answer rows have a composite primary key,
