@@ -179,7 +179,7 @@ class DecisionStabilityAPIView(APIView):
             {
                 "dimension": "decision_stability",
                 "source": SOURCE_LABEL,
-                "k": tenant.org.anonymity_k,
+                "k": tenant.org.k,
                 "cells": StabilityCellSerializer(table["rows"], many=True).data,
             }
         )

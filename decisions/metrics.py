@@ -90,7 +90,7 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
         answers_frame(org_id=org.pk, decision_ids=decision_ids),
         status_changes_frame(org_id=org.pk, decision_ids=decision_ids),
         decision_ids=decision_ids,
-        k=org.anonymity_k,
+        k=org.k,
     )
     out: dict[int, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
@@ -147,7 +147,7 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
     answered = cells.loc[cells["n"] > 0]
     flagged = suppress_cells(
         answered[["team_id", "n", "n_own", "period"]].reset_index(drop=True),
-        k=org.anonymity_k,
+        k=org.k,
         parent_of=parent_of,
     )
     answered = answered.merge(

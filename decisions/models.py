@@ -1,6 +1,6 @@
 """Decision register, status history, check-in invitations/answers and the stability snapshots.
 
-Anonymity (DESIGN.md section 6): CheckInInvitation records *who was asked* and only *that*
+Anonymity (docs/privacy.md): CheckInInvitation records *who was asked* and only *that*
 the link was used; CheckInResponse records *what was answered* with a random id, the
 answer day and no person, token or invitation. No column joins the two tables.
 """
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.constants import ANSWER_MAX, ANSWER_MIN
 from orgs.models import Organization, Person, Team
 
 
@@ -23,7 +24,7 @@ class DecisionStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-# A change *to* one of these statuses is a reopening (issue 5: "recorded as a reopening").
+# A change *to* one of these statuses is a reopening (docs/scoring.md: reopen count).
 REOPENING_STATUSES = frozenset({DecisionStatus.BEING_REVISITED, DecisionStatus.REVERSED})
 # Check-ins are no longer sent for decisions that are over; links already sent still work.
 CLOSED_STATUSES = frozenset({DecisionStatus.REVERSED, DecisionStatus.SUPERSEDED})
@@ -159,7 +160,9 @@ class CheckInResponse(models.Model):
     answered_on = models.DateField()  # day precision on purpose
     # "This decision is still holding", 1-5 agree scale; NULL = skipped.
     holding = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ANSWER_MIN), MaxValueValidator(ANSWER_MAX)],
     )
     acted = models.CharField(max_length=24, choices=Acted.choices)
     rediscussed = models.CharField(max_length=10, choices=Rediscussed.choices)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
+from core.constants import ANSWER_MAX, ANSWER_MIN
 from decisions.models import (
     Acted,
     Decision,
@@ -45,7 +46,9 @@ class DecisionSerializer(serializers.ModelSerializer):
         queryset=Decision.objects.none(), required=False, allow_null=True
     )
     status = serializers.ChoiceField(choices=DecisionStatus.choices, required=False)
-    source = serializers.ChoiceField(choices=DecisionSource.choices, required=False)
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named source
+        choices=DecisionSource.choices, required=False
+    )
     note = serializers.CharField(
         write_only=True,
         required=False,
@@ -79,10 +82,11 @@ class DecisionSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         tenant = self.context.get("tenant")
         org = tenant.org if tenant else None
-        self.fields["owner"].queryset = scoped(Person, org)
-        self.fields["stakeholders"].child_relation.queryset = scoped(Person, org)
-        self.fields["affected_teams"].child_relation.queryset = scoped(Team, org)
-        self.fields["superseded_by"].queryset = scoped(Decision, org)
+        fields = cast(dict[str, Any], self.fields)  # the stubs type them as plain Fields
+        fields["owner"].queryset = scoped(Person, org)
+        fields["stakeholders"].child_relation.queryset = scoped(Person, org)
+        fields["affected_teams"].child_relation.queryset = scoped(Team, org)
+        fields["superseded_by"].queryset = scoped(Decision, org)
 
 
 class DecisionResultsSerializer(serializers.Serializer):
@@ -113,7 +117,7 @@ class AtRiskSerializer(DecisionResultsSerializer):
 
 
 class StabilityCellSerializer(serializers.ModelSerializer):
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]
     team_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -147,13 +151,15 @@ class StabilityCellSerializer(serializers.ModelSerializer):
         return "Decision check-ins"
 
     def get_team_name(self, obj: DecisionStabilitySnapshot) -> str:
-        return obj.team.name if obj.team_id else "Whole organization"
+        return obj.team.name if obj.team is not None else "Whole organization"
 
 
 class CheckInAnswerSerializer(serializers.Serializer):
     """Declared for the schema; the service validates (same rules as the page)."""
 
-    holding = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    holding = serializers.IntegerField(
+        min_value=ANSWER_MIN, max_value=ANSWER_MAX, required=False, allow_null=True
+    )
     acted = serializers.ChoiceField(choices=Acted.choices)
     rediscussed = serializers.ChoiceField(choices=Rediscussed.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import EllipsisType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +18,10 @@ from orgs.models import Organization, Person, Team
 
 def org_today(org: Organization, now: dt.datetime | None = None) -> dt.date:
     """Today's date in the organization's time zone."""
-    return timezone.localtime(now or timezone.now(), ZoneInfo(org.time_zone)).date()
+    return timezone.localtime(now or timezone.now(), org.tz).date()
 
 
-def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> None:
+def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> dt.date:
     if decided_on is None:
         raise ValidationError({"decided_on": "Give the date the decision was made."})
     today = org_today(org)
@@ -29,9 +29,10 @@ def _validate_decided_on(org: Organization, decided_on: dt.date | None) -> None:
         raise ValidationError(
             {
                 "decided_on": f"The decided-on date {decided_on.isoformat()} is in the future"
-                f" (today is {today.isoformat()} in {org.time_zone})."
+                f" (today is {today.isoformat()} in {org.tz})."
             }
         )
+    return decided_on
 
 
 def _validate_superseded_by(
@@ -115,7 +116,7 @@ def decision_create(
     """Log a decision; its first status-history row records the creation."""
     teams, people = list(affected_teams), list(stakeholders)
     title = _validate_title(title)
-    _validate_decided_on(org, decided_on)
+    decided_on = _validate_decided_on(org, decided_on)
     if status not in DecisionStatus.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     if source not in DecisionSource.values:
@@ -211,13 +212,13 @@ def decision_update(
     actor: Any,
     title: str | None = None,
     context: str | None = None,
-    owner: Person | type[Ellipsis] | None = ...,  # type: ignore[valid-type]
+    owner: Person | EllipsisType | None = ...,
     decided_on: dt.date | None = None,
     affected_teams: Iterable[Team] | None = None,
     stakeholders: Iterable[Person] | None = None,
     source: str | None = None,
     status: str | None = None,
-    superseded_by: Decision | type[Ellipsis] | None = ...,  # type: ignore[valid-type]
+    superseded_by: Decision | EllipsisType | None = ...,
     note: str = "",
 ) -> Decision:
     """Change the given fields (None / ... = keep); a status change goes through the history."""
@@ -236,7 +237,7 @@ def decision_update(
         decision.context = context
     if owner is not ... and owner != decision.owner:
         changes["owner"] = [decision.owner_id, getattr(owner, "pk", None)]
-        decision.owner = owner  # type: ignore[assignment]
+        decision.owner = owner
     if decided_on is not None and decided_on != decision.decided_on:
         _validate_decided_on(org, decided_on)
         changes["decided_on"] = [decision.decided_on.isoformat(), decided_on.isoformat()]
@@ -250,7 +251,7 @@ def decision_update(
     new_succ = decision.superseded_by if superseded_by is ... else superseded_by
     if new_status != decision.status or new_succ != decision.superseded_by:
         # Validate before writing anything so a bad successor leaves the decision untouched.
-        _validate_superseded_by(decision, new_status, new_succ, org)  # type: ignore[arg-type]
+        _validate_superseded_by(decision, new_status, new_succ, org)
     decision.save()
     if teams is not None:
         before = sorted(decision.affected_teams.values_list("pk", flat=True))
@@ -275,7 +276,7 @@ def decision_update(
             decision=decision,
             actor=actor,
             to_status=new_status,
-            superseded_by=new_succ,  # type: ignore[arg-type]
+            superseded_by=new_succ,
             note=note,
         )
     return decision

@@ -167,7 +167,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "history": decision_history(decision=decision),
             "results": results,
-            "k": tenant.org.anonymity_k,
+            "k": tenant.org.k,
             "editable": editable,
             "status_form": StatusForm(tenant=tenant, instance=decision) if editable else None,
             "supersedes": list(decision.supersedes.all()),
@@ -225,7 +225,7 @@ def at_risk_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/at_risk.html",
-        {"items": decisions_at_risk(tenant=tenant), "k": tenant.org.anonymity_k},
+        {"items": decisions_at_risk(tenant=tenant), "k": tenant.org.k},
     )
 
 
@@ -250,6 +250,6 @@ def stability_view(request: HttpRequest) -> HttpResponse:
             "grid": grid,
             "periods": [period_label(p, kind) for p in periods],
             "source_label": SOURCE_LABEL,
-            "k": tenant.org.anonymity_k,
+            "k": tenant.org.k,
         },
     )

@@ -106,7 +106,7 @@ class Team(models.Model):
 
 
 class Person(models.Model):
-    """Someone who can be invited to answer. Never linked to any answer (DESIGN.md section 6)."""
+    """Someone who can be invited to answer. Never linked to any answer (docs/privacy.md)."""
 
     TENANT_FIELD = "organization"
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 
 from core.audit import audit_record
 from orgs.models import Organization, ReportingPeriod, Team
-from orgs.tenancy import descendant_ids
 
 ORG_FIELDS = (
     "name",
@@ -149,7 +148,9 @@ def _team_check_parent(
     if parent.organization_id != organization.id:
         # Same message as a missing team: another org's ids are not confirmed to exist.
         raise ValidationError({"parent": ["No such team."]})
-    if team is not None and parent.pk in descendant_ids(organization.id, [team.pk]):
+    # A fresh tree, not the cached one: a cycle check must see the latest moves.
+    tree = organization.team_tree_refresh()
+    if team is not None and parent.pk in tree.descendants([team.pk]):
         what = "itself" if parent.pk == team.pk else f"its own sub-team '{parent.name}'"
         raise ValidationError(
             {"parent": [f"'{team.name}' cannot be placed under {what}: that would make a cycle."]}
@@ -252,9 +253,10 @@ def team_delete(*, team: Team, actor: Any) -> None:
     """Delete a team nothing refers to; a team with history can only be deactivated."""
     # Every relation to a team, also those other apps add later (rounds, decisions, ...).
     for rel in Team._meta.related_objects:
-        if rel.related_model._default_manager.filter(**{rel.field.name: team}).exists():
+        model = cast(type[models.Model], rel.related_model)  # never "self" on a reverse relation
+        if model._default_manager.filter(**{rel.field.name: team}).exists():
             what = {"orgs.Team": "sub-teams", "orgs.Person": "people"}.get(
-                rel.related_model._meta.label, rel.related_model._meta.verbose_name_plural
+                model._meta.label, model._meta.verbose_name_plural
             )
             raise ValidationError({"team": [f"This team still has {what}; deactivate it instead."]})
     org, pk, name = team.organization, team.pk, team.name

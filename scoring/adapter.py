@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from orgs.models import Organization, Team
+from orgs.models import Organization
 from orgs.periods import next_period, previous_period
 from surveys.models import Answer, Dimension, Item, PulseRound
 from trustmath.engine import ORG_ID, ScoringResult, score
@@ -37,14 +37,9 @@ def consecutive_periods(first: dt.date, last: dt.date, kind: str) -> list[dt.dat
     return out
 
 
-def team_tree(*, org_id: int) -> dict[int, int]:
-    """team id → parent id, top-level teams → ORG_ID (one query)."""
-    return {
-        tid: (parent or ORG_ID)
-        for tid, parent in Team.objects.filter(organization_id=org_id).values_list(
-            "id", "parent_id"
-        )
-    }
+def engine_parent_of(org: Organization) -> dict[int, int]:
+    """team id → parent id in the engine's shape: top-level teams → ORG_ID (org.team_tree())."""
+    return {tid: (parent or ORG_ID) for tid, parent in org.team_tree().parent_of.items()}
 
 
 def answers_frame(*, round_ids: Iterable[int]) -> pd.DataFrame:
@@ -125,7 +120,7 @@ def org_scores(
     round_rows = list(rounds.order_by("period", "id").values_list("id", "rubric_id", "period"))
     if not round_rows:
         return []
-    parent_of = team_tree(org_id=org.id)
+    parent_of = engine_parent_of(org)
     by_rubric: dict[int, list[tuple[int, dt.date]]] = {}
     for rid, rubric_id, period in round_rows:
         by_rubric.setdefault(rubric_id, []).append((rid, period))

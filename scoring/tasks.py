@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
+from core.tasks import task
 from scoring.services import snapshot_recompute, snapshot_recompute_round
 
 
-@shared_task(name="scoring.tasks.recompute_round_snapshots")
+@task(name="scoring.recompute_round_snapshots")
 def recompute_round_snapshots(round_id: int) -> int:
     """Recompute the snapshots a round's answers feed (queued on round close / answer change)."""
     summary = snapshot_recompute_round(round_id=round_id)
     return 0 if summary is None else summary.trust_rows
 
 
-@shared_task(name="scoring.tasks.recompute_org_snapshots")
+@task(name="scoring.recompute_org_snapshots")
 def recompute_org_snapshots(org_id: int) -> int:
     """Recompute every period of one organization."""
     return snapshot_recompute(org_id=org_id).trust_rows

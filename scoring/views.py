@@ -82,7 +82,7 @@ def results(request: HttpRequest) -> HttpResponse:
             cells.append(_display(found, res.k))
         dim_rows.append({"name": d["name"], "cells": cells})
         if d["key"] == "decision_stability":
-            # A separate, labelled source (issue 5): never averaged into the pulse score.
+            # A separate, labelled source (docs/scoring.md): never averaged into the pulse score.
             found = checkin_cells(org=tenant.org, keys=[(team_id, p) for p in periods])
             dim_rows.append(
                 {

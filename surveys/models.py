@@ -1,6 +1,6 @@
 """Rubric versions (dimensions, items), pulse schedules and rounds, invitations, anonymous responses.
 
-Anonymity by design (DESIGN.md section 6): *who was asked* (Invitation) and *what was
+Anonymity by design (docs/privacy.md): *who was asked* (Invitation) and *what was
 answered* (Response, Answer) live in separate tables with no key between them. A Response
 has a random UUID, a day-precision date, the team and period it counts for, and nothing
 that names a person, a token or an invitation. Answer rows have a composite primary key,
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.constants import ANSWER_MAX, ANSWER_MIN
 from orgs.models import Organization, Person, Team
 
 
@@ -161,7 +162,9 @@ class PulseRound(models.Model):
     rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="rounds")
     title = models.CharField(max_length=200)
     teams = models.ManyToManyField(Team, related_name="pulse_rounds")
-    items = models.ManyToManyField(Item, through="RoundItem", related_name="rounds")
+    items: models.ManyToManyField[Item, RoundItem] = models.ManyToManyField(
+        Item, through="RoundItem", related_name="rounds"
+    )
     # First day of the reporting period in which the round opened (orgs.periods).
     period = models.DateField(db_index=True)
     opens_at = models.DateTimeField()
@@ -250,5 +253,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
     value = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ANSWER_MIN), MaxValueValidator(ANSWER_MAX)],
     )

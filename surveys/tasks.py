@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from core.tasks import task
 
 
 # A failed dispatch (mail server down) is retried with backoff; the minute tick also
 # re-queues any open round whose dispatch never finished, so a lost message misses nobody.
-@shared_task(
-    name="surveys.tasks.round_dispatch",
+@task(
+    name="surveys.dispatch_round",
     autoretry_for=(OSError,),
     retry_backoff=30,
     retry_backoff_max=600,
@@ -20,7 +20,7 @@ def round_dispatch_task(round_id: int) -> int:
     return round_dispatch(round_id=round_id).sent
 
 
-@shared_task(name="surveys.tasks.schedule_run")
+@task(name="surveys.run_schedule")
 def schedule_run_task(schedule_id: int) -> int | None:
     from surveys.services.schedules import schedule_run
 
@@ -28,7 +28,7 @@ def schedule_run_task(schedule_id: int) -> int | None:
     return rnd.pk if rnd else None
 
 
-@shared_task(name="surveys.tasks.rounds_tick")
+@task(name="surveys.tick_rounds")
 def rounds_tick_task() -> dict[str, int]:
     from surveys.services.rounds import rounds_tick
 

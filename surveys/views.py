@@ -43,7 +43,7 @@ def _form_errors(form: Any, exc: SurveyError) -> None:
 def _when(s: PulseSchedule) -> str:
     day = dict(WEEKDAY_CHOICES)[s.send_weekday]
     first = "first " if s.cadence == "monthly" else ""
-    return f"{first}{day} {s.send_hour:02d}:00 ({s.organization.time_zone})"
+    return f"{first}{day} {s.send_hour:02d}:00 ({s.organization.tz})"
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Decision check-in metrics (DESIGN.md section 5): pure pandas, no Django.
+"""Decision check-in metrics (docs/scoring.md): pure pandas, no Django.
 
 Input frame of check-in answers (one row per answer), columns:
     decision_id, decided_on (date), answered_on (date), period (date), team_id (0 if none),

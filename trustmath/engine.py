@@ -4,7 +4,7 @@ No Django here and no Python loop over responses or answers. Every aggregate is 
 from respondent-level data with `np.bincount` on integer cell keys; the only Python loops
 run over rubric dimensions, rubric bands and levels of the team tree (a handful each).
 
-Formulas (DESIGN.md §5):
+Formulas (docs/scoring.md):
 - item value x ∈ 1..5, reverse-keyed items use 6 − x, skips (NaN) are missing;
   item score = (x − 1) × 25.
 - respondent dimension score = mean of the respondent's answered item scores in the dimension.

@@ -1,7 +1,7 @@
 """Internal consistency of rubric dimensions: Cronbach's α, Feldt interval, item–total r.
 
 Pure NumPy/SciPy/pandas (no Django); shown to admins and facilitators so that a rubric edit
-that breaks a dimension is visible (DESIGN.md §5).
+that breaks a dimension is visible (docs/scoring.md).
 
 Formulas
 --------

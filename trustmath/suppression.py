@@ -1,6 +1,6 @@
 """k-anonymity suppression shared by every read path: team trees, attribute filters, repeats.
 
-DESIGN.md §6 is the contract: no aggregate over fewer than *k* respondents may be shown,
+docs/privacy.md is the contract: no aggregate over fewer than *k* respondents may be shown,
 and no *combination* of shown aggregates may reveal one either. This module is pure
 (NumPy/pandas only, no Django) so the engine, the API, exports and pages all call the same
 functions.

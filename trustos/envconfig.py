@@ -16,7 +16,7 @@ def database_config(url: str | None, *, base_dir: Path) -> dict[str, Any]:
     """Return the DATABASES['default'] dict for a DATABASE_URL, SQLite when unset."""
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "trustos.sqlite3",  # Django's, plus creating var/ on connect
             "NAME": str(base_dir / "var" / "trustos.sqlite3"),
             # The web server, the worker and beat share one SQLite file: WAL lets readers
             # run beside a writer, IMMEDIATE transactions take the write lock up front so
@@ -40,13 +40,13 @@ def broker_config(url: str | None, *, base_dir: Path) -> tuple[str, dict[str, An
     """Return (broker_url, broker_transport_options); an on-disk broker when unset.
 
     The embedded default is kombu's filesystem transport: no server, works across the
-    web, worker and beat processes, and survives restarts (messages are files).
+    web, worker and beat processes, and survives restarts (messages are files). Its folders
+    are not created here (settings import without side effects): `broker_folders_create`
+    makes them when a process first publishes or consumes (see trustos/celery.py).
     """
     if url:
         return url, {}
     root = base_dir / "var" / "broker"
-    for sub in ("out", "processed", "control"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
     return "filesystem://", {
         "data_folder_in": str(root / "out"),
         "data_folder_out": str(root / "out"),
@@ -55,3 +55,18 @@ def broker_config(url: str | None, *, base_dir: Path) -> tuple[str, dict[str, An
         "store_processed": False,
         "polling_interval": 0.5,
     }
+
+
+BROKER_FOLDER_OPTIONS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+
+
+def broker_folders_create(options: dict[str, Any]) -> list[Path]:
+    """Create the embedded broker's folders named in `options` (idempotent); return them.
+
+    kombu's filesystem transport expects them to exist; with Redis the options are empty
+    and nothing is created.
+    """
+    folders = sorted({Path(options[key]) for key in BROKER_FOLDER_OPTIONS if options.get(key)})
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folders

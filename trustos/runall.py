@@ -80,6 +80,16 @@ def banner(host: str, port: str) -> str:
     return "\n".join(lines)
 
 
+def _broker_folders() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustos.settings")
+    from django.conf import settings
+
+    from trustos.envconfig import broker_folders_create
+
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        broker_folders_create(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+
+
 def main() -> int:
     procs: list[tuple[str, subprocess.Popen[bytes]]] = []
     stopping = False
@@ -90,7 +100,11 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    # Settings create no folders at import: make var/ (beat's pid file, the SQLite file) and
+    # the embedded broker's folders here, before the three processes race to use them.
+    (BASE / "var").mkdir(exist_ok=True)
     (BASE / "var" / "beat.pid").unlink(missing_ok=True)
+    _broker_folders()
     for name, cmd in _commands():
         procs.append((name, subprocess.Popen(cmd, cwd=BASE)))
     time.sleep(2)

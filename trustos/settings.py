@@ -9,8 +9,9 @@ import environ
 
 from trustos.envconfig import broker_config, database_config
 
+# Importing settings writes nothing: var/ (SQLite file, embedded broker) is created on first
+# use, by the SQLite backend (trustos/sqlite3) and the Celery signals in trustos/celery.py.
 BASE_DIR = Path(__file__).resolve().parent.parent
-(BASE_DIR / "var").mkdir(exist_ok=True)
 
 env = environ.Env()
 # A developer's .env is read when present; CI and production use real variables.
@@ -107,7 +108,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT.mkdir(exist_ok=True)
 # In dev and tests WhiteNoise serves straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION

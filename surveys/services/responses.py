@@ -1,6 +1,6 @@
 """Submitting a survey: validate, mark the token used, store an anonymous response — atomically.
 
-Anonymity by design (DESIGN.md section 6): the Response row gets a random UUID, the team of
+Anonymity by design (docs/privacy.md): the Response row gets a random UUID, the team of
 the invitation's snapshot, the round's period, the day (not time) of submission and the
 person's filter attributes — nothing that names the person, the token or the invitation.
 Exactly one response per token: inside one transaction, a conditional

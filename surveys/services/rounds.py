@@ -23,10 +23,8 @@ REDISPATCH_AFTER = dt.timedelta(minutes=10)
 
 
 def org_tz(organization: Organization) -> ZoneInfo:
-    try:
-        return ZoneInfo(organization.time_zone)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+    """Kept for older callers: use `organization.tz` (the one definition) directly."""
+    return organization.tz
 
 
 def round_pick_items(
@@ -43,7 +41,7 @@ def round_pick_items(
 def _queue_dispatch(round_id: int) -> None:
     from surveys.tasks import round_dispatch_task
 
-    transaction.on_commit(lambda: round_dispatch_task.delay(round_id))
+    round_dispatch_task.delay_on_commit(round_id)
 
 
 @transaction.atomic
@@ -72,7 +70,7 @@ def round_create(
     opens_at = opens_at or now
     rubric = rubric or rubric_active(organization=organization)
     items = round_pick_items(rubric=rubric, organization=organization, questions=questions)
-    local_day = opens_at.astimezone(org_tz(organization)).date()
+    local_day = opens_at.astimezone(organization.tz).date()
     period = period_start(local_day, organization.reporting_period)
     rnd = PulseRound.objects.create(
         organization=organization,
@@ -142,6 +140,30 @@ def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = N
     return bool(n)
 
 
+def open_rounds_answered_today(*, now: dt.datetime) -> list[int]:
+    """Open rounds with a response submitted on `now`'s date in the round's org time zone.
+
+    `submitted_on` is an org-local date, so it is compared with the org's today, not with
+    UTC's: at UTC+13 the org's day starts 13 hours before UTC's (two queries in all).
+    """
+    utc_day = now.astimezone(dt.UTC).date()
+    rows = list(
+        PulseRound.objects.filter(
+            status=RoundStatus.OPEN,
+            # Every zone's today is within a day of UTC's; the exact day is checked below.
+            responses__submitted_on__range=(
+                utc_day - dt.timedelta(days=1),
+                utc_day + dt.timedelta(days=1),
+            ),
+        )
+        .values_list("pk", "organization_id", "responses__submitted_on")
+        .distinct()
+    )
+    orgs = Organization.objects.in_bulk({org_id for _, org_id, _ in rows})
+    today = {org_id: now.astimezone(org.tz).date() for org_id, org in orgs.items()}
+    return sorted({pk for pk, org_id, day in rows if day == today[org_id]})
+
+
 def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The every-minute beat job: open due rounds, close due rounds, send due reminders."""
     from surveys.services.reminders import reminders_send
@@ -179,11 +201,7 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     # (responses carry only a day, so "today" is the finest change signal we keep). Scoring
     # is idempotent, so a round rescored a minute later than its last answer costs nothing.
     rescored = 0
-    for pk in (
-        PulseRound.objects.filter(status=RoundStatus.OPEN, responses__submitted_on=now.date())
-        .values_list("pk", flat=True)
-        .distinct()
-    ):
+    for pk in open_rounds_answered_today(now=now):
         _queue_scoring(pk)
         rescored += 1
     return {

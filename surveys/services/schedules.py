@@ -14,8 +14,10 @@ from core.audit import audit_record
 from orgs.models import Organization, Team
 from surveys.models import Cadence, PulseRound, PulseSchedule
 from surveys.services.errors import SurveyError
-from surveys.services.rounds import org_tz, round_create
+from surveys.services.rounds import round_create
 
+# The beat task each schedule's PeriodicTask runs (surveys/tasks.py registers it).
+TASK_RUN_SCHEDULE = "surveys.run_schedule"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # A schedule fires at most once per this many days: makes the beat task idempotent (a
 # redelivered run finds the round it already made) and turns a weekly trigger into
@@ -70,12 +72,12 @@ def schedule_sync_beat(*, schedule: PulseSchedule) -> PeriodicTask:
         **crontab_fields(
             cadence=schedule.cadence, weekday=schedule.send_weekday, hour=schedule.send_hour
         ),
-        timezone=str(org_tz(schedule.organization)),
+        timezone=str(schedule.organization.tz),
     )
     task = schedule.periodic_task
     values = {
         "name": f"pulse schedule {schedule.pk}: {schedule.name}"[:200],
-        "task": "surveys.tasks.schedule_run",
+        "task": TASK_RUN_SCHEDULE,
         "crontab": crontab,
         "interval": None,
         "kwargs": json.dumps({"schedule_id": schedule.pk}),
@@ -182,7 +184,7 @@ def schedule_run(*, schedule_id: int, now: dt.datetime | None = None) -> PulseRo
         return round_create(
             organization=schedule.organization,
             teams=list(schedule.teams.all()),
-            title=f"{schedule.name} · {now.astimezone(org_tz(schedule.organization)):%d %b %Y}",
+            title=f"{schedule.name} · {now.astimezone(schedule.organization.tz):%d %b %Y}",
             questions=schedule.questions_per_round,
             open_days=schedule.open_days,
             schedule=schedule,

@@ -1,4 +1,4 @@
-"""No stored column joins a check-in answer to a person or an invitation (DESIGN.md section 6)."""
+"""No stored column joins a check-in answer to a person or an invitation (docs/privacy.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Done-when check: every number the results API returns, recomputed from the raw Answer rows.
 
-The recomputation below is plain Python over the Answer table with the DESIGN.md §5 formulas
+The recomputation below is plain Python over the Answer table with the docs/scoring.md formulas
 (statistics.mean/stdev, math.sqrt; scipy only for the t quantile and its own Welch test) — it shares no code with
 the engine, the adapter or the selectors.
 """

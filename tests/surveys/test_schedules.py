@@ -40,7 +40,7 @@ class ScheduleTests(BaseTestCase):
     def test_creating_a_schedule_creates_its_beat_task_in_the_org_time_zone(self) -> None:
         s = self.create()
         task = PeriodicTask.objects.get(pk=s.periodic_task_id)
-        assert task.task == "surveys.tasks.schedule_run"
+        assert task.task == "surveys.run_schedule"
         assert json.loads(task.kwargs) == {"schedule_id": s.pk}
         assert task.enabled
         cron = task.crontab
@@ -51,7 +51,7 @@ class ScheduleTests(BaseTestCase):
             "1-7",
         )
         assert str(cron.timezone) == "Europe/Berlin"
-        assert "surveys.tasks.schedule_run" in celery_app.tasks
+        assert "surveys.run_schedule" in celery_app.tasks
 
     def test_editing_the_schedule_updates_and_pausing_disables_the_task(self) -> None:
         s = self.create()
@@ -64,7 +64,7 @@ class ScheduleTests(BaseTestCase):
         )
         schedule_update(schedule=s, actor=self.owner, is_active=False)
         assert not PeriodicTask.objects.get(pk=s.periodic_task_id).enabled
-        assert PeriodicTask.objects.filter(task="surveys.tasks.schedule_run").count() == 1
+        assert PeriodicTask.objects.filter(task="surveys.run_schedule").count() == 1
 
     def test_deleting_a_schedule_removes_its_task_and_keeps_its_rounds(self) -> None:
         s = self.create()
@@ -73,7 +73,7 @@ class ScheduleTests(BaseTestCase):
         self.login(self.owner)
         res = self.client.post(reverse("surveys:schedule_delete", args=[s.pk]))
         assert res.status_code == 302
-        assert not PeriodicTask.objects.filter(task="surveys.tasks.schedule_run").exists()
+        assert not PeriodicTask.objects.filter(task="surveys.run_schedule").exists()
         assert PulseRound.objects.filter(pk=rnd.pk).exists()
 
     def test_a_beat_run_opens_one_round_and_a_redelivered_run_does_nothing(self) -> None:
@@ -97,7 +97,7 @@ class ScheduleTests(BaseTestCase):
         assert made == [True, False, True, False, True, False]
 
     def test_the_every_minute_tick_task_exists_from_the_migration(self) -> None:
-        task = PeriodicTask.objects.get(task="surveys.tasks.rounds_tick")
+        task = PeriodicTask.objects.get(task="surveys.tick_rounds")
         assert task.enabled and task.interval.every == 1 and task.interval.period == "minutes"
 
 
@@ -143,7 +143,7 @@ class ScheduleUITests(BaseTestCase):
         assert res.status_code == 400
         html = res.content.decode()
         assert "less than or equal to 10" in html and "daily is not one of" in html
-        assert not PeriodicTask.objects.filter(task="surveys.tasks.schedule_run").exists()
+        assert not PeriodicTask.objects.filter(task="surveys.run_schedule").exists()
 
     def test_employees_and_other_orgs_cannot_reach_schedules(self) -> None:
         self.login(self.member)

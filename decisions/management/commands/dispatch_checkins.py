@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -42,7 +41,7 @@ class Command(BaseCommand):
         for org in orgs:
             now = None
             if opts["today"]:
-                now = dt.datetime.combine(opts["today"], dt.time(12), ZoneInfo(org.time_zone))
+                now = dt.datetime.combine(opts["today"], dt.time(12), org.tz)
             with transaction.atomic():
                 ids = checkins_create_due(org=org, now=now)
             sent, failed = checkin_invitations_send(invitation_ids=ids)
