@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from core.registry import team_tree_changed
 from orgs.audit import audit_record
 from orgs.models import Organization, ReportingPeriod, Team
 from orgs.tenancy import descendant_ids
@@ -201,6 +202,8 @@ def team_update(
         audit_record(
             organization=org, actor=actor, action="team.updated", obj=team, changes=changes
         )
+        if "parent" in changes:  # stored results no longer fit the tree: apps recompute
+            team_tree_changed.announce(org.pk)
     return team
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from core.registry import round_scores_changed
 from orgs.audit import audit_record
 from orgs.models import Organization, Team
 from orgs.periods import period_start
@@ -114,12 +115,8 @@ def round_open(*, round_id: int, now: dt.datetime | None = None) -> bool:
 
 
 def _queue_scoring(round_id: int) -> None:
-    """Hand the closed round to the scoring app if it is installed (it owns the snapshots)."""
-    try:
-        from scoring.tasks import recompute_round_snapshots  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    transaction.on_commit(lambda: recompute_round_snapshots.delay(round_id))
+    """Announce that the round's answers changed; scoring (which owns the snapshots) listens."""
+    round_scores_changed.announce(round_id)
 
 
 def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = None) -> bool:
