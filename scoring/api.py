@@ -92,7 +92,8 @@ ResultsOut = inline_serializer(
                 "period": serializers.DateField(),
                 "trust_index": CellOut,
                 "dimensions": serializers.ListField(child=DimensionCellOut),
-                # One field per registered result source (filled in the apps' ready()).
+                # One field per registered result source: this module is imported with the
+                # URLs, after every app's ready() has registered its sources.
                 **{
                     source.field: serializers.DictField(allow_null=True, help_text=source.help_text)
                     for source in result_sources

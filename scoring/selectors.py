@@ -1,9 +1,10 @@
 """Reads of the scoring app: k-anonymous results from snapshots, the one path every reader uses.
 
-Every result leaves through `results_for_teams`, which (1) reads snapshots only, never
-answers — four queries whatever the number of teams or periods; (2) runs the shared
-`trustmath.suppression.suppress_tree` on the org's *whole* team tree per (period, rubric)
-on the trust index respondent counts, and again per (period, rubric, dimension) on each
+Every result leaves through `results_for_teams`, which builds the one typed read model the
+results page and API both render. It (1) reads snapshots only, never answers — four
+queries whatever the number of teams or periods, plus one per registered result source;
+(2) runs the shared `trustmath.suppression.suppress_tree` on the org's *whole* team tree
+per (period, rubric) on the trust index respondent counts, and again per (period, rubric, dimension) on each
 dimension's counts (a dimension skipped by some respondents has its own n, which could
 otherwise be subtracted); a dimension cell is hidden when either says so; (3) only then
 keeps the teams the tenant may see. Suppressed cells carry no numbers at all.
