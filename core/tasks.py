@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.contrib.django.task import DjangoTask
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,3 +34,17 @@ def task(*, name: str, **options: Any) -> Callable[[F], Any]:
         return shared_task(base=Task, name=name, **options)(fn)
 
     return register
+
+
+def task_queue_on_commit(name: str, *args: Any, countdown: float | None = None) -> None:
+    """Queue the registered task `name` after the current transaction commits.
+
+    How a service queues its own app's task: by name, because the app's tasks module imports
+    the service (tasks are thin wrappers), and an import back would be a cycle. An unknown
+    name raises KeyError at once, so a typo fails the first test that reaches it.
+    """
+    registered = current_app.tasks[name]
+    if countdown is None:
+        registered.delay_on_commit(*args)
+    else:
+        registered.apply_async_on_commit(args=list(args), countdown=countdown)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core import emails
 from core.links import USED_STATUS, LinkKind
+from core.tasks import task_queue_on_commit
 from decisions.models import (
     CLOSED_STATUSES,
     Acted,
@@ -293,8 +294,5 @@ def _claim_and_store(
 
 
 def _queue_recompute(org_id: int) -> None:
-    # Imported here: decisions.tasks imports this module (a module cycle inside the app).
-    from decisions.tasks import recompute_decision_metrics_task
-
     # After the commit, and a short delay batches the answers of a busy hour into few recomputes.
-    recompute_decision_metrics_task.apply_async_on_commit(args=[org_id], countdown=30)
+    task_queue_on_commit("decisions.recompute_decision_metrics", org_id, countdown=30)

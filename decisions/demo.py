@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +22,7 @@ from decisions.models import (
     CheckInResponse,
     Decision,
     DecisionSource,
+    DecisionStabilitySnapshot,
     DecisionStatus,
     DecisionStatusChange,
 )
@@ -124,7 +124,7 @@ def seed_demo(
     log: Callable[[str], None],
 ) -> None:
     """Create ~40 decisions over `periods` with status history, invitations and answers."""
-    zone = ZoneInfo(org.time_zone)
+    zone = org.tz
     kind = org.reporting_period
     teams = {t.name: t for t in Team.objects.filter(organization=org)}
     team_names = {t.pk: t.name for t in teams.values()}
@@ -173,7 +173,7 @@ def seed_demo(
                 organization=org,
                 title=titles[dept].pop(),
                 context=f"Agreed in the {name} planning meeting.",
-                owner=rng.choice(people_by_team.get(team.pk, [None])),  # type: ignore[list-item]
+                owner=rng.choice(people_by_team.get(team.pk, [None])),
                 decided_on=decided_on,
                 source=rng.choices(
                     [DecisionSource.LOGGED, DecisionSource.WORKSHOP, DecisionSource.IMPORTED],
@@ -310,3 +310,11 @@ def seed_demo(
         f"Decisions: {len(decisions)} decisions, {reopened} reopenings, "
         f"{len(invitations)} check-in invitations, {len(responses)} answers, {cells} cells."
     )
+
+
+def demo_reset(org: Organization) -> None:
+    """Delete the decision register of the demo org (before the org itself is deleted)."""
+    CheckInResponse.objects.filter(organization=org).delete()
+    CheckInInvitation.objects.filter(organization=org).delete()
+    DecisionStabilitySnapshot.objects.filter(organization=org).delete()
+    Decision.objects.filter(organization=org).delete()

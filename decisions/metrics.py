@@ -17,6 +17,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from core.registry import ResultSource, SourceCell
 from core.values import none_if_missing
 from decisions.models import (
     CheckInResponse,
@@ -177,8 +178,9 @@ def decision_metrics_recompute(*, org_id: int) -> int:
     for rec in cells.to_dict("records"):
         values = {f: none_if_missing(rec.get(f)) for f in SNAPSHOT_FIELDS}
         for f in ("n", "stability_n", "lag_decisions"):
-            if values[f] is not None:
-                values[f] = int(values[f])
+            count = values[f]
+            if count is not None:
+                values[f] = int(count)
         objs.append(
             DecisionStabilitySnapshot(
                 organization=org,
@@ -241,3 +243,38 @@ def checkin_cells(
         if key in wanted:
             out[key] = snapshot_cell(s)
     return out
+
+
+def checkin_source_cells(
+    org: Organization, keys: list[tuple[int, dt.date]]
+) -> dict[tuple[int, dt.date], SourceCell]:
+    """The check-in cells as a result source: the labelled API dict plus what the page shows."""
+    out: dict[tuple[int, dt.date], SourceCell] = {}
+    for key, cell in checkin_cells(org=org, keys=keys).items():
+        if cell["suppressed"]:
+            out[key] = SourceCell(payload=cell, suppressed=True, reason=str(cell["reason"]))
+        else:
+            out[key] = SourceCell(
+                payload=cell,
+                suppressed=False,
+                score=cell["stability_pct"],
+                ci_low=cell["stability_lo"],
+                ci_high=cell["stability_hi"],
+                n=cell["n"],
+            )
+    return out
+
+
+CHECKIN_SOURCE = ResultSource(
+    field="decision_checkins",
+    dimension="decision_stability",
+    row_label=f"↳ % still holding — source: {SOURCE_LABEL}",
+    help_text="decision_stability from decision check-ins: a separate, labelled "
+    "source (never mixed into the pulse score); no numbers when suppressed",
+    note=f"The “↳ … source: {SOURCE_LABEL}” row is the share of decision check-in answers "
+    "agreeing that a decision is still holding (with its Wilson interval); it is a separate "
+    "source and is never averaged into the pulse score above it.",
+    more_label="All decision check-in figures",
+    more_url="decisions:stability",
+    cells=checkin_source_cells,
+)

@@ -1,4 +1,4 @@
-"""Reads of the decision register: filtered lists, at-risk ranking, stability tables."""
+"""Reads of the decision register: filtered lists, at-risk ranking, stability tables, GDPR."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 
 from core.values import none_if_missing
 from decisions.metrics import decision_results, snapshot_rows
-from decisions.models import Decision, DecisionStatus, DecisionStatusChange
+from decisions.models import CheckInInvitation, Decision, DecisionStatus, DecisionStatusChange
 from decisions.permissions import decisions_readable, readable_team_ids
+from orgs.models import Person
 from orgs.tenancy import Tenant, descendant_ids, scoped
 from trustmath import decision_metrics as dm
 
@@ -75,3 +76,38 @@ def stability_table(*, tenant: Tenant) -> dict[str, Any]:
     """Team x period decision check-in figures the user may see, for the leader page/API."""
     visible = tenant.visible_team_ids()
     return {"rows": snapshot_rows(org=tenant.org, visible_team_ids=visible)}
+
+
+def person_decision_data(person: Person) -> dict[str, Any]:
+    """What the decision register stores about one person (their part of the GDPR export).
+
+    Check-in answers are not here: they carry no link to the person who gave them.
+    """
+
+    def brief(d: Decision) -> dict[str, Any]:
+        return {"title": d.title, "status": d.status, "decided_on": d.decided_on.isoformat()}
+
+    invitations = (
+        CheckInInvitation.objects.filter(person=person)
+        .select_related("decision")
+        .order_by("created_at", "id")
+    )
+    return {
+        "checkin_invitations": [
+            {
+                "decision": inv.decision.title if inv.decision else None,
+                "offset_days": inv.offset_days,
+                "created_at": inv.created_at.isoformat(),
+                "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
+                "used": inv.used,
+            }
+            for inv in invitations
+        ],
+        "decisions_owned": [
+            brief(d) for d in Decision.objects.filter(owner=person).order_by("decided_on", "id")
+        ],
+        "decisions_as_stakeholder": [
+            brief(d)
+            for d in Decision.objects.filter(stakeholders=person).order_by("decided_on", "id")
+        ],
+    }

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.registry import demo_seeders
 from orgs.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
 from orgs.models import Membership, Organization, Person, Team
 
@@ -136,23 +138,38 @@ def demo_org_exists() -> bool:
 
 @transaction.atomic
 def demo_org_delete() -> None:
-    """Delete the demo org and everything in it, all or nothing."""
+    """Delete the demo org and everything in it, all or nothing.
+
+    Other apps' rows go first, each through its own registered reset (last seeded, first
+    deleted): anonymous responses and rounds PROTECT teams, items and rubric versions.
+    Then teams, which protect their children, are unhooked and the org deleted.
+    """
     org = Organization.objects.filter(slug=DEMO_SLUG).first()
     if org is None:
         return
     User = get_user_model()
     user_ids = list(Membership.objects.filter(organization=org).values_list("user_id", flat=True))
-    # Anonymous responses and rounds PROTECT teams, items and rubric versions, and teams
-    # protect their children: delete the org's objects bottom-up.
-    from surveys.models import PulseRound, Response
-
-    Response.objects.filter(organization=org).delete()
-    PulseRound.objects.filter(organization=org).delete()
+    for seeder in sorted(demo_seeders, key=lambda s: s.order, reverse=True):
+        seeder.reset(org)
     Person.objects.filter(organization=org).delete()
-    for team in Team.objects.filter(organization=org).order_by("-parent_id"):
-        Team.objects.filter(parent=team).update(parent=None)
+    Team.objects.filter(organization=org).update(parent=None)
     org.delete()
     User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
+
+
+def demo_seed_apps(
+    *,
+    org: Organization,
+    seed: int,
+    periods: list[dt.date],
+    today: dt.date,
+    log: Callable[[str], None],
+) -> None:
+    """Run every app's registered demo seeder in its declared order (after the org exists)."""
+    for key, seeder in sorted(demo_seeders.items(), key=lambda kv: kv[1].order):
+        # Each app gets its own stream so adding data to one app never shifts another's.
+        rng = random.Random(f"{seed}:{key}.demo")
+        seeder.seed(org=org, rng=rng, periods=periods, today=today, log=log)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from core.models import AuditEntry
+from core.registry import person_data
 from orgs.import_plan import ExistingPerson, ExistingTeam
 from orgs.models import Membership, Organization, Person, Team
 from orgs.tenancy import scoped
@@ -126,11 +127,9 @@ def import_current_state(
     return teams, people
 
 
-def person_data_export(*, person: Person) -> dict[str, Any]:
-    """Everything stored about one person (GDPR access request). Responses are anonymous and
-    carry no link to the person, so there is nothing of theirs to find there."""
-    from surveys.models import Invitation
-
+def person_own_data(person: Person) -> dict[str, Any]:
+    """What orgs stores about a person: the record, the login, roles and the history about them
+    (orgs' part of the GDPR export, registered in orgs.apps like every other app's part)."""
     memberships = []
     if person.user_id is not None:
         for m in Membership.objects.filter(
@@ -143,18 +142,6 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
                     "since": m.created_at.isoformat(),
                 }
             )
-    invitations = [
-        {
-            "round": inv.round.title,
-            "created_at": inv.created_at.isoformat(),
-            "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
-            "reminders": inv.reminder_count,
-            "used": inv.used,
-        }
-        for inv in Invitation.objects.filter(person=person)
-        .select_related("round")
-        .order_by("created_at")
-    ]
     audit = [
         {"at": e.at.isoformat(), "action": e.action, "changes": e.changes}
         for e in AuditEntry.objects.filter(
@@ -190,10 +177,20 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             else None
         ),
         "roles": memberships,
-        "invitations": invitations,
         "history": audit,
-        "responses": (
-            "Survey and check-in answers are stored without any link to a person, so none "
-            "can be attributed to you or exported."
-        ),
     }
+
+
+def person_data_export(*, person: Person) -> dict[str, Any]:
+    """Everything stored about one person (GDPR access request): each app's registered part
+    (`core.registry.person_data`: orgs, pulse invitations, decisions, check-in invitations).
+    Answers are anonymous and carry no link to the person, so there is nothing of theirs
+    to find there."""
+    out: dict[str, Any] = {}
+    for part in person_data:
+        out.update(part.export(person))
+    out["responses"] = (
+        "Survey and check-in answers are stored without any link to a person, so none "
+        "can be attributed to you or exported."
+    )
+    return out

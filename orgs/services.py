@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 
 from core.audit import audit_record
+from core.registry import team_tree_changed
 from orgs.models import Organization, ReportingPeriod, Team
 
 ORG_FIELDS = (
@@ -202,6 +203,8 @@ def team_update(
         audit_record(
             organization=org, actor=actor, action="orgs.team.updated", obj=team, changes=changes
         )
+        if "parent" in changes:  # stored results no longer fit the tree: apps recompute
+            team_tree_changed.announce(org.pk)
     return team
 
 

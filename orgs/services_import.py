@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from core.audit import audit_record
+from core.registry import team_tree_changed
 from orgs.import_plan import ImportPlan, plan_import
 from orgs.importing import PersonRow, RowError, parse_people_csv
 from orgs.models import Organization, Person, Team
@@ -101,6 +102,8 @@ def people_import_apply(
             team = teams[name.casefold()]
             team.parent = teams[new.casefold()] if new else None
             team.save(update_fields=["parent"])
+        if plan.teams_move:  # stored results no longer fit the tree: apps recompute
+            team_tree_changed.announce(organization.pk)
         for name in plan.teams_reactivate:
             team = teams[name.casefold()]
             team.is_active = True

@@ -11,7 +11,9 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.models import AuditEntry
+from core.registry import person_data
 from orgs.models import Membership, Organization, Person, Role, Team
+from orgs.selectors import person_data_export
 
 
 def _diff(obj: Any, new: dict[str, Any]) -> dict[str, list[Any]]:
@@ -144,10 +146,32 @@ def person_reactivate(*, person: Person, actor: Any) -> Person:
     return person_set_active(person=person, actor=actor, active=True)
 
 
+def person_own_erase(person: Person) -> dict[str, int]:
+    """Orgs' part of an erasure: the personal values in the history about the person and
+    their roles here (which name their login) are blanked, and those roles removed. The
+    history keeps that something happened, not to whom."""
+    org_id, user_id = person.organization_id, person.user_id
+    roles = (
+        Membership.objects.filter(user_id=user_id, organization_id=org_id)
+        if user_id is not None
+        else Membership.objects.none()
+    )
+    role_ids = [str(pk) for pk in roles.values_list("pk", flat=True)]
+    erased = AuditEntry.objects.filter(
+        organization_id=org_id, object_type=Person._meta.label, object_id=str(person.pk)
+    ).update(changes={"erased": True})
+    erased += AuditEntry.objects.filter(
+        organization_id=org_id, object_type=Membership._meta.label, object_id__in=role_ids
+    ).update(changes={"erased": True})
+    deleted, _ = roles.delete()
+    return {"history_entries_erased": erased, "roles_deleted": deleted}
+
+
 @transaction.atomic
 def person_delete(*, person: Person, actor: Any) -> None:
-    """Erase a person (GDPR): the record, their invitations, their login if it serves only this
-    org, and the personal values in the audit history. Anonymous responses are untouched —
+    """Erase a person (GDPR): each app's rows about them (`core.registry.person_data`: their
+    roles and history values, pulse invitations, check-in invitations, decision ownership),
+    the record, and their login if it serves only this org. Anonymous answers are untouched:
     they have no link to the person."""
     org = person.organization
     pk = person.pk
@@ -166,47 +190,31 @@ def person_delete(*, person: Person, actor: Any) -> None:
                 ]
             }
         )
-    invitations = person.invitations.count()
-    # The history keeps that something happened, not to whom: entries about the person and
-    # about their roles (which name their login) lose their values.
-    membership_ids = (
-        [
-            str(i)
-            for i in Membership.objects.filter(user=user, organization=org).values_list(
-                "pk", flat=True
-            )
-        ]
-        if user is not None
-        else []
-    )
-    AuditEntry.objects.filter(
-        organization=org, object_type=Person._meta.label, object_id=str(pk)
-    ).update(changes={"erased": True})
-    AuditEntry.objects.filter(
-        organization=org, object_type=Membership._meta.label, object_id__in=membership_ids
-    ).update(changes={"erased": True})
-    person.delete()  # invitations cascade
+    counts: dict[str, Any] = {}
+    for part in person_data:
+        counts.update(part.erase(person))
+    person.delete()
     account_deleted = False
-    if user is not None:
-        Membership.objects.filter(user=user, organization=org).delete()
-        if not Membership.objects.filter(user=user).exists() and not (
-            user.is_staff or user.is_superuser
-        ):
-            get_user_model().objects.filter(pk=user.pk).delete()
-            account_deleted = True
+    # The login goes too unless it still serves another org (or is staff).
+    if (
+        user is not None
+        and not Membership.objects.filter(user=user).exists()
+        and not (user.is_staff or user.is_superuser)
+    ):
+        get_user_model().objects.filter(pk=user.pk).delete()
+        account_deleted = True
+    counts["account_deleted"] = account_deleted
     audit_record(
         organization=org,
         actor=actor,
         action="orgs.person.deleted",
         obj=Person(pk=pk, organization=org),
-        changes={"invitations_deleted": invitations, "account_deleted": account_deleted},
+        changes=counts,
     )
 
 
 def person_export_record(*, person: Person, actor: Any) -> dict[str, Any]:
     """The GDPR export of one person, with the fact of the export written to the audit log."""
-    from orgs.selectors import person_data_export
-
     data = person_data_export(person=person)
     audit_record(
         organization=person.organization, actor=actor, action="orgs.person.exported", obj=person

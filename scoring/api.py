@@ -14,11 +14,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions.metrics import checkin_cells
+from core.registry import SourceCell, result_sources
 from orgs.tenancy import Tenant, get_tenant
-from scoring.selectors import REASON_TEXT, results_for_teams
+from scoring.selectors import (
+    DIM_FIELDS,
+    REASON_TEXT,
+    TRUST_FIELDS,
+    DimensionCell,
+    ResultRow,
+    TeamResults,
+    TrustCell,
+    results_for_teams,
+)
 
-_NUM = {"allow_null": True, "required": False}
+
+def _num() -> serializers.FloatField:
+    """An optional number: absent on suppressed cells, null where there is no value."""
+    return serializers.FloatField(allow_null=True, required=False)
 
 
 def _cell_fields() -> dict[str, serializers.Field]:
@@ -29,18 +41,18 @@ def _cell_fields() -> dict[str, serializers.Field]:
             required=False, help_text="only when suppressed: fewer_than_k | complementary | stale"
         ),
         "n": serializers.IntegerField(required=False),
-        "score": serializers.FloatField(**_NUM),
-        "ci_low": serializers.FloatField(**_NUM),
-        "ci_high": serializers.FloatField(**_NUM),
+        "score": _num(),
+        "ci_low": _num(),
+        "ci_high": _num(),
         "has_ci": serializers.BooleanField(required=False),
-        "sd": serializers.FloatField(**_NUM),
-        "favourable_pct": serializers.FloatField(**_NUM),
-        "favourable_low": serializers.FloatField(**_NUM),
-        "favourable_high": serializers.FloatField(**_NUM),
+        "sd": _num(),
+        "favourable_pct": _num(),
+        "favourable_low": _num(),
+        "favourable_high": _num(),
         "band": serializers.CharField(required=False),
-        "prev_score": serializers.FloatField(**_NUM),
-        "delta": serializers.FloatField(**_NUM),
-        "p_value": serializers.FloatField(**_NUM),
+        "prev_score": _num(),
+        "delta": _num(),
+        "p_value": _num(),
         "significant": serializers.BooleanField(required=False),
         "has_trend": serializers.BooleanField(required=False),
     }
@@ -80,11 +92,12 @@ ResultsOut = inline_serializer(
                 "period": serializers.DateField(),
                 "trust_index": CellOut,
                 "dimensions": serializers.ListField(child=DimensionCellOut),
-                "decision_checkins": serializers.DictField(
-                    allow_null=True,
-                    help_text="decision_stability from decision check-ins: a separate, labelled "
-                    "source (never mixed into the pulse score); no numbers when suppressed",
-                ),
+                # One field per registered result source: this module is imported with the
+                # URLs, after every app's ready() has registered its sources.
+                **{
+                    source.field: serializers.DictField(allow_null=True, help_text=source.help_text)
+                    for source in result_sources
+                },
             },
             many=True,
         ),
@@ -96,6 +109,45 @@ RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
 
 def _rounded(cell: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, RESULT_ROUNDING) if isinstance(v, float) else v for k, v in cell.items()}
+
+
+def _cell_json(cell: TrustCell, fields: list[str]) -> dict[str, Any]:
+    """A suppressed cell as its reason only; a visible one with its numbers, rounded."""
+    if cell.suppressed:
+        return {"suppressed": True, "reason": cell.reason}
+    return _rounded({"suppressed": False, **{f: getattr(cell, f) for f in fields}})
+
+
+def _dimension_json(cell: DimensionCell) -> dict[str, Any]:
+    return {"key": cell.key, "name": cell.name, **_cell_json(cell, DIM_FIELDS)}
+
+
+def _source_json(cell: SourceCell | None) -> dict[str, Any] | None:
+    return None if cell is None else _rounded(cell.payload)
+
+
+def _row_json(row: ResultRow) -> dict[str, Any]:
+    return {
+        "team_id": row.team_id,
+        "team_name": row.team_name,
+        "period": row.period.isoformat(),
+        "trust_index": _cell_json(row.trust_index, TRUST_FIELDS),
+        "dimensions": [_dimension_json(c) for c in row.dimensions],
+        **{name: _source_json(cell) for name, cell in row.sources.items()},
+    }
+
+
+def results_json(res: TeamResults) -> dict[str, Any]:
+    """The results read model as the API's JSON."""
+    return {
+        "k": res.k,
+        "reasons": REASON_TEXT,
+        "teams": [
+            {"team_id": t.team_id, "name": t.name, "parent_id": t.parent_id} for t in res.teams
+        ],
+        "periods": [p.isoformat() for p in res.periods],
+        "results": [_row_json(r) for r in res.rows],
+    }
 
 
 def results_tenant(request: Any) -> Tenant:
@@ -154,34 +206,8 @@ class ResultsAPI(APIView):
                 raise NotFound(f"team {hidden[0]} not found")
         res = results_for_teams(tenant=tenant, team_ids=team_ids, periods=_parse_periods(request))
         if team_ids is not None:
-            known = {t["team_id"] for t in res.teams}
+            known = {t.team_id for t in res.teams}
             missing = [t for t in team_ids if t not in known]
             if missing:
                 raise NotFound(f"team {missing[0]} not found")
-        rows = []
-        # Decision check-ins: a separate, labelled source next to the decision_stability items.
-        checkins = checkin_cells(
-            org=tenant.org, keys=[(r["team_id"], r["period"]) for r in res.rows]
-        )
-        for r in res.rows:
-            rows.append(
-                {
-                    "team_id": r["team_id"],
-                    "team_name": r["team_name"],
-                    "period": r["period"].isoformat(),
-                    "trust_index": _rounded(r["trust_index"]),
-                    "dimensions": [_rounded(c) for c in r["dimensions"]],
-                    "decision_checkins": _rounded(checkins[(r["team_id"], r["period"])])
-                    if (r["team_id"], r["period"]) in checkins
-                    else None,
-                }
-            )
-        return Response(
-            {
-                "k": res.k,
-                "reasons": REASON_TEXT,
-                "teams": res.teams,
-                "periods": [p.isoformat() for p in res.periods],
-                "results": rows,
-            }
-        )
+        return Response(results_json(res))

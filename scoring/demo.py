@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 
 from orgs.models import Organization
+from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.services import snapshot_recompute
 
 
@@ -24,3 +25,9 @@ def seed_demo(
         f"Scoring: {summary.trust_rows} trust index and {summary.dimension_rows} dimension "
         f"snapshots over {len(summary.periods)} periods."
     )
+
+
+def demo_reset(org: Organization) -> None:
+    """Delete the demo org's snapshots (before surveys deletes the rounds they were scored from)."""
+    TrustIndexSnapshot.objects.filter(organization=org).delete()
+    DimensionSnapshot.objects.filter(organization=org).delete()

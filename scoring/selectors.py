@@ -1,9 +1,10 @@
 """Reads of the scoring app: k-anonymous results from snapshots, the one path every reader uses.
 
-Every result leaves through `results_for_teams`, which (1) reads snapshots only, never
-answers — four queries whatever the number of teams or periods; (2) runs the shared
-`trustmath.suppression.suppress_tree` on the org's *whole* team tree per (period, rubric)
-on the trust index respondent counts, and again per (period, rubric, dimension) on each
+Every result leaves through `results_for_teams`, which builds the one typed read model the
+results page and API both render. It (1) reads snapshots only, never answers — four
+queries whatever the number of teams or periods, plus one per registered result source;
+(2) runs the shared `trustmath.suppression.suppress_tree` on the org's *whole* team tree
+per (period, rubric) on the trust index respondent counts, and again per (period, rubric, dimension) on each
 dimension's counts (a dimension skipped by some respondents has its own n, which could
 otherwise be subtracted); a dimension cell is hidden when either says so; (3) only then
 keeps the teams the tenant may see. Suppressed cells carry no numbers at all.
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from django.db import transaction
 
-from orgs.models import Team
+from core.registry import ResultSource, SourceCell, result_sources
+from orgs.models import Organization
 from orgs.periods import previous_period
 from orgs.tenancy import Tenant
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
@@ -51,15 +52,81 @@ REASON_TEXT = {
 logger = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
+class TrustCell:
+    """A trust index cell; a suppressed one carries only its reason code, no numbers."""
+
+    suppressed: bool
+    reason: str | None = None
+    n: int | None = None
+    score: float | None = None
+    prev_score: float | None = None
+    delta: float | None = None
+    p_value: float | None = None
+    significant: bool = False
+    has_trend: bool = False
+
+
+@dataclass(frozen=True)
+class DimensionCell(TrustCell):
+    """A dimension cell: the trust index fields plus spread, interval, favourable % and band."""
+
+    key: str = ""
+    name: str = ""
+    sd: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    has_ci: bool = False
+    answers: int | None = None
+    favourable_pct: float | None = None
+    favourable_low: float | None = None
+    favourable_high: float | None = None
+    band: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultTeam:
+    team_id: int  # 0 = whole organization
+    name: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class DimensionMeta:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One (team, period): the trust index, each dimension, and each registered source's cell."""
+
+    team_id: int
+    team_name: str
+    period: dt.date
+    rubric_id: int
+    trust_index: TrustCell
+    dimensions: list[DimensionCell]
+    sources: dict[str, SourceCell | None]  # by ResultSource.field
+
+
+@dataclass(frozen=True)
 class TeamResults:
     """What a tenant may see: teams, periods, and per (team, period) trust + dimension cells."""
 
     k: int
-    teams: list[dict[str, Any]]  # visible teams: {"team_id", "name", "parent_id"}
+    teams: list[ResultTeam]  # every team the tenant may see, org first, then by name
     periods: list[dt.date]
-    dimensions: list[dict[str, Any]]  # {"key", "name"} in rubric order
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    dimensions: list[DimensionMeta]  # in rubric order
+    rows: list[ResultRow] = field(default_factory=list)
+    sources: list[ResultSource] = field(default_factory=list)  # registered, for their labels
+
+
+def reason_text(code: str | None, k: int) -> str:
+    """A suppression reason code in words for people."""
+    if code == "fewer_than_k":
+        return f"fewer than {k} responses"
+    return REASON_TEXT.get(code or "", "hidden")
 
 
 def _clean(value: Any) -> Any:
@@ -74,26 +141,26 @@ def _clean(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _cell(row: Any, fields: list[str]) -> dict[str, Any]:
+def _values(row: Any, fields: list[str]) -> dict[str, Any]:
+    """The cell's fields of one frame row: reason only when suppressed, numbers only when not."""
     if row["suppressed"]:
         return {"suppressed": True, "reason": row["reason"]}
-    out = {"suppressed": False}
-    out.update({f: _clean(row[f]) for f in fields})
-    return out
+    return {"suppressed": False, **{f: _clean(row[f]) for f in fields}}
 
 
 def _suppress(
     cells: pd.DataFrame, k: int, parent_of: dict[int, int | None], by: tuple[str, ...], org_id: int
 ) -> pd.DataFrame:
     """suppress_tree, failing closed: snapshots that no longer fit the team tree (a team
-    moved or was deleted since the last recompute) hide everything until recomputed."""
+    moved or was deleted since the last recompute) hide everything until recomputed.
+
+    The recompute itself is queued by the write that changed the tree (the team service
+    announces `team_tree_changed`; scoring's handler queues it): a read never queues work.
+    """
     try:
         return suppress_tree(cells, k=k, parent_of=parent_of, by=by)
     except SuppressionInputError:
-        logger.warning("snapshots of org %s do not fit its team tree; recomputing", org_id)
-        from scoring.tasks import recompute_org_snapshots
-
-        transaction.on_commit(lambda: recompute_org_snapshots.delay(org_id))
+        logger.warning("snapshots of org %s do not fit its team tree; awaiting recompute", org_id)
         return cells.assign(suppressed=True, reason="stale")
 
 
@@ -115,6 +182,27 @@ def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) ->
     return out.drop(columns=["prev_period", "prev_ok"])
 
 
+def _tree(org: Organization) -> tuple[dict[int, int | None], dict[int, str]]:
+    """The org's team tree with the whole organization (0) as its root, and team names."""
+    tree = org.team_tree()
+    parent_of: dict[int, int | None] = {t: (p or ORG_ID) for t, p in tree.parent_of.items()}
+    parent_of[ORG_ID] = None  # the root, as suppress_tree expects
+    names = dict(tree.names)
+    names[ORG_ID] = f"{org.name} (whole organization)"
+    return parent_of, names
+
+
+def results_teams(*, tenant: Tenant) -> list[ResultTeam]:
+    """Every team whose results `tenant` may see (0 = whole org first, then by name)."""
+    parent_of, names = _tree(tenant.org)
+    visible = tenant.visible_team_ids()
+    allowed = set(names) if visible is None else {t for t in visible if t in parent_of}
+    return [
+        ResultTeam(team_id=t, name=names[t], parent_id=None if t == ORG_ID else parent_of[t])
+        for t in sorted(allowed, key=lambda t: (t != ORG_ID, names[t].lower()))
+    ]
+
+
 def results_for_teams(
     *,
     tenant: Tenant,
@@ -125,18 +213,14 @@ def results_for_teams(
 
     `teams` lists every team the tenant may see (for pickers); `rows` only those of
     `team_ids` (silently dropping ones the tenant may not see) when given;
-    `periods` narrows to those periods (default: every period with snapshots).
+    `periods` narrows to those periods (default: every period with snapshots). Each row also
+    carries the cell of every registered result source (`core.registry.result_sources`).
     """
     org = tenant.org
-    k = max(int(org.anonymity_k), 3)
-    tree = list(Team.objects.filter(organization_id=org.id).values_list("id", "parent_id", "name"))
-    parent_of: dict[int, int | None] = {tid: (parent or ORG_ID) for tid, parent, _ in tree}
-    parent_of[ORG_ID] = None  # the root, as suppress_tree expects
-    names = {tid: name for tid, _, name in tree}
-    names[ORG_ID] = f"{org.name} (whole organization)"
-    visible = tenant.visible_team_ids()
-    allowed = set(names) if visible is None else {t for t in visible if t in parent_of}
-    visible_all = set(allowed)
+    k = org.k
+    parent_of, names = _tree(org)
+    teams_out = results_teams(tenant=tenant)
+    allowed = {t.team_id for t in teams_out}
     if team_ids is not None:
         allowed &= {int(t) for t in team_ids}
 
@@ -158,16 +242,13 @@ def results_for_teams(
             dim_qs.values("team_key", "n_own", "rubric_id", "period", "dimension_key", *DIM_FIELDS)
         )
     )
-    teams_out = [
-        {"team_id": t, "name": names[t], "parent_id": None if t == ORG_ID else parent_of[t]}
-        for t in sorted(visible_all, key=lambda t: (t != ORG_ID, names[t].lower()))
-    ]
+    sources = list(result_sources)
     if trust.empty:
-        return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[])
+        return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
 
     trust = trust.rename(columns={"team_key": "team_id"})
     trust = _suppress(trust, k, parent_of, ("period", "rubric_id"), org.id)
-    dim_meta: list[dict[str, Any]] = []
+    dim_meta: list[DimensionMeta] = []
     if not dims.empty:
         dims = dims.rename(columns={"team_key": "team_id"})
         dims = _suppress(dims, k, parent_of, ("period", "rubric_id", "dimension_key"), org.id)
@@ -183,7 +264,7 @@ def results_for_teams(
             .order_by("rubric_id", "position", "id")
             .values_list("key", "name")
         )
-        dim_meta = list({key: {"key": key, "name": name} for key, name in seen}.values())
+        dim_meta = list({key: DimensionMeta(key=key, name=name) for key, name in seen}.values())
 
     kind = org.reporting_period
     trust = _hide_unsupported_trends(trust, ["team_id", "rubric_id"], kind)
@@ -194,28 +275,67 @@ def results_for_teams(
     if wanted is not None:
         trust = trust[trust["period"].isin(wanted)]
         dims = dims[dims["period"].isin(wanted)] if not dims.empty else dims
-    order = {d["key"]: i for i, d in enumerate(dim_meta)}
-    dim_names = {d["key"]: d["name"] for d in dim_meta}
-    by_cell: dict[tuple[int, dt.date, int], list[dict[str, Any]]] = {}
+    order = {d.key: i for i, d in enumerate(dim_meta)}
+    dim_names = {d.key: d.name for d in dim_meta}
+    by_cell: dict[tuple[int, dt.date, int], list[DimensionCell]] = {}
     for _, row in dims.iterrows():  # result cells of the visible teams, not answers
-        cell = {"key": row["dimension_key"], "name": dim_names.get(row["dimension_key"], "")}
-        cell.update(_cell(row, DIM_FIELDS))
+        key = str(row["dimension_key"])
+        cell = DimensionCell(key=key, name=dim_names.get(key, ""), **_values(row, DIM_FIELDS))
         by_cell.setdefault((int(row["team_id"]), row["period"], int(row["rubric_id"])), []).append(
             cell
         )
-    rows = []
-    for _, row in trust.sort_values(["team_id", "period"]).iterrows():
-        key = (int(row["team_id"]), row["period"], int(row["rubric_id"]))
-        cells = sorted(by_cell.get(key, []), key=lambda c: order.get(c["key"], 99))
-        rows.append(
-            {
-                "team_id": key[0],
-                "team_name": names[key[0]],
-                "period": key[1],
-                "rubric_id": key[2],
-                "trust_index": _cell(row, TRUST_FIELDS),
-                "dimensions": cells,
-            }
+    keys = [
+        (int(row["team_id"]), row["period"], int(row["rubric_id"]))
+        for _, row in trust.sort_values(["team_id", "period"]).iterrows()
+    ]
+    trust_cells = [
+        TrustCell(**_values(row, TRUST_FIELDS))
+        for _, row in trust.sort_values(["team_id", "period"]).iterrows()
+    ]
+    # Other apps' labelled sources for the same (team, period) cells: one call each.
+    found = {s.field: s.cells(org, [(t, p) for t, p, _ in keys]) for s in sources}
+    rows = [
+        ResultRow(
+            team_id=team_id,
+            team_name=names[team_id],
+            period=period,
+            rubric_id=rubric_id,
+            trust_index=cell,
+            dimensions=sorted(
+                by_cell.get((team_id, period, rubric_id), []), key=lambda c: order.get(c.key, 99)
+            ),
+            sources={f: cells.get((team_id, period)) for f, cells in found.items()},
         )
-    periods_out = sorted({r["period"] for r in rows})
-    return TeamResults(k=k, teams=teams_out, periods=periods_out, dimensions=dim_meta, rows=rows)
+        for (team_id, period, rubric_id), cell in zip(keys, trust_cells, strict=True)
+    ]
+    periods_out = sorted({r.period for r in rows})
+    return TeamResults(
+        k=k,
+        teams=teams_out,
+        periods=periods_out,
+        dimensions=dim_meta,
+        rows=rows,
+        sources=sources,
+    )
+
+
+def results_default_team(*, tenant: Tenant, teams: list[ResultTeam]) -> int | None:
+    """The team the results page opens on: the viewer's own, not the alphabetically first.
+
+    An admin sees the whole organization; a leader (else a facilitator) the highest team
+    they lead (a department before its teams, then by name); an employee allowed to see
+    results their own team. None when the viewer may see no team.
+    """
+    shown = {t.team_id for t in teams}
+    if not shown:
+        return None
+    if tenant.is_admin and ORG_ID in shown:
+        return ORG_ID
+    tree = tenant.org.team_tree()
+    for mine in (tenant.led_team_ids, tenant.facilitated_team_ids):
+        candidates = [t for t in mine if t in shown]
+        if candidates:
+            return min(candidates, key=lambda t: (tree.depth(t), tree.names[t].casefold()))
+    if tenant.own_team_id in shown:
+        return tenant.own_team_id
+    return teams[0].team_id

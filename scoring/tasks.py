@@ -1,4 +1,8 @@
-"""Celery tasks of scoring: thin, idempotent wrappers that recompute score snapshots by id."""
+"""Celery tasks of scoring: thin, idempotent wrappers that recompute score snapshots by id.
+
+Queued by the events other apps announce (`core.registry.round_scores_changed`,
+`team_tree_changed`); the handlers below are registered in scoring.apps.
+"""
 
 from __future__ import annotations
 
@@ -17,3 +21,13 @@ def recompute_round_snapshots(round_id: int) -> int:
 def recompute_org_snapshots(org_id: int) -> int:
     """Recompute every period of one organization."""
     return snapshot_recompute(org_id=org_id).trust_rows
+
+
+def round_recompute_queue(round_id: int) -> None:
+    """Handler of round_scores_changed: rescore the round once the change has committed."""
+    recompute_round_snapshots.delay_on_commit(round_id)
+
+
+def org_recompute_queue(org_id: int) -> None:
+    """Handler of team_tree_changed: the stored cells no longer fit the tree, rescore all."""
+    recompute_org_snapshots.delay_on_commit(org_id)

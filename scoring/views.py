@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
-from decisions.metrics import SOURCE_LABEL, checkin_cells
+from core.registry import SourceCell
 from orgs.periods import period_label
 from scoring.api import results_tenant
-from scoring.selectors import REASON_TEXT, results_for_teams
+from scoring.selectors import (
+    DimensionCell,
+    TeamResults,
+    TrustCell,
+    reason_text,
+    results_default_team,
+    results_for_teams,
+    results_teams,
+)
 
 RECENT = 6  # periods shown side by side
+
+
+@dataclass(frozen=True)
+class PageCell:
+    """One table cell as the page shows it: empty, a suppression reason, or the numbers."""
+
+    empty: bool = False
+    suppressed: bool = False
+    text: str = ""
+    score: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    has_ci: bool = False
+    n: int | None = None
+    band: str | None = None
+    badge: str = ""
+    arrow: str = ""
+    delta: float | None = None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    name: str
+    cells: list[PageCell]
 
 
 def _badge(score: float) -> str:
@@ -22,33 +56,58 @@ def _badge(score: float) -> str:
     return "bad" if score < 40 else "warn" if score < 60 else "good"
 
 
-def _display(cell: dict[str, Any] | None, k: int) -> dict[str, Any]:
+def _pulse_cell(cell: TrustCell | None, k: int) -> PageCell:
     if cell is None:
-        return {"empty": True}
-    if cell["suppressed"]:
-        text = REASON_TEXT.get(cell["reason"], "hidden")
-        if cell["reason"] == "fewer_than_k":
-            text = f"fewer than {k} responses"
-        return {"suppressed": True, "text": text}
-    out = dict(cell)
-    out["badge"] = _badge(cell["score"])
-    if cell.get("significant") and cell.get("delta") is not None:
-        out["arrow"] = "▲" if cell["delta"] > 0 else "▼"
-    return out
+        return PageCell(empty=True)
+    if cell.suppressed:
+        return PageCell(suppressed=True, text=reason_text(cell.reason, k))
+    score = cell.score if cell.score is not None else 0.0
+    arrow = ""
+    if cell.significant and cell.delta is not None:
+        arrow = "▲" if cell.delta > 0 else "▼"
+    dim = cell if isinstance(cell, DimensionCell) else None
+    return PageCell(
+        score=cell.score,
+        ci_low=dim.ci_low if dim else None,
+        ci_high=dim.ci_high if dim else None,
+        has_ci=dim.has_ci if dim else False,
+        n=cell.n,
+        band=dim.band if dim else None,
+        badge=_badge(score),
+        arrow=arrow,
+        delta=cell.delta,
+    )
 
 
-def _checkin_display(cell: dict[str, Any] | None) -> dict[str, Any]:
+def _source_cell(cell: SourceCell | None) -> PageCell:
     if cell is None:
-        return {"empty": True}
-    if cell["suppressed"]:
-        return {"suppressed": True, "text": cell["reason"]}
-    return {
-        "score": cell["stability_pct"],
-        "has_ci": cell["stability_lo"] is not None,
-        "ci_low": cell["stability_lo"],
-        "ci_high": cell["stability_hi"],
-        "n": cell["n"],
-    }
+        return PageCell(empty=True)
+    if cell.suppressed:
+        return PageCell(suppressed=True, text=cell.reason)
+    return PageCell(
+        score=cell.score,
+        ci_low=cell.ci_low,
+        ci_high=cell.ci_high,
+        has_ci=cell.ci_low is not None,
+        n=cell.n,
+    )
+
+
+def _table(res: TeamResults) -> tuple[list[dt.date], PageRow, list[PageRow]]:
+    """The recent periods, the trust index row and one row per dimension (and source)."""
+    periods = res.periods[-RECENT:]
+    by_period = {r.period: r for r in res.rows if r.period in periods}
+    trust = PageRow("Trust index", [_pulse_cell(by_period[p].trust_index, res.k) for p in periods])
+    rows = []
+    for d in res.dimensions:
+        cells = [{c.key: c for c in by_period[p].dimensions}.get(d.key) for p in periods]
+        rows.append(PageRow(d.name, [_pulse_cell(c, res.k) for c in cells]))
+        # A source is a separate, labelled row under its dimension: never averaged into it.
+        for source in res.sources:
+            if source.dimension == d.key:
+                found = [by_period[p].sources.get(source.field) for p in periods]
+                rows.append(PageRow(source.row_label, [_source_cell(c) for c in found]))
+    return periods, trust, rows
 
 
 @login_required
@@ -56,50 +115,31 @@ def results(request: HttpRequest) -> HttpResponse:
     """Pick a visible team; see its trust index and each dimension over recent periods."""
     try:
         tenant = results_tenant(request)
-    except Exception as exc:  # DRF's PermissionDenied → Django's, for a plain 403 page
+    except ApiPermissionDenied as exc:  # DRF's → Django's, for a plain 403 page
         raise PermissionDenied(str(exc)) from exc
     raw = request.GET.get("team")
     try:
         team_id = int(raw) if raw not in (None, "") else None
     except ValueError as exc:
         raise Http404("unknown team") from exc
-    res = results_for_teams(tenant=tenant, team_ids=None if team_id is None else [team_id])
-    if team_id is not None and not any(t["team_id"] == team_id for t in res.teams):
+    if team_id is None:
+        team_id = results_default_team(tenant=tenant, teams=results_teams(tenant=tenant))
+    res = results_for_teams(tenant=tenant, team_ids=[] if team_id is None else [team_id])
+    if team_id is not None and not any(t.team_id == team_id for t in res.teams):
         raise Http404("unknown team")
-    teams = res.teams
-    if team_id is None and teams:
-        team_id = teams[0]["team_id"]
-        res.rows = [r for r in res.rows if r["team_id"] == team_id]
-    periods = sorted({r["period"] for r in res.rows})[-RECENT:]
-    by_period = {r["period"]: r for r in res.rows if r["period"] in periods}
+    periods, trust_row, dim_rows = _table(res)
     kind = tenant.org.reporting_period
-    trust_row = [_display(by_period[p]["trust_index"], res.k) for p in periods]
-    dim_rows = []
-    for d in res.dimensions:
-        cells = []
-        for p in periods:
-            found = next((c for c in by_period[p]["dimensions"] if c["key"] == d["key"]), None)
-            cells.append(_display(found, res.k))
-        dim_rows.append({"name": d["name"], "cells": cells})
-        if d["key"] == "decision_stability":
-            # A separate, labelled source (docs/scoring.md): never averaged into the pulse score.
-            found = checkin_cells(org=tenant.org, keys=[(team_id, p) for p in periods])
-            dim_rows.append(
-                {
-                    "name": f"↳ % still holding — source: {SOURCE_LABEL}",
-                    "cells": [_checkin_display(found.get((team_id, p))) for p in periods],
-                }
-            )
     return render(
         request,
         "scoring/results.html",
         {
-            "teams": teams,
+            "teams": res.teams,
             "team_id": team_id,
-            "team_name": next((t["name"] for t in teams if t["team_id"] == team_id), ""),
+            "team_name": next((t.name for t in res.teams if t.team_id == team_id), ""),
             "periods": [period_label(p, kind) for p in periods],
             "trust_row": trust_row,
             "dim_rows": dim_rows,
+            "sources": res.sources,
             "k": res.k,
         },
     )

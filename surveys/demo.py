@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -19,9 +20,17 @@ from django.db import transaction
 from orgs.demo import TEAM_PROFILES
 from orgs.models import Organization, Person, Team
 from surveys.links import PULSE_LINK
-from surveys.models import Answer, Invitation, PulseRound, Response, RoundItem, RoundStatus
+from surveys.models import (
+    Answer,
+    Invitation,
+    PulseRound,
+    PulseSchedule,
+    Response,
+    RoundItem,
+    RoundStatus,
+)
 from surveys.selectors import rubric_active
-from surveys.services.rounds import org_tz, round_pick_items
+from surveys.services.rounds import round_pick_items
 
 QUESTIONS = 8
 SKIP_RATE = 0.04
@@ -42,16 +51,16 @@ HIGH_COMMENTS = [
 
 
 def _round_times(
-    period: dt.date, today: dt.date, tz: object, current: bool
+    period: dt.date, today: dt.date, tz: ZoneInfo, current: bool
 ) -> tuple[dt.datetime, dt.datetime]:
     if current:
         start_day = max(period, today - dt.timedelta(days=1))
-        opens = dt.datetime.combine(start_day, dt.time(9), tzinfo=tz)  # type: ignore[arg-type]
+        opens = dt.datetime.combine(start_day, dt.time(9), tzinfo=tz)
         return opens, opens + dt.timedelta(days=6)
     day = period + dt.timedelta(days=2)
     while day.weekday() >= 5:  # rounds open on a working day
         day += dt.timedelta(days=1)
-    opens = dt.datetime.combine(day, dt.time(9), tzinfo=tz)  # type: ignore[arg-type]
+    opens = dt.datetime.combine(day, dt.time(9), tzinfo=tz)
     return opens, opens + dt.timedelta(days=5)
 
 
@@ -66,7 +75,7 @@ def seed_demo(
 ) -> None:
     """Create one closed round per past period, one open round now, and the answers."""
     nrng = np.random.default_rng(rng.randrange(2**32))
-    tz = org_tz(org)
+    tz = org.tz
     rubric = rubric_active(organization=org)  # the shipped rubric: the demo org has no own copy
     teams = {t.name: t for t in Team.objects.filter(organization=org)}
     leaf_teams = [teams[name] for name in TEAM_PROFILES if name in teams]
@@ -174,3 +183,11 @@ def seed_demo(
         f"Pulses: {len(periods)} rounds ({len(periods) - 1} closed, 1 open), "
         f"{n_resp} responses, {n_answers} answers."
     )
+
+
+def demo_reset(org: Organization) -> None:
+    """Delete the demo org's pulses: anonymous responses first (they protect teams and
+    items), then rounds (with their invitations) and schedules."""
+    Response.objects.filter(organization=org).delete()
+    PulseRound.objects.filter(organization=org).delete()
+    PulseSchedule.objects.filter(organization=org).delete()

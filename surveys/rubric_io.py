@@ -156,3 +156,21 @@ def rubric_install(
             ]
         )
     return rubric
+
+
+def rubric_shipped_ensure(*, apps: Any = None) -> bool:
+    """Install the shipped rubric from the repo file if the database has no active one.
+
+    The shipped rubric is repo data: a database whose migration-loaded copy was removed (a
+    flushed test database, an operator's cleanup) gets it back on the next `migrate` or
+    `flush` (both send post_migrate, see surveys.apps). Returns whether it installed.
+    """
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    RubricVersion = apps.get_model("surveys", "RubricVersion")
+    if RubricVersion.objects.filter(organization_id=None, is_active=True).exists():
+        return False
+    rubric_install(data=rubric_read(), apps=apps)
+    return True

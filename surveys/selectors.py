@@ -19,13 +19,7 @@ def rubric_active(*, organization: Organization) -> RubricVersion:
         return own
     shipped = RubricVersion.objects.filter(organization=None, is_active=True).first()
     if shipped is None:
-        # The shipped rubric is data in the repo: a database whose migration-loaded copy was
-        # removed (a flushed test database, an operator's cleanup) gets it back from the file.
-        from surveys.rubric_io import rubric_install, rubric_read
-
-        rubric_install(data=rubric_read())
-        shipped = RubricVersion.objects.filter(organization=None, is_active=True).first()
-    if shipped is None:
+        # A read never installs it: migrate/flush do (surveys.rubric_io.rubric_shipped_ensure).
         raise RubricVersion.DoesNotExist("no shipped rubric loaded (run migrate / load_rubric)")
     return shipped
 
@@ -215,3 +209,23 @@ def invitation_stats(*, round: PulseRound) -> dict[str, Any]:
         responded=Count("id", filter=Q(used=True)),
     )
     return agg
+
+
+def person_invitation_data(person: Person) -> dict[str, Any]:
+    """The person's pulse invitations, whether sent and used (surveys' part of the GDPR
+    export). Responses are anonymous and carry no link to the person: none are here."""
+    return {
+        "invitations": [
+            {
+                "round": inv.round.title,
+                "created_at": inv.created_at.isoformat(),
+                "sent": inv.sent_at is not None,
+                "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
+                "reminders": inv.reminder_count,
+                "used": inv.used,
+            }
+            for inv in Invitation.objects.filter(person=person)
+            .select_related("round")
+            .order_by("created_at", "id")
+        ]
+    }

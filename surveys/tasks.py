@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from core.tasks import task
+from surveys.services.dispatch import round_dispatch
+from surveys.services.rounds import rounds_tick
+from surveys.services.schedules import schedule_run
 
 
 # A failed dispatch (mail server down) is retried with backoff; the minute tick also
@@ -15,21 +18,15 @@ from core.tasks import task
     max_retries=8,
 )
 def round_dispatch_task(round_id: int) -> int:
-    from surveys.services.dispatch import round_dispatch
-
     return round_dispatch(round_id=round_id).sent
 
 
 @task(name="surveys.run_schedule")
 def schedule_run_task(schedule_id: int) -> int | None:
-    from surveys.services.schedules import schedule_run
-
     rnd = schedule_run(schedule_id=schedule_id)
     return rnd.pk if rnd else None
 
 
 @task(name="surveys.tick_rounds")
 def rounds_tick_task() -> dict[str, int]:
-    from surveys.services.rounds import rounds_tick
-
     return rounds_tick()

@@ -26,7 +26,6 @@ from surveys.services.errors import (
     TokenUnknown,
     TokenUsed,
 )
-from surveys.services.rounds import org_tz
 
 COMMENT_MAX = 2000
 # Attribute keys that would identify a person are never copied onto a response, even if an
@@ -150,7 +149,7 @@ def response_submit(*, token: str, answers: Any, comment: Any = "") -> Response:
             round=rnd,
             team_id=team_id,
             period=rnd.period,
-            submitted_on=timezone.now().astimezone(org_tz(rnd.organization)).date(),
+            submitted_on=timezone.now().astimezone(rnd.organization.tz).date(),
             attributes=response_attributes(inv.person.attributes),
             comment=comment.strip(),
         )

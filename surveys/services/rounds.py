@@ -5,26 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.registry import round_scores_changed
+from core.tasks import task_queue_on_commit
 from orgs.models import Organization, Team
 from orgs.periods import period_start
 from surveys.models import Item, PulseRound, PulseSchedule, RoundItem, RoundStatus, RubricVersion
 from surveys.rotation import rotation_pick
 from surveys.selectors import rubric_active, rubric_dimensions
 from surveys.services.errors import SurveyError
+from surveys.services.reminders import reminders_send
 
 log = logging.getLogger(__name__)
 REDISPATCH_AFTER = dt.timedelta(minutes=10)
-
-
-def org_tz(organization: Organization) -> ZoneInfo:
-    """Kept for older callers: use `organization.tz` (the one definition) directly."""
-    return organization.tz
 
 
 def round_pick_items(
@@ -39,9 +36,7 @@ def round_pick_items(
 
 
 def _queue_dispatch(round_id: int) -> None:
-    from surveys.tasks import round_dispatch_task
-
-    round_dispatch_task.delay_on_commit(round_id)
+    task_queue_on_commit("surveys.dispatch_round", round_id)
 
 
 @transaction.atomic
@@ -112,12 +107,8 @@ def round_open(*, round_id: int, now: dt.datetime | None = None) -> bool:
 
 
 def _queue_scoring(round_id: int) -> None:
-    """Hand the closed round to the scoring app if it is installed (it owns the snapshots)."""
-    try:
-        from scoring.tasks import recompute_round_snapshots  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    transaction.on_commit(lambda: recompute_round_snapshots.delay(round_id))
+    """Announce that the round's answers changed; scoring (which owns the snapshots) listens."""
+    round_scores_changed.announce(round_id)
 
 
 def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = None) -> bool:
@@ -166,8 +157,6 @@ def open_rounds_answered_today(*, now: dt.datetime) -> list[int]:
 
 def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The every-minute beat job: open due rounds, close due rounds, send due reminders."""
-    from surveys.services.reminders import reminders_send
-
     now = now or timezone.now()
     opened = sum(
         round_open(round_id=pk, now=now)

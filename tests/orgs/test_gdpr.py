@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from core.links import link_hash, link_nonce
 from core.models import AuditEntry
+from decisions.models import CheckInInvitation, CheckInResponse, Decision
 from orgs.models import Membership, Person, Role
 from surveys.models import Invitation, PulseRound, Response, RubricVersion
 from tests.base import BaseTestCase
@@ -81,6 +82,7 @@ class GdprTests(BaseTestCase):
         )
         self.assertEqual(len(data["invitations"]), 1)
         self.assertEqual(data["invitations"][0]["round"], "March pulse")
+        self.assertIs(data["invitations"][0]["sent"], True)
         self.assertEqual([h["action"] for h in data["history"]], ["orgs.person.updated"])
         self.assertNotIn("anonymous", r.content.decode())  # no response comments
         self.assertTrue(AuditEntry.objects.filter(action="orgs.person.exported").exists())
@@ -136,3 +138,72 @@ class GdprTests(BaseTestCase):
         self.assertEqual(r.status_code, 204)
         self.assertFalse(Person.objects.filter(pk=self.bo.pk).exists())
         self.assertEqual(Response.objects.count(), 3)
+
+
+class DecisionStakeholderGdprTests(BaseTestCase):
+    """Decisions' part of the export and erase comes through the registry (issue 8)."""
+
+    def setUp(self) -> None:
+        self.login(self.owner)
+        self.mia = self.member_person
+        self.owned = Decision.objects.create(
+            organization=self.org, title="Move to weekly releases", decided_on=dt.date(2026, 3, 2)
+        )
+        self.owned.owner = self.mia
+        self.owned.save()
+        self.asked = Decision.objects.create(
+            organization=self.org, title="Drop the Friday demo", decided_on=dt.date(2026, 3, 9)
+        )
+        self.asked.stakeholders.add(self.mia)
+        self.other = Decision.objects.create(
+            organization=self.org, title="Someone else's decision", decided_on=dt.date(2026, 3, 9)
+        )
+        CheckInInvitation.objects.create(
+            organization=self.org,
+            decision=self.asked,
+            offset_days=14,
+            person=self.mia,
+            team=self.platform,
+            nonce="n1",
+            token_hash="h" * 64,
+            sent_at=timezone.now(),
+        )
+        CheckInResponse.objects.create(
+            organization=self.org,
+            decision=self.asked,
+            team=self.platform,
+            period=dt.date(2026, 3, 1),
+            answered_on=dt.date(2026, 3, 23),
+            holding=4,
+            acted="yes",
+            rediscussed="no",
+            comment="anonymous check-in",
+            decision_status_at_answer="decided",
+        )
+
+    def test_the_export_of_a_stakeholder_lists_their_decisions_and_check_in_invitations(
+        self,
+    ) -> None:
+        r = self.client.get(f"/setup/people/{self.mia.pk}/export/")
+        data = json.loads(r.content)
+        assert [d["title"] for d in data["decisions_owned"]] == ["Move to weekly releases"]
+        assert [d["title"] for d in data["decisions_as_stakeholder"]] == ["Drop the Friday demo"]
+        [inv] = data["checkin_invitations"]
+        assert inv["decision"] == "Drop the Friday demo" and inv["offset_days"] == 14
+        assert inv["sent_at"] is not None and inv["used"] is False
+        assert "Someone else's decision" not in r.content.decode()
+        assert "anonymous check-in" not in r.content.decode()  # answers never name anyone
+
+    def test_erasure_takes_the_person_off_decisions_and_keeps_decisions_and_answers(self) -> None:
+        r = self.client.post(f"/setup/people/{self.mia.pk}/delete/")
+        assert r.status_code == 302
+        assert not CheckInInvitation.objects.filter(person_id=self.mia.pk).exists()
+        self.owned.refresh_from_db()
+        assert self.owned.owner_id is None
+        assert not self.asked.stakeholders.exists()
+        assert Decision.objects.filter(organization=self.org).count() == 3
+        assert CheckInResponse.objects.filter(decision=self.asked).count() == 1
+        entry = AuditEntry.objects.get(action="person.deleted")
+        assert entry.changes["checkin_invitations_deleted"] == 1
+        assert entry.changes["decisions_unowned"] == 1
+        assert entry.changes["stakeholder_of_removed"] == 1

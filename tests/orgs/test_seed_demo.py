@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from io import StringIO
 from typing import Any
+from unittest.mock import patch
 
 from django.core.management import call_command
 from django.test import TestCase
 
-from orgs.demo import DEMO_SLUG
+from core.registry import DemoSeeder, demo_seeders
+from orgs.demo import DEMO_SLUG, demo_org_create, demo_org_delete, demo_seed_apps
 from orgs.models import Membership, Organization, Person, Team
 
 
@@ -60,3 +64,32 @@ class SeedDemoDeterminismTests(TestCase):
         # once the other apps add their history, each seeding costs seconds).
         seed("--seed", "9", "--if-empty")
         self.assertEqual(dump(), other)
+
+
+class DemoRegistryTests(TestCase):
+    def test_the_apps_seed_by_declared_order_and_reset_in_reverse_before_the_org_goes(
+        self,
+    ) -> None:
+        # What the apps registered in ready(): surveys, then decisions, then scoring.
+        order = [k for k, s in sorted(demo_seeders.items(), key=lambda kv: kv[1].order)]
+        assert order == ["surveys", "decisions", "scoring"]
+        calls: list[str] = []
+
+        def seeder(name: str, order: int) -> DemoSeeder:
+            def seed(*, org: Any, **_: Any) -> None:
+                calls.append(f"seed {name} {org.slug}")
+
+            def reset(org: Any) -> None:
+                assert Organization.objects.filter(pk=org.pk).exists()  # the org is still there
+                calls.append(f"reset {name}")
+
+            return DemoSeeder(order=order, seed=seed, reset=reset)
+
+        # Registered out of order on purpose: the declared order wins.
+        fake = {"late": seeder("late", 30), "early": seeder("early", 10)}
+        with patch.dict(demo_seeders._items, fake, clear=True):
+            org = demo_org_create(rng=random.Random(1), today=dt.date(2026, 6, 15))
+            demo_seed_apps(org=org, seed=1, periods=[], today=dt.date(2026, 6, 15), log=print)
+            demo_org_delete()
+        assert calls == ["seed early northwind", "seed late northwind", "reset late", "reset early"]
+        assert not Organization.objects.filter(slug=DEMO_SLUG).exists()

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from orgs.models import Role
+from orgs.services import team_update
 from scoring.services import snapshot_recompute
 from tests.base import BaseTestCase, make_user
 from tests.scoring.db_fixture import P1, P2, build
@@ -144,16 +145,23 @@ class ResultsAPITests(BaseTestCase):
         data = self._get(other_leader)
         assert {t["team_id"] for t in data["teams"]} == {self.sales.id}
 
-    def test_snapshots_stale_after_a_tree_change_hide_everything_until_recomputed(self) -> None:
-        self.mobile.parent = self.sales
+    def test_snapshots_stale_after_a_tree_change_hide_everything_and_the_read_queues_nothing(
+        self,
+    ) -> None:
+        self.mobile.parent = self.sales  # behind the services' back: nothing announced
         self.mobile.save()
         self.login(self.owner)
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True) as queued:
             data = self.client.get(URL).json()
+        assert queued == []  # a read never queues work (selectors read, services write)
         cells = [c for r in data["results"] for c in [r["trust_index"], *r["dimensions"]]]
         assert cells and all(c == {**c, "suppressed": True, "reason": "stale"} for c in cells)
         assert all("score" not in c for c in cells)
-        # The read queued a recompute (run above); now the new tree is served.
-        data = self.client.get(URL).json()
+
+    def test_moving_a_team_through_the_service_queues_the_recompute_of_the_new_tree(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True) as queued:
+            team_update(team=self.mobile, actor=self.owner, parent=self.sales)
+        assert len(queued) == 1  # scoring's handler of team_tree_changed
+        data = self._get(self.owner)
         sales = self._row(data, self.sales.id, P1)["trust_index"]
         assert sales["n"] == 5 + 6  # Sales now includes Mobile

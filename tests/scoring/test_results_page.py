@@ -7,8 +7,10 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.registry import ResultSource, SourceCell, result_sources
+from orgs.models import Organization, Role, Team
 from scoring.services import snapshot_recompute
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, make_user
 from tests.scoring.db_fixture import build
 
 URL = "/results/"
@@ -64,3 +66,45 @@ class ResultsPageTests(BaseTestCase):
         with self.assertNumQueries(len(ctx.captured_queries)):
             self.client.get(URL + f"?team={self.platform.id}")
         assert len(ctx.captured_queries) <= 12
+
+    def _opened_on(self, user) -> str:
+        html = self._page(user)
+        return re.search(r'<option value="(\d+)" selected>', html).group(1)
+
+    def test_a_leader_lands_on_the_highest_team_they_lead_not_the_alphabetically_first(
+        self,
+    ) -> None:
+        Team.objects.filter(pk=self.eng.pk).update(name="Tech")  # now after Mobile, Platform
+        assert self._opened_on(self.leader) == str(self.eng.id)
+        both = make_user("both", self.org, Role.LEADER, [self.mobile, self.sales])
+        assert self._opened_on(both) == str(self.sales.id)  # the higher one, though M < S
+
+    def test_an_admin_lands_on_the_whole_org_and_an_employee_on_their_own_team(self) -> None:
+        assert self._opened_on(self.owner) == "0"
+        Organization.objects.filter(pk=self.org.pk).update(employees_see_team_results=True)
+        assert self._opened_on(self.member) == str(self.platform.id)
+
+    def test_a_registered_result_source_is_a_labelled_row_under_its_dimension(self) -> None:
+        def cells(org, keys):
+            return {
+                key: SourceCell(payload={"x": 1.234}, suppressed=False, score=71.0, n=9)
+                for key in keys
+            }
+
+        source = ResultSource(
+            field="test_source",
+            dimension="clarity",
+            row_label="↳ clarity from elsewhere",
+            help_text="a test source",
+            note="A separate test source.",
+            more_label="More",
+            more_url="scoring:results",
+            cells=cells,
+        )
+        result_sources.register("test", source)
+        self.addCleanup(result_sources.unregister, "test")
+        html = self._page(self.owner, "?team=0")
+        assert html.index("Clarity") < html.index("↳ clarity from elsewhere")
+        assert "A separate test source." in html and "n=9" in html
+        body = self.client.get("/api/v1/results/").json()
+        assert all(r["test_source"] == {"x": 1.23} for r in body["results"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 
 from surveys.models import PulseRound, RubricVersion
@@ -52,6 +53,18 @@ class ShippedRubricTests(BaseTestCase):
 
         call_command("load_rubric", stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert RubricVersion.objects.filter(organization=None).count() == 1
+
+    def test_a_wiped_shipped_rubric_comes_back_on_migrate_or_flush_not_on_read(self) -> None:
+        RubricVersion.objects.filter(organization=None).delete()
+        with self.assertRaises(RubricVersion.DoesNotExist):
+            rubric_active(organization=self.org)  # a read never installs it
+        assert not RubricVersion.objects.filter(organization=None).exists()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # migrate, flush
+        shipped = rubric_active(organization=self.org)
+        assert shipped.organization_id is None
+        assert [d.key for d in shipped.dimensions.order_by("position")] == KEYS
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+        assert RubricVersion.objects.filter(organization=None).count() == 1  # idempotent
 
 
 class RubricVersionTests(BaseTestCase):

@@ -1,10 +1,8 @@
-"""Load the demo organization (deterministic with --seed) and let each app add its data."""
+"""Load the demo organization (deterministic with --seed); each registered app adds its data."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import random
 import time
 from typing import Any
@@ -12,12 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from orgs.demo import demo_org_create, demo_org_delete, demo_org_exists
+from orgs.demo import demo_org_create, demo_org_delete, demo_org_exists, demo_seed_apps
 from orgs.periods import recent_periods
-
-# Each module, when present, has seed_demo(*, org, rng, periods, today, log) -> None.
-# Order matters: rubric and pulses first, then decisions (which read pulse profiles).
-APP_SEEDERS = ["surveys.demo", "decisions.demo", "scoring.demo"]
 
 
 class Command(BaseCommand):
@@ -53,19 +47,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Organization {org.name}: {org.teams.count()} teams, {org.people.count()} people."
         )
-        for module_name in APP_SEEDERS:
-            if importlib.util.find_spec(module_name) is None:
-                continue
-            module = importlib.import_module(module_name)
-            # Each app gets its own stream so adding data to one app never shifts another's.
-            app_rng = random.Random(f"{opts['seed']}:{module_name}")
-            module.seed_demo(
-                org=org,
-                rng=app_rng,
-                periods=periods,
-                today=today,
-                log=lambda msg: self.stdout.write(f"  {msg}"),
-            )
+        # orgs first (above), then each app's registered seeder in its declared order
+        # (core.registry.demo_seeders: surveys, decisions, scoring).
+        demo_seed_apps(
+            org=org,
+            seed=opts["seed"],
+            periods=periods,
+            today=today,
+            log=lambda msg: self.stdout.write(f"  {msg}"),
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {time.monotonic() - started:.1f}s. Logins: admin, leader, eng-leader, "
