@@ -13,3 +13,6 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("audit_actions")
+        # Each app's tasks.py registers its Celery tasks, so a service can queue one by name
+        # (core.tasks.task_queue_on_commit) in a web process, not only in a worker.
+        autodiscover_modules("tasks")

@@ -203,7 +203,7 @@ class DecisionStakeholderGdprTests(BaseTestCase):
         assert not self.asked.stakeholders.exists()
         assert Decision.objects.filter(organization=self.org).count() == 3
         assert CheckInResponse.objects.filter(decision=self.asked).count() == 1
-        entry = AuditEntry.objects.get(action="person.deleted")
+        entry = AuditEntry.objects.get(action="orgs.person.deleted")
         assert entry.changes["checkin_invitations_deleted"] == 1
         assert entry.changes["decisions_unowned"] == 1
         assert entry.changes["stakeholder_of_removed"] == 1
