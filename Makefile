@@ -29,7 +29,7 @@ run: seed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m trustos.runall
 
-## make test: install, lint, run the whole suite (embedded SQLite + eager Celery).
+## make test: install, lint (ruff, import contracts, mypy), run the whole suite (embedded SQLite + eager Celery).
 test: install lint
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
@@ -41,6 +41,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

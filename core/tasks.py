@@ -9,7 +9,7 @@ worker never looks for a row that a rolled-back transaction never wrote.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from celery import current_app, shared_task
 from celery.contrib.django.task import DjangoTask
@@ -17,7 +17,7 @@ from celery.contrib.django.task import DjangoTask
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Task(DjangoTask):  # type: ignore[misc]
+class Task(DjangoTask):
     """Acknowledged late and re-queued if the worker is lost mid-task."""
 
     acks_late = True
@@ -43,8 +43,8 @@ def task_queue_on_commit(name: str, *args: Any, countdown: float | None = None) 
     the service (tasks are thin wrappers), and an import back would be a cycle. An unknown
     name raises KeyError at once, so a typo fails the first test that reaches it.
     """
-    registered = current_app.tasks[name]
+    registered = cast(DjangoTask, current_app.tasks[name])
     if countdown is None:
         registered.delay_on_commit(*args)
     else:
-        registered.apply_async_on_commit(args=list(args), countdown=countdown)
+        registered.apply_async_on_commit(args=args, countdown=countdown)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import form_queryset_set
 from decisions.models import Acted, Decision, DecisionSource, DecisionStatus, Rediscussed
 from decisions.permissions import decisions_readable, loggable_team_ids
 from orgs.models import Person, Team
@@ -48,18 +49,18 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kw)
         org = tenant.org
         people = scoped(Person, org).filter(is_active=True).order_by("name")
-        self.fields["owner"].queryset = people
-        self.fields["stakeholders"].queryset = people
+        form_queryset_set(self, "owner", people)
+        form_queryset_set(self, "stakeholders", people)
         teams = scoped(Team, org).order_by("name")
         allowed = loggable_team_ids(tenant)
         if allowed is not None:
             teams = teams.filter(pk__in=allowed)
-        self.fields["affected_teams"].queryset = teams
+        form_queryset_set(self, "affected_teams", teams)
         # Only decisions the user may read: titles of other teams' decisions stay private.
         others = decisions_readable(tenant).order_by("-decided_on")
         if instance is not None:
             others = others.exclude(pk=instance.pk)
-        self.fields["superseded_by"].queryset = others
+        form_queryset_set(self, "superseded_by", others)
 
 
 class StatusForm(forms.Form):
@@ -69,8 +70,10 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, instance: Decision, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["superseded_by"].queryset = (
-            decisions_readable(tenant).exclude(pk=instance.pk).order_by("-decided_on")
+        form_queryset_set(
+            self,
+            "superseded_by",
+            decisions_readable(tenant).exclude(pk=instance.pk).order_by("-decided_on"),
         )
 
 

@@ -201,7 +201,8 @@ def decision_status_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("decisions:detail", pk=decision.pk)
     messages.error(
         request,
-        "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()) or "Invalid status.",
+        "; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items())
+        or "Invalid status.",
     )
     return redirect("decisions:detail", pk=decision.pk)
 

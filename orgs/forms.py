@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import form_choices_set
 from orgs.importing import MAX_BYTES
 from orgs.models import Organization, ReportingPeriod, Role
 from orgs.selectors import team_choices
@@ -94,10 +95,14 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Every team is offered, also the team's own sub-teams: choosing one gets the
         # service's clear "that would make a cycle" message rather than a vanished option.
-        self.fields["parent"].choices = [
-            ("", "— none (top level) —"),
-            *team_choices(organization=org, keep=current),
-        ]
+        form_choices_set(
+            self,
+            "parent",
+            [
+                ("", "— none (top level) —"),
+                *team_choices(organization=org, keep=current),
+            ],
+        )
 
 
 class PersonForm(forms.Form):
@@ -116,10 +121,14 @@ class PersonForm(forms.Form):
         self, *args: Any, org: Organization, current: int | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [
-            ("", "— no team —"),
-            *team_choices(organization=org, keep=current),
-        ]
+        form_choices_set(
+            self,
+            "team",
+            [
+                ("", "— no team —"),
+                *team_choices(organization=org, keep=current),
+            ],
+        )
 
 
 class PersonFilterForm(forms.Form):
@@ -132,10 +141,14 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [
-            ("", "All teams"),
-            *team_choices(organization=org, all_teams=True),
-        ]
+        form_choices_set(
+            self,
+            "team",
+            [
+                ("", "All teams"),
+                *team_choices(organization=org, all_teams=True),
+            ],
+        )
 
 
 class RoleGrantForm(forms.Form):

@@ -57,7 +57,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    parent = TenantTeamField(allow_null=True, required=False)
+    # The API's field is called "parent", which shadows Field.parent in the stubs' view.
+    parent = TenantTeamField(allow_null=True, required=False)  # type: ignore[assignment]
 
     class Meta:
         model = Team

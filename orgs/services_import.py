@@ -114,14 +114,14 @@ def people_import_apply(
         new_people: list[Person] = []
         for i, action in enumerate(plan.rows, start=1):
             row = by_line[action.line]
-            team = teams[row.team.casefold()] if row.team else None
+            row_team = teams[row.team.casefold()] if row.team else None
             if action.action == "create":
                 new_people.append(
                     Person(
                         organization=organization,
                         name=row.name,
                         email=row.email,
-                        team=team,
+                        team=row_team,
                         external_id=row.external_id or "",
                         attributes={k: v for k, v in row.attributes.items() if v},
                     )
@@ -131,7 +131,7 @@ def people_import_apply(
                 person.name = row.name
                 person.is_active = True
                 if row.team is not None:
-                    person.team = team
+                    person.team = row_team
                 if row.external_id is not None:
                     person.external_id = row.external_id
                 attrs = dict(person.attributes or {})

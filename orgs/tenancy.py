@@ -7,15 +7,18 @@ organization is simply not there (404), whatever the URL says.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 from rest_framework import permissions
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 from orgs.models import Membership, Organization, Role
 
@@ -132,7 +135,7 @@ def get_tenant(request: HttpRequest) -> Tenant | None:
     if cached is not None and cached[0] == key:
         return cached[1]
     tenant = tenant_for_user(user) if user is not None else None
-    request._trustos_tenant = (key, tenant)  # type: ignore[attr-defined]
+    setattr(request, "_trustos_tenant", (key, tenant))  # noqa: B010 (a per-request cache)
     return tenant
 
 
@@ -179,7 +182,10 @@ class HasTenantRole(permissions.BasePermission):
 class TenantScopedAPIMixin:
     """DRF view mixin: querysets limited to the request's org; creates stamped with it."""
 
-    permission_classes = [permissions.IsAuthenticated, HasTenantRole]
+    permission_classes: Sequence[_PermissionClass] = [
+        permissions.IsAuthenticated,
+        HasTenantRole,
+    ]
     allowed_roles: tuple[str, ...] | None = (Role.ADMIN,)
 
     @property

@@ -233,7 +233,9 @@ class TokenView(AdminView):
         return self.show(request, new_key=key)
 
     def show(self, request: HttpRequest, new_key: str | None = None) -> HttpResponse:
-        token = Token.objects.filter(user=request.user).first()
+        user = request.user
+        assert user.is_authenticated  # AdminView requires a login
+        token = Token.objects.filter(user=user).first()
         response = render(
             request,
             "orgs/tokens.html",

@@ -40,7 +40,9 @@ class ScheduleSerializer(serializers.ModelSerializer):
     open_days = serializers.IntegerField(min_value=1, max_value=28)
     send_weekday = serializers.IntegerField(min_value=0, max_value=6, default=0)
     send_hour = serializers.IntegerField(min_value=0, max_value=23, default=9)
-    periodic_task = serializers.PrimaryKeyRelatedField(read_only=True)
+    periodic_task: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = PulseSchedule
@@ -72,7 +74,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 
 class ParticipationRowSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # The API's field is called "label", which shadows Field.label in the stubs' view.
+    label = serializers.CharField()  # type: ignore[assignment]
     invited = serializers.IntegerField()
     responded = serializers.IntegerField(allow_null=True, help_text="null = suppressed")
     rate = serializers.FloatField(allow_null=True)

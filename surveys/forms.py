@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from core.forms import form_queryset_set
+from orgs.models import Team
 from orgs.tenancy import Tenant
 from surveys.models import Cadence
 from surveys.selectors import team_choices
@@ -23,14 +25,14 @@ WEEKDAY_CHOICES = [
 
 class _TeamsForm(forms.Form):
     teams = forms.ModelMultipleChoiceField(
-        queryset=None,  # set per user in __init__
+        queryset=Team.objects.none(),  # set per user in __init__
         widget=forms.CheckboxSelectMultiple,
         help_text="Each team includes its sub-teams.",
     )
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = team_choices(tenant=tenant)
+        form_queryset_set(self, "teams", team_choices(tenant=tenant))
 
 
 class ScheduleForm(_TeamsForm):

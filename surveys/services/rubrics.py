@@ -181,6 +181,8 @@ def rubric_update(
     if errors:
         transaction.set_rollback(True)
         raise SurveyError("The rubric was not changed: " + " ".join(errors.values()), errors)
+    # Only an org's own copy is editable (rubric_editable), so its organization is set.
+    assert rubric.organization is not None
     audit_record(
         organization=rubric.organization,
         actor=actor,
