@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from hypothesis import given
@@ -33,7 +34,16 @@ def deep_json(levels: int) -> str:
     return "[" * levels + "]" * levels
 
 
-class SurveyControlCharacterTests(BaseTestCase):
+class ForgetThrottle:
+    """The survey API throttles per address in the cache: don't leave this file's requests
+    counted against the next test file run by the same process."""
+
+    def tearDown(self) -> None:
+        cache.clear()
+        super().tearDown()  # type: ignore[misc]
+
+
+class SurveyControlCharacterTests(ForgetThrottle, BaseTestCase):
     def setUp(self) -> None:
         add_people(self.org, self.sales, 5)
         with self.captureOnCommitCallbacks(execute=True):
@@ -95,7 +105,7 @@ class SurveyControlCharacterTests(BaseTestCase):
         assert res.status_code == 400
 
 
-class CheckInControlCharacterTests(DecisionTestCase):
+class CheckInControlCharacterTests(ForgetThrottle, DecisionTestCase):
     def setUp(self) -> None:
         self.decision = self.decide()
         self.raw = self.invite(self.decision, self.member_person)
@@ -202,7 +212,7 @@ class PaginationTests(BaseTestCase):
         assert limit["schema"]["maximum"] == MAX_LIMIT
 
 
-class BodyBoundTests(BaseTestCase):
+class BodyBoundTests(ForgetThrottle, BaseTestCase):
     def setUp(self) -> None:
         add_people(self.org, self.sales, 5)
         with self.captureOnCommitCallbacks(execute=True):
@@ -262,7 +272,7 @@ CONTROL_TEXT = st.text(
 )
 
 
-class PublicEndpointFuzzTests(HypothesisTestCase, BaseTestCase):
+class PublicEndpointFuzzTests(ForgetThrottle, HypothesisTestCase, BaseTestCase):
     def setUp(self) -> None:
         add_people(self.org, self.sales, 5)
         with self.captureOnCommitCallbacks(execute=True):
