@@ -1,9 +1,15 @@
-"""The one DRF exception handler: domain errors and Django ValidationErrors become 4xx, never 500."""
+"""The one DRF exception handler: domain errors, Django ValidationErrors and Django's request
+body limits become 4xx, never 500."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
@@ -25,4 +31,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's own body limits, hit while DRF reads the body: the API answers in JSON.
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

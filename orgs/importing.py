@@ -24,6 +24,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.validation import refused_character, refused_character_message
+
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB is ~20,000 people; a bigger file is not a people export.
 MAX_ROWS = 20_000
 REQUIRED_COLUMNS = ("email", "name")
@@ -205,6 +207,9 @@ def _check_row(
             )
         ]
     values = {col: cells[i].strip() for i, col in enumerate(columns)}
+    for col, value in values.items():
+        if code_point := refused_character(value):
+            errors.append(RowError(line, col, refused_character_message(code_point)))
     for col, limit in MAX_LENGTHS.items():
         if col in values and len(values[col]) > limit:
             errors.append(RowError(line, col, f"longer than {limit} characters"))

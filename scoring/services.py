@@ -1,9 +1,12 @@
 """Writes of the scoring app: recompute and store score snapshots for an org.
 
 Concurrency: `snapshot_recompute` runs in one transaction that first locks the
-Organization row (`select_for_update`). Two recomputes of the same org therefore run one
-after the other (without the lock both could delete and then both insert, hitting the
-unique constraints); recomputes of different orgs never wait for each other. Survey
+Organization row (`select_for_update(no_key=True)`). Two recomputes of the same org therefore
+run one after the other (without the lock both could delete and then both insert, hitting the
+unique constraints); recomputes of different orgs never wait for each other. The lock is
+FOR NO KEY UPDATE, not FOR UPDATE: every insert referencing the org (an audit entry of a team
+rename) takes FOR KEY SHARE on it, which FOR UPDATE blocks; while the rename held its team row
+and the recompute's snapshot inserts waited on that team, PostgreSQL saw a deadlock. Survey
 submissions do not take that lock, so they are never blocked: each round's answers are read
 in a single statement (a consistent view of that round), and a response committed after
 that read is picked up by the next recompute, which every round close and answer change
@@ -48,7 +51,7 @@ def snapshot_recompute(
     """
     now = timezone.now()
     with transaction.atomic():
-        org = Organization.objects.select_for_update().get(pk=org_id)
+        org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
         wanted = None if periods is None else sorted(set(periods))
         results = org_scores(org=org, periods=wanted)
         if wanted is None:

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DomainErrorMiddleware",
+    "core.middleware.RefuseControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "trustos.urls"
@@ -151,14 +152,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- REST API ---
 REST_FRAMEWORK = {
+    # Token first: the first class names the scheme of the 401's WWW-Authenticate header
+    # (session auth has none, so missing credentials were a 403). Order changes nothing else:
+    # each class only answers for its own credentials, and session writes still need CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Bodies bounded in size and depth, text free of control characters (core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "core.parsers.BoundedFormParser",
+        "core.parsers.CheckedMultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 100,
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CappedLimitOffsetPagination",
+    "PAGE_SIZE": 100,  # = core.pagination.DEFAULT_LIMIT; DRF's checks want it set
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
