@@ -141,7 +141,7 @@ def participation_for_rounds(
     *, rounds: list[PulseRound], tenant: Tenant
 ) -> dict[int, Participation]:
     """participation_for_round for many rounds in one query."""
-    k = tenant.org.anonymity_k
+    k = tenant.org.k
     visible = tenant.visible_team_ids()
     qs = Invitation.objects.filter(round__in=[r.pk for r in rounds], organization=tenant.org)
     if visible is not None:
