@@ -3,6 +3,14 @@
 Each error carries a user-facing `message`, a machine `code`, optional per-field `errors`,
 and the HTTP `status` both the DRF handler (core.api) and the error pages (core.views) use.
 Plain Python, no Django: the pure packages may raise these too.
+
+Raise them and let the answer be given in one place: core.api.exception_handler for the API,
+core.middleware.DomainErrorMiddleware (styled error pages) for pages. A view catches one only
+to answer differently: re-render its form with the message, or show a page of its own that
+says more (the survey and check-in link pages).
+
+Field validation in services may keep raising Django's ValidationError instead: forms turn it
+into field errors and the API handler into a 400 with the message dict, so both understand it.
 """
 
 from __future__ import annotations

@@ -77,11 +77,14 @@ class PersonData:
     `export(person)` returns JSON-ready sections ({name: data}) for the access request;
     `erase(person)` deletes or unlinks the app's rows about the person and returns counts
     ({what: n}) for the audit entry. Erase runs before the person row is deleted, and never
-    touches anonymous answers (they carry no link to a person).
+    touches anonymous answers (they carry no link to a person). `summary(person)` only reads:
+    what `erase` would delete or unlink, in words, one line per kind of row the person has
+    ("2 survey invitations"); the delete confirmation page lists every app's lines.
     """
 
     export: Callable[[Any], dict[str, Any]]
     erase: Callable[[Any], dict[str, int]]
+    summary: Callable[[Any], list[str]]
 
 
 person_data: Registry[PersonData] = Registry("person_data")

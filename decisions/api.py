@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions.checkins import CheckInError, checkin_lookup, checkin_submit
+from decisions.checkins import checkin_lookup, checkin_submit
 from decisions.metrics import SOURCE_LABEL, decision_results
 from decisions.models import Acted, Decision, Rediscussed
 from decisions.permissions import can_log_decisions, check_may_log_for, may_edit
@@ -191,15 +190,9 @@ class CheckInAPIView(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
 
-    def _error(self, err: CheckInError) -> Response:
-        return Response({"detail": err.message, "code": err.kind}, status=err.status)
-
     @extend_schema(responses=CheckInQuestionSerializer)
     def get(self, request: Request, token: str) -> Response:
-        try:
-            ctx = checkin_lookup(raw_token=token)
-        except CheckInError as err:
-            return self._error(err)
+        ctx = checkin_lookup(raw_token=token)
         return Response(
             {
                 "decision_title": ctx.decision.title,
@@ -213,18 +206,14 @@ class CheckInAPIView(APIView):
     @extend_schema(request=CheckInAnswerSerializer, responses={201: None})
     def post(self, request: Request, token: str) -> Response:
         data = request.data if hasattr(request.data, "get") else {}
-        try:
-            resp = checkin_submit(
-                raw_token=token,
-                holding=data.get("holding"),
-                acted=data.get("acted"),
-                rediscussed=data.get("rediscussed"),
-                comment=data.get("comment", ""),
-            )
-        except CheckInError as err:
-            return self._error(err)
-        except DjangoValidationError as exc:
-            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        # A CheckInError or a ValidationError (bad values) is answered by core.api's handler.
+        resp = checkin_submit(
+            raw_token=token,
+            holding=data.get("holding"),
+            acted=data.get("acted"),
+            rediscussed=data.get("rediscussed"),
+            comment=data.get("comment", ""),
+        )
         return Response(
             {
                 "detail": "Thank you, your answer was saved anonymously.",

@@ -13,11 +13,16 @@ class DecisionsConfig(AppConfig):
         from decisions import demo
         from decisions.metrics import CHECKIN_SOURCE
         from decisions.selectors import person_decision_data
+        from decisions.selectors_gdpr import person_decision_summary
         from decisions.services_gdpr import person_decision_erase
 
         registry.person_data.register(
             "decisions",
-            registry.PersonData(export=person_decision_data, erase=person_decision_erase),
+            registry.PersonData(
+                export=person_decision_data,
+                erase=person_decision_erase,
+                summary=person_decision_summary,
+            ),
         )
         # After surveys: the decision story reads the pulse profiles of the same teams.
         registry.demo_seeders.register(

@@ -14,6 +14,8 @@ from decisions.models import Acted, DecisionStatus, Rediscussed
 
 
 def _error_page(request: HttpRequest, err: CheckInError) -> HttpResponse:
+    # Its own page rather than the generic error page (core.views): no site navigation for
+    # someone without a login, and a heading per kind. The status is the error's own.
     return render(request, "decisions/checkin_closed.html", {"err": err}, status=err.status)
 
 
@@ -53,14 +55,6 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
             "form": CheckInForm(data),
             "errors": errors,
             "values": data or {},
-            "holding_choices": [
-                ("5", "Strongly agree"),
-                ("4", "Agree"),
-                ("3", "Neither"),
-                ("2", "Disagree"),
-                ("1", "Strongly disagree"),
-                ("", "Don't know"),
-            ],
             "acted_choices": Acted.choices,
             "rediscussed_choices": Rediscussed.choices,
             "superseded": decision.status == DecisionStatus.SUPERSEDED,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import emails
+from core.errors import DomainError, Gone, NotFound
 from core.links import USED_STATUS, LinkKind
 from core.tasks import task_queue_on_commit
 from decisions.models import (
@@ -172,12 +173,30 @@ def checkin_invitations_send(*, invitation_ids: list[int]) -> tuple[int, int]:
     return report.sent, report.unsent
 
 
-class CheckInError(Exception):
-    """A link that can't be answered; `status` is the HTTP status to show it with."""
+class CheckInError(DomainError):
+    """A check-in link that can't be answered: members of the core error family, so each kind
+    takes the status of its family member and the API handler and pages need no mapping."""
 
-    def __init__(self, kind: str, message: str, status: int) -> None:
-        super().__init__(message)
-        self.kind, self.message, self.status = kind, message, status
+
+class CheckInUnknown(CheckInError, NotFound):
+    code = "unknown"
+    default_message = "This check-in link is not valid."
+
+
+class CheckInUsed(CheckInError, Gone):
+    code = "used"
+    status = USED_STATUS.value  # the one "already used" status of every link (core.links)
+    default_message = USED_ANSWER
+
+
+class CheckInExpired(CheckInError, Gone):
+    code = "expired"
+    default_message = f"This check-in link has expired (links work for {CHECKIN_ANSWER_DAYS} days)."
+
+
+class CheckInDeleted(CheckInError, Gone):
+    code = "deleted"
+    default_message = "The decision this check-in asked about has been deleted."
 
 
 @dataclass(frozen=True)
@@ -187,8 +206,8 @@ class CheckInContext:
 
 
 def checkin_lookup(*, raw_token: str, now: dt.datetime | None = None) -> CheckInContext:
-    """The invitation behind a raw token, or CheckInError (unknown 404; used, expired or deleted
-    410)."""
+    """The invitation behind a raw token, or a CheckInError: CheckInUnknown (404), CheckInUsed,
+    CheckInExpired or CheckInDeleted (410)."""
     inv = CHECKIN_LINK.find(
         raw_token,
         CheckInInvitation.objects.select_related(
@@ -196,22 +215,16 @@ def checkin_lookup(*, raw_token: str, now: dt.datetime | None = None) -> CheckIn
         ),
     )
     if inv is None or inv.sent_at is None:
-        raise CheckInError("unknown", "This check-in link is not valid.", 404)
+        raise CheckInUnknown()
     if inv.decision is None:
-        raise CheckInError(
-            "deleted",
+        raise CheckInDeleted(
             "The decision this check-in asked about has been deleted, so there is nothing to"
-            " answer any more. Thank you anyway.",
-            410,
+            " answer any more. Thank you anyway."
         )
     if inv.used:
-        raise CheckInError("used", USED_ANSWER, USED_STATUS)
+        raise CheckInUsed()
     if (now or timezone.now()) > inv.sent_at + dt.timedelta(days=CHECKIN_ANSWER_DAYS):
-        raise CheckInError(
-            "expired",
-            f"This check-in link has expired (links work for {CHECKIN_ANSWER_DAYS} days).",
-            410,
-        )
+        raise CheckInExpired()
     return CheckInContext(invitation=inv, decision=inv.decision)
 
 
@@ -249,7 +262,7 @@ def checkin_submit(
     """Store one anonymous answer and mark the link used, in one transaction.
 
     Exactly one answer per token, even for two concurrent submits: the conditional UPDATE of
-    `used` is the lock; the loser gets CheckInError("used"). Bad values: ValidationError,
+    `used` is the lock; the loser gets CheckInUsed. Bad values: ValidationError,
     nothing stored. The response keeps the decision's status when answered (superseded
     decisions are accepted but flagged).
     """
@@ -272,10 +285,8 @@ def _claim_and_store(
     with transaction.atomic():
         if not CHECKIN_LINK.spend(pk=inv.pk, decision__isnull=False):
             if not Decision.objects.filter(pk=decision.pk).exists():
-                raise CheckInError(
-                    "deleted", "The decision this check-in asked about has been deleted.", 410
-                )
-            raise CheckInError("used", USED_ANSWER, USED_STATUS)
+                raise CheckInDeleted()
+            raise CheckInUsed()
         status = (
             Decision.objects.filter(pk=decision.pk).values_list("status", flat=True).first()
             or DecisionStatus.DECIDED

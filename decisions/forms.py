@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core.constants import ANSWER_SCALE
 from core.forms import form_queryset_set
 from decisions.models import Acted, Decision, DecisionSource, DecisionStatus, Rediscussed
 from decisions.permissions import decisions_readable, loggable_team_ids
@@ -79,12 +80,9 @@ class StatusForm(forms.Form):
 
 # The same direction as the pulse survey (1 = strongly disagree first, then "don't know"):
 # the check-in page renders these, so both scales read the same way.
+AGREE_LABELS = ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree")
 HOLDING_CHOICES = [
-    ("1", "Strongly disagree"),
-    ("2", "Disagree"),
-    ("3", "Neither"),
-    ("4", "Agree"),
-    ("5", "Strongly agree"),
+    *((str(v), label) for v, label in zip(ANSWER_SCALE, AGREE_LABELS, strict=True)),
     ("", "Don't know / skip"),
 ]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.db import transaction
@@ -131,9 +130,8 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
             ),
             columns=["decision_id", "team_id"],
         )
-        zone = ZoneInfo(org.time_zone)
         changes["period"] = [
-            period_start(timezone.localtime(t, zone).date(), org.reporting_period)
+            period_start(timezone.localtime(t, org.tz).date(), org.reporting_period)
             for t in changes["changed_at"]
         ]
         # Decisions without an affected team still count for the org as a whole.

@@ -11,9 +11,12 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import registry
-        from orgs.selectors import person_own_data
+        from orgs.selectors import person_own_data, person_own_summary
         from orgs.services_people import person_own_erase
 
         registry.person_data.register(
-            "orgs", registry.PersonData(export=person_own_data, erase=person_own_erase)
+            "orgs",
+            registry.PersonData(
+                export=person_own_data, erase=person_own_erase, summary=person_own_summary
+            ),
         )

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.errors import InvalidInput
 from core.validation import refused_character, refused_character_message
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB is ~20,000 people; a bigger file is not a people export.
@@ -45,8 +46,13 @@ EXAMPLE_CSV = (
 )
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (empty, too big, not UTF-8)."""
+class ImportFileError(InvalidInput):
+    """The file as a whole cannot be read (empty, too big, not UTF-8): bad input in `file`."""
+
+    code = "import_file"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, {"file": message})
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,21 @@ class RowError:
     column: str  # "" when the problem is the whole line
     message: str
 
+    @property
+    def where(self) -> str:
+        return f"line {self.line}" + (f", column '{self.column}'" if self.column else "")
+
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column '{self.column}'" if self.column else "")
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}"
+
+
+def row_errors_by_place(errors: list[RowError]) -> dict[str, str]:
+    """The `errors` of a domain error: "line 3, column 'email'" -> what is wrong there (two
+    problems in one place are joined)."""
+    out: dict[str, str] = {}
+    for err in errors:
+        out[err.where] = f"{out[err.where]} {err.message}" if err.where in out else err.message
+    return out
 
 
 @dataclass(frozen=True)

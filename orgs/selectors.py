@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import ngettext
 
 from core.models import AuditEntry
 from core.registry import person_data
@@ -179,6 +180,44 @@ def person_own_data(person: Person) -> dict[str, Any]:
         "roles": memberships,
         "history": audit,
     }
+
+
+def person_own_summary(person: Person) -> list[str]:
+    """Orgs' lines of the delete confirmation: the roles `person_own_erase` would remove and
+    the history entries whose personal values it would blank (none for what is absent)."""
+    roles = (
+        Membership.objects.filter(user_id=person.user_id, organization_id=person.organization_id)
+        if person.user_id is not None
+        else Membership.objects.none()
+    )
+    n_roles = roles.count()
+    role_ids = [str(pk) for pk in roles.values_list("pk", flat=True)]
+    history = AuditEntry.objects.filter(organization_id=person.organization_id).filter(
+        Q(object_type=Person._meta.label, object_id=str(person.pk))
+        | Q(object_type=Membership._meta.label, object_id__in=role_ids)
+    )
+    n_history = history.count()
+    lines = []
+    if n_roles:
+        lines.append(
+            ngettext("their role here", "their %(n)d roles here", n_roles) % {"n": n_roles}
+        )
+    if n_history:
+        lines.append(
+            ngettext(
+                "the personal values in %(n)d history entry about them",
+                "the personal values in %(n)d history entries about them",
+                n_history,
+            )
+            % {"n": n_history}
+        )
+    return lines
+
+
+def person_erase_summary(*, person: Person) -> list[str]:
+    """What erasing the person would delete or unlink beyond the record and the login, in
+    words: every app's lines from the registry the erasure itself runs (core.registry)."""
+    return [line for part in person_data for line in part.summary(person)]
 
 
 def person_data_export(*, person: Person) -> dict[str, Any]:

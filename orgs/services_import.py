@@ -9,20 +9,32 @@ from typing import Any
 from django.db import transaction
 
 from core.audit import audit_record
+from core.errors import InvalidInput
 from core.registry import team_tree_changed
 from orgs.import_plan import ImportPlan, plan_import
-from orgs.importing import PersonRow, RowError, parse_people_csv
+from orgs.importing import PersonRow, RowError, parse_people_csv, row_errors_by_place
 from orgs.models import Organization, Person, Team
 from orgs.selectors import import_current_state
 
 
-class ImportRejected(Exception):
-    """Nothing was written: the file has errors, or the deactivation guard wants a yes."""
+class ImportRejected(InvalidInput):
+    """Nothing was written: the file has errors, or the deactivation guard wants a yes.
 
-    def __init__(self, message: str, *, plan: ImportPlan, errors: list[RowError] | None = None):
-        super().__init__(message)
+    `errors` maps each place ("line 3, column 'email'") to what is wrong there, or names
+    `confirm_deactivation` for the guard; `row_errors` keeps the RowErrors, `plan` the plan.
+    """
+
+    def __init__(
+        self, message: str, *, plan: ImportPlan, row_errors: list[RowError] | None = None
+    ) -> None:
         self.plan = plan
-        self.errors = errors or []
+        self.row_errors = list(row_errors or [])
+        if self.row_errors:
+            super().__init__(message, row_errors_by_place(self.row_errors), code="import_rows")
+        else:
+            super().__init__(
+                message, {"confirm_deactivation": message}, code="confirm_deactivation"
+            )
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ def people_import_apply(
             raise ImportRejected(
                 f"{len(plan.errors)} problem(s) in the file; nothing was imported.",
                 plan=plan,
-                errors=plan.errors,
+                row_errors=plan.errors,
             )
         if plan.deactivation_needs_confirmation and not confirm_deactivation:
             raise ImportRejected(

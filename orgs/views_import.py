@@ -117,7 +117,7 @@ class ImportPreviewView(AdminView):
                 confirm_deactivation=form.cleaned_data["confirm_deactivation"],
             )
         except ImportRejected as exc:
-            if exc.plan.deactivation_needs_confirmation and not exc.errors:
+            if exc.plan.deactivation_needs_confirmation and not exc.row_errors:
                 form.add_error("confirm_deactivation", str(exc))
             else:
                 form.add_error(None, str(exc))

@@ -154,7 +154,7 @@ class PersonDeleteView(AdminView):
         return render(
             request,
             "orgs/person_delete.html",
-            {"person": person, "invitations": person.invitations.count()},
+            {"person": person, "erases": selectors.person_erase_summary(person=person)},
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -26,12 +26,6 @@ class SurveyThrottle(AnonRateThrottle):
     rate = "120/min"
 
 
-def _error(exc: SurveyError) -> Response:
-    return Response(
-        {"detail": exc.message, "code": exc.code, "errors": exc.errors}, status=exc.status
-    )
-
-
 SubmitIn = inline_serializer(
     "SurveySubmission",
     {
@@ -80,7 +74,10 @@ ERRORS = {400: ErrorOut, 404: ErrorOut, 410: ErrorOut}
 
 
 class _TokenAPIView(APIView):
-    """No login: the link token is the credential (anyone holding it may answer once)."""
+    """No login: the link token is the credential (anyone holding it may answer once).
+
+    A SurveyError raised here or by the services is answered by core.api.exception_handler
+    with its status and {"detail", "code", "errors"} (the ErrorOut schema)."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -109,11 +106,8 @@ class ResponseSubmitAPI(_TokenAPIView):
         summary="Submit a survey response with the link token in the body",
     )
     def post(self, request: Request) -> Response:
-        try:
-            data = self._body(request)
-            return self._submit(data.get("token"), data)
-        except SurveyError as exc:
-            return _error(exc)
+        data = self._body(request)
+        return self._submit(data.get("token"), data)
 
 
 class SurveyTokenAPI(_TokenAPIView):
@@ -121,10 +115,7 @@ class SurveyTokenAPI(_TokenAPIView):
         summary="The questions behind a link token", responses={200: None, 404: None, 410: None}
     )
     def get(self, request: Request, token: str) -> Response:
-        try:
-            inv = invitation_for_token(token=token)
-        except SurveyError as exc:
-            return _error(exc)
+        inv = invitation_for_token(token=token)
         rnd = inv.round
         return Response(
             {
@@ -142,7 +133,4 @@ class SurveyTokenAPI(_TokenAPIView):
         summary="Submit answers for the link token in the URL",
     )
     def post(self, request: Request, token: str) -> Response:
-        try:
-            return self._submit(token, self._body(request))
-        except SurveyError as exc:
-            return _error(exc)
+        return self._submit(token, self._body(request))

@@ -27,12 +27,16 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from core import registry
         from surveys import demo
-        from surveys.selectors import person_invitation_data
+        from surveys.selectors import person_invitation_data, person_invitation_summary
         from surveys.services.gdpr import person_invitations_erase
 
         registry.person_data.register(
             "surveys",
-            registry.PersonData(export=person_invitation_data, erase=person_invitations_erase),
+            registry.PersonData(
+                export=person_invitation_data,
+                erase=person_invitations_erase,
+                summary=person_invitation_summary,
+            ),
         )
         registry.demo_seeders.register(
             "surveys", registry.DemoSeeder(order=10, seed=demo.seed_demo, reset=demo.demo_reset)

@@ -15,7 +15,10 @@ MIN_ITEMS, MAX_ITEMS = 3, 6
 
 
 class RubricFileError(ValueError):
-    """The rubric file is malformed; the message names the dimension/item and field."""
+    """The rubric file is malformed; the message names the dimension/item and field.
+
+    Not a core.errors.DomainError: only operators meet it (`manage.py load_rubric`, the
+    migration that installs the shipped file), never a page or an API request."""
 
 
 def rubric_parse(data: dict[str, Any]) -> dict[str, Any]:

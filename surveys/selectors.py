@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import ngettext
 
 from orgs.models import Organization, Person, Team
 from orgs.tenancy import Tenant, descendant_ids, scoped
@@ -140,7 +141,7 @@ def participation_for_rounds(
     *, rounds: list[PulseRound], tenant: Tenant
 ) -> dict[int, Participation]:
     """participation_for_round for many rounds in one query."""
-    k = tenant.org.anonymity_k
+    k = tenant.org.k
     visible = tenant.visible_team_ids()
     qs = Invitation.objects.filter(round__in=[r.pk for r in rounds], organization=tenant.org)
     if visible is not None:
@@ -229,3 +230,12 @@ def person_invitation_data(person: Person) -> dict[str, Any]:
             .order_by("created_at", "id")
         ]
     }
+
+
+def person_invitation_summary(person: Person) -> list[str]:
+    """Surveys' line of the delete confirmation: the pulse invitations `person_invitations_erase`
+    would delete (none when there are none)."""
+    n = Invitation.objects.filter(person=person).count()
+    return (
+        [ngettext("%(n)d survey invitation", "%(n)d survey invitations", n) % {"n": n}] if n else []
+    )

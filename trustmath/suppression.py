@@ -66,7 +66,7 @@ computed on a sub-tree is not safe for the full tree.
 Usage::
 
     parent_of = {0: None, **dict(zip(teams.id, teams.parent_id.fillna(0).astype(int)))}
-    cells = suppress_tree(cells, k=org.anonymity_k, parent_of=parent_of, by=["period"])
+    cells = suppress_tree(cells, k=org.k, parent_of=parent_of, by=["period"])
     shown = cells[~cells["suppressed"]]
 
 Attribute filters (:func:`filter_allowed`, :func:`filter_allowed_many`)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
+from core.links import USED_STATUS
 
 
 class SurveyError(DomainError):
@@ -17,6 +18,7 @@ class TokenUnknown(SurveyError, NotFound):
 
 class TokenUsed(SurveyError, Gone):
     code = "used_token"
+    status = USED_STATUS.value  # the one "already used" status of every link (core.links)
 
 
 class RoundClosed(SurveyError, Gone):

@@ -115,7 +115,7 @@ class CheckInPageTests(DecisionTestCase):
         _claim_and_store(ctx1, clean, timezone.now())
         with self.assertRaises(CheckInError) as cm:
             _claim_and_store(ctx2, clean, timezone.now())
-        assert cm.exception.kind == "used"
+        assert cm.exception.code == "used"
         assert CheckInResponse.objects.count() == 1
 
     def test_answer_validation_names_the_field(self) -> None:

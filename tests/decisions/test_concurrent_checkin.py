@@ -57,7 +57,7 @@ class ConcurrentCheckInTests(TransactionTestCase):
                 checkin_submit(raw_token=raw, holding=4, acted="yes", rediscussed="never")
                 result = "stored"
             except CheckInError as err:
-                result = err.kind
+                result = err.code
             except Exception as exc:  # any other failure must fail the test, not hide
                 result = f"error: {exc!r}"
             finally:

@@ -12,8 +12,10 @@ from rest_framework.test import APIClient
 
 from core.links import link_hash, link_nonce
 from core.models import AuditEntry
+from core.registry import person_data
 from decisions.models import CheckInInvitation, CheckInResponse, Decision
 from orgs.models import Membership, Person, Role
+from orgs.selectors import person_erase_summary
 from surveys.models import Invitation, PulseRound, Response, RubricVersion
 from tests.base import BaseTestCase
 
@@ -108,6 +110,14 @@ class GdprTests(BaseTestCase):
         )
         self.assertNotIn("Berlin", json.dumps(list(history.values_list("changes", flat=True))))
         self.assertEqual(history.get(action="orgs.person.deleted").actor, self.owner)
+
+    def test_the_delete_confirmation_counts_invitations_roles_and_history(self) -> None:
+        r = self.client.get(f"/setup/people/{self.member_person.pk}/delete/")
+        self.assertContains(r, "<li>1 survey invitation</li>", html=False)
+        self.assertContains(r, "<li>their role here</li>", html=False)
+        self.assertContains(r, "<li>the personal values in 1 history entry about them</li>")
+        for absent in ("check-in invitation", "ownership of", "stakeholders of"):
+            self.assertNotContains(r, absent)  # no lines for what the person has none of
 
     def test_a_login_that_also_serves_another_org_is_kept(self) -> None:
         Membership.objects.create(user=self.member, organization=self.other_org, role=Role.EMPLOYEE)
@@ -207,3 +217,23 @@ class DecisionStakeholderGdprTests(BaseTestCase):
         assert entry.changes["checkin_invitations_deleted"] == 1
         assert entry.changes["decisions_unowned"] == 1
         assert entry.changes["stakeholder_of_removed"] == 1
+
+    def test_the_delete_confirmation_lists_what_every_app_will_erase(self) -> None:
+        r = self.client.get(f"/setup/people/{self.mia.pk}/delete/")
+        self.assertEqual(r.status_code, 200)
+        for line in (
+            "1 decision check-in invitation",
+            "their ownership of 1 decision (the decision stays, without an owner)",
+            "their place among the stakeholders of 1 decision",
+            "their role here",
+            "their login <strong>member</strong>",
+        ):
+            self.assertContains(r, line)
+        self.assertNotContains(r, "survey invitation")  # Mia has none: no empty lines
+
+    def test_the_confirmation_lines_come_from_every_registered_app(self) -> None:
+        self.assertEqual(set(person_data.keys()), {"orgs", "surveys", "decisions"})
+        lines = person_erase_summary(person=self.mia)
+        per_app = {key: part.summary(self.mia) for key, part in person_data.items()}
+        self.assertEqual(lines, [line for part in per_app.values() for line in part])
+        self.assertTrue(all(per_app[key] for key in ("orgs", "decisions")))

@@ -154,3 +154,71 @@ class SurveyAPIFuzzTests(HypothesisTestCase, BaseTestCase):
         assert res.status_code in (201, 400), res.content
         if res.status_code == 400:
             assert res.json()["detail"]
+
+
+class SurveyAPIErrorBodyTests(BaseTestCase):
+    """Survey errors are answered by core.api's handler: the same status and body as when the
+    views built them themselves ({"detail", "code", "errors"})."""
+
+    def setUp(self) -> None:
+        add_people(self.org, self.sales, 5)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.round = open_round(self.org, [self.sales])
+        self.token = token_of(self.round.invitations.first())
+        self.key = self.round.round_items.select_related("item").first().item.key
+
+    def get(self, token: str) -> object:
+        return self.client.get(reverse("surveysapi:survey_token", args=[token]))
+
+    def submit(self, raw: str) -> object:
+        return self.client.post(
+            reverse("surveysapi:response_submit"), raw, content_type="application/json"
+        )
+
+    def test_an_unknown_token_is_404_with_the_family_body(self) -> None:
+        res = self.get("x" * 43)
+        assert res.status_code == 404
+        assert res.json() == {
+            "detail": "This survey link is not valid.",
+            "code": "unknown_token",
+            "errors": {"token": "unknown token"},
+        }
+
+    def test_a_used_token_is_410_with_the_family_body(self) -> None:
+        body = json.dumps({"token": self.token, "answers": {self.key: 3}})
+        assert self.submit(body).status_code == 201
+        for res in (self.get(self.token), self.submit(body)):
+            assert res.status_code == 410
+            assert res.json() == {
+                "detail": "This link has already been used: the survey was answered.",
+                "code": "used_token",
+                "errors": {"token": "already used"},
+            }
+
+    def test_a_closed_round_is_410_with_the_family_body(self) -> None:
+        round_close(round_id=self.round.pk)
+        res = self.get(self.token)
+        assert res.status_code == 410
+        assert res.json() == {
+            "detail": "This survey round has closed.",
+            "code": "round_closed",
+            "errors": {"token": "round closed"},
+        }
+
+    def test_a_body_that_is_not_an_object_or_has_no_token_is_400_with_the_family_body(
+        self,
+    ) -> None:
+        res = self.submit("[1, 2]")
+        assert res.status_code == 400
+        assert res.json() == {
+            "detail": "the body must be a JSON object",
+            "code": "invalid",
+            "errors": {"body": "not an object"},
+        }
+        res = self.submit(json.dumps({"answers": {self.key: 3}}))
+        assert res.status_code == 400
+        assert res.json() == {
+            "detail": "token is required",
+            "code": "invalid",
+            "errors": {"token": "required"},
+        }

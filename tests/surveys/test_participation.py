@@ -104,6 +104,12 @@ class ParticipationTests(BaseTestCase):
         assert set(rows) == {"Platform", "total"}
         assert rows["Platform"] == (7, 4)
 
+    def test_the_k_floor_applies_even_when_the_database_holds_less(self) -> None:
+        # A k below the floor (an old row, a manual edit) is read as the floor (org.k).
+        type(self.org).objects.filter(pk=self.org.pk).update(anonymity_k=1)
+        p = participation_for_round(round=self.round, tenant=tenant_for_user(self.leader))
+        assert p.k == 3
+
 
 class PulseListQueryTests(BaseTestCase):
     def test_the_pulse_list_reads_in_a_constant_number_of_queries(self) -> None:

@@ -67,8 +67,8 @@ class Command(BaseCommand):
                 progress=lambda msg: self.stdout.write(f"  {msg}"),
             )
         except ImportRejected as exc:
-            if exc.errors:
-                self._fail(exc.errors)
+            if exc.row_errors:
+                self._fail(exc.row_errors)
             raise CommandError(
                 f"{exc} Re-run with --confirm-deactivation to proceed. Nothing was written."
             ) from exc
