@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,7 +21,6 @@ from surveys.selectors import (
     schedules_visible,
     team_choices,
 )
-from surveys.services.errors import SurveyError
 from surveys.services.rounds import round_create
 from surveys.services.schedules import schedule_create, schedule_delete, schedule_update
 
@@ -144,10 +143,6 @@ class RoundSerializer(serializers.ModelSerializer):
         )
 
 
-def _survey_error_response(exc: SurveyError) -> Response:
-    return Response({"detail": exc.message, **exc.errors}, status=status.HTTP_400_BAD_REQUEST)
-
-
 class ScheduleListAPI(TenantScopedAPIMixin, generics.ListCreateAPIView):
     allowed_roles = PULSE_ROLES
     serializer_class = ScheduleSerializer
@@ -155,12 +150,6 @@ class ScheduleListAPI(TenantScopedAPIMixin, generics.ListCreateAPIView):
 
     def get_queryset(self) -> Any:
         return schedules_visible(tenant=self.tenant)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return super().create(request, *args, **kwargs)
-        except SurveyError as exc:
-            return _survey_error_response(exc)
 
 
 class ScheduleDetailAPI(TenantScopedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
@@ -177,12 +166,6 @@ class ScheduleDetailAPI(TenantScopedAPIMixin, generics.RetrieveUpdateDestroyAPIV
             tenant=self.tenant, schedule=obj
         ):
             raise PermissionDenied("You can only change pulses for teams you lead.")
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return super().update(request, *args, **kwargs)
-        except SurveyError as exc:
-            return _survey_error_response(exc)
 
     def perform_destroy(self, instance: PulseSchedule) -> None:
         schedule_delete(schedule=instance, actor=self.request.user)
@@ -207,12 +190,6 @@ class RoundListAPI(TenantScopedAPIMixin, generics.ListCreateAPIView):
         }
         data = RoundSerializer(rounds, many=True, context=ctx).data
         return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return super().create(request, *args, **kwargs)
-        except SurveyError as exc:
-            return _survey_error_response(exc)
 
 
 class RoundDetailAPI(TenantScopedAPIMixin, generics.RetrieveAPIView):
