@@ -111,3 +111,38 @@ def band_labels(scores: np.ndarray, bands: Sequence[dict[str, Any]]) -> np.ndarr
         inside = (scores >= lo) & ((scores < hi) | ((hi == top) & (scores <= hi)))
         out = np.where(inside & (out == ""), b["label"], out)
     return out
+
+
+def bh_adjust(pvalues: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (false-discovery rate), NaN-safe.
+
+    Same as R's ``p.adjust(p, "BH")`` over the non-NaN entries: sort ascending, p_(i)·m/i,
+    then the running minimum from the largest down, capped at 1. m counts only the tests
+    that exist (NaN = no test, kept NaN). Flag a test when its adjusted p < α: that keeps
+    the expected share of false flags among the flagged ones at α across the family.
+    """
+    p = np.asarray(pvalues, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p.ravel()))
+    m = ok.size
+    if m == 0:
+        return out
+    flat = p.ravel()[ok]
+    order = np.argsort(flat, kind="stable")
+    scaled = flat[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    res = np.empty(m)
+    res[order] = adjusted
+    out_flat = out.ravel()
+    out_flat[ok] = res
+    return out_flat.reshape(p.shape)
+
+
+def round_sig(value: float | None, digits: int = 3) -> float | None:
+    """`value` to `digits` significant figures (None/NaN → None): how a p-value is reported,
+    so a p of 0.0496 reads 0.0496, never a 0.05 next to "significant"."""
+    if value is None or not np.isfinite(value):
+        return None
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits - 1}e}")
