@@ -22,8 +22,11 @@ of Q questions, every form asks ``size = max(Q, D + 1)`` statements (capped by t
 - The *cycle* lists every (dimension, block) once, interleaved (first block of every
   dimension, then the second blocks, …); form g uses entry g mod T of the cycle, where
   ``T = forms_per_cycle(bank, questions=Q)`` is the number of blocks in all.
-- The one statement of each non-focus dimension rotates through its statements, so the
-  statements are asked about equally often.
+- Every other dimension is asked by its **anchor**, its first statement. Anchors make
+  periods comparable: a trend is measured on the statements both periods share
+  (trustmath/trends.py), and every form that does not focus on a dimension asks that
+  dimension's anchor, so consecutive rounds share it even when each round hands out a
+  single form. The price: non-anchor statements are asked only in blocks (less often).
 
 Guarantees (all proved by tests/surveys/test_rotation.py for banks of 5–9 dimensions of
 3–6 statements, budgets 6–10 and any form offset):
@@ -39,11 +42,13 @@ Guarantees (all proved by tests/surveys/test_rotation.py for banks of 5–9 dime
    the guarantee counts forms handed out, so it holds for the answering respondents
    when forms are handed out in the order people start answering (not pre-assigned to
    invitees, which would also tie a person to a form — see surveys/README.md).
-4. deterministic: the same (bank, Q, g) always gives the same form.
+4. anchors: a form asks the first statement of every dimension except, possibly, its
+   focus dimension (whose first block does contain it);
+5. deterministic: the same (bank, Q, g) always gives the same form.
 
 ``rotation_pick(round_index=r)`` is form r: what a round asks when every invitee of the
 round gets the same statements (the wiring before per-respondent forms). It keeps
-guarantees 1, 2 and 4 across rounds (every statement within ``rounds_to_cycle`` rounds),
+guarantees 1, 2, 4 and 5 across rounds (every statement within ``rounds_to_cycle`` rounds),
 and one dimension per round is co-answered as a block.
 """
 
@@ -119,14 +124,14 @@ def form_items(bank: Bank, *, questions: int, form_index: int) -> list[str]:
         return []
     cycle = _cycle(bank, questions)
     focus, block = cycle[form_index % len(cycle)]
-    turn = form_index // len(cycle)
     chosen: list[list[int]] = [[] for _ in sizes]
     chosen[focus] = list(block)
-    for d, m in enumerate(sizes):
+    for d in range(len(sizes)):
         if d != focus:
-            # Rotate the single statement: by form within a cycle and by cycle, so every
-            # statement of the dimension is the single one about equally often.
-            chosen[d] = [(form_index + turn) % m]
+            # The anchor (first statement): asked in every form where the dimension is
+            # not the focus, so consecutive periods always share it and a trend can
+            # compare like with like (trustmath.trends) whichever forms were handed out.
+            chosen[d] = [0]
     left = form_size(bank, questions=questions) - sum(len(c) for c in chosen)
     order = [(focus + s) % len(sizes) for s in range(1, len(sizes) + 1)]
     while left > 0:  # leftover extras (focus fully asked): next dimensions, one each per pass

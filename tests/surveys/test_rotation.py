@@ -1,8 +1,9 @@
 """The rotation design: every dimension in every form, every item pair co-answered per cycle.
 
 Changed with issue 10 (the design changed): a form asks max(Q, D + 1) items (was max(Q, D))
-so one dimension per form is a block of ≥ 2 items, and `rounds_to_cycle` takes the
-question budget (the cycle is the number of blocks, which depends on it).
+so one dimension per form is a block of ≥ 2 items, the other dimensions are asked by
+their anchor (first item), and `rounds_to_cycle` takes the question budget (the cycle is
+the number of blocks, which depends on it).
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def test_any_bank_period_co_answers_every_pair_at_least_total_respondents_over_t
     for form in forms:
         assert {dim_of[k] for k in form} == {d for d, _ in bank}
         assert len(form) == len(set(form)) == size
+        # Anchors: only the focus dimension may lack its first item, so any two forms
+        # (or periods) share the anchors of all but at most two dimensions.
+        assert sum(items[0] not in form for _, items in bank) <= 1
     counts = _co_answers(forms, dim_of)
     total = sum(team_sizes)
     guaranteed = min_co_answers(bank, questions=questions, respondents=total)
