@@ -251,10 +251,14 @@ def score(
     cnt_rd, fav_rd = rd_cnt[rd].astype(np.float64), rd_fav[rd].astype(np.float64)
     del rd_cnt, rd_sum, rd_fav
 
-    # Respondents that answered anything (the trust index's n).
+    # Each respondent's own weighted trust score (the trust trend uses these).
+    w_rd = weights[d_of]
+    r_wsum = np.bincount(r_of, weights=w_rd * s_rd, minlength=n_resp)
+    r_wtot = np.bincount(r_of, weights=w_rd, minlength=n_resp)
     r_has = np.bincount(r_of, minlength=n_resp) > 0
     r_valid = np.flatnonzero(r_has)
-    r_ts_ok = np.ones(len(r_valid), dtype=bool)
+    r_ts_ok = r_wtot[r_valid] > 0
+    r_ts = np.where(r_ts_ok, r_wsum[r_valid] / np.where(r_ts_ok, r_wtot[r_valid], 1.0), 0.0)
 
     cells = rollup_dimensions(
         anc, tcode_r, pcode_r, r_of, d_of, s_rd, cnt_rd, fav_rd, len(team_ids), n_per, n_dim
@@ -268,26 +272,24 @@ def score(
         (len(team_ids), n_per, n_dim),
     )
     trust_cells = rollup_trust(
-        anc,
-        tcode_r[r_valid],
-        pcode_r[r_valid],
-        np.zeros(len(r_valid)),
-        r_ts_ok,
-        len(team_ids),
-        n_per,
+        anc, tcode_r[r_valid], pcode_r[r_valid], r_ts, r_ts_ok, len(team_ids), n_per
     )
-    answered = lut_cnt[code] > 0
     lf = like_for_like(
         anc,
         tcode_r,
         pcode_r,
-        rcode[answered],
-        icode[answered],
-        lut_score[code][answered],
+        (rcode, icode, code, lut_score, lut_cnt),
+        (r_of, d_of, s_rd),
+        {
+            "n": cells["n"],
+            "mean": cells["mean"],
+            "ss": cells["ss"],
+            "t_n": trust_cells["nts"],
+            "t_mean": trust_cells["mean"],
+            "t_ss": trust_cells["ss"],
+        },
         dim_of_item,
         weights,
-        len(team_ids),
-        n_per,
     )
     dims = dimension_frame(cells, lf, team_ids, period_index, dim_keys, dimensions)
     trust = trust_frame(
