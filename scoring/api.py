@@ -26,6 +26,7 @@ from scoring.selectors import (
     TrustCell,
     results_for_teams,
 )
+from trustmath.stats import round_sig
 
 
 def _num() -> serializers.FloatField:
@@ -108,7 +109,13 @@ RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
 
 
 def _rounded(cell: dict[str, Any]) -> dict[str, Any]:
-    return {k: round(v, RESULT_ROUNDING) if isinstance(v, float) else v for k, v in cell.items()}
+    # p-values to 3 significant figures: 2 decimals would print 0.05 next to "significant".
+    return {
+        k: (round_sig(v) if k == "p_value" else round(v, RESULT_ROUNDING))
+        if isinstance(v, float)
+        else v
+        for k, v in cell.items()
+    }
 
 
 def _cell_json(cell: TrustCell, fields: list[str]) -> dict[str, Any]:

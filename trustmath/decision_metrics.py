@@ -12,8 +12,13 @@ Definitions (shares in %, each with a 95 % Wilson interval):
     wait         answers "waiting_confirmation" / n          (the permission trap)
     circling     answers "several" / n
     lag          per decision: days from decided_on to the answered_on of its first "yes"
-                 (within the group's answers); a group's figure is the median over its
-                 decisions, counted in the period of that first "yes".
+                 (within the group's answers), counted in the period of that first "yes";
+                 a decision with no "yes" yet is *censored* at its latest check-in (days
+                 to that check-in, counted in its period): it waited at least that long.
+                 A group's lag_median_days is the Kaplan–Meier median over its decisions
+                 (see `km_median`), lag_decisions the decisions with a "yes" and
+                 lag_waiting those still waiting (censored). Dropping the waiting ones
+                 would leave the slowest decisions out and flatter the median.
     reopen_count status changes to being_revisited or reversed.
 """
 
@@ -57,17 +62,72 @@ def _flags(answers: pd.DataFrame) -> pd.DataFrame:
 
 
 def first_yes_lags(answers: pd.DataFrame, *, keys: Sequence[str]) -> pd.DataFrame:
-    """Per (keys without period, decision): the first "yes", its period and its lag in days."""
+    """Per (keys without period, decision): its lag in days, the period it counts in, event.
+
+    event True: the first "yes" (lag to it, in its period). event False: no "yes" yet, so
+    censored at the latest check-in (lag to that check-in, in that check-in's period).
+    """
     base = [k for k in keys if k not in ("period", "decision_id")]
-    yes = answers.loc[answers["acted"] == "yes"]
-    cols = [*base, "decision_id", "period", "lag_days"]
-    if yes.empty:
+    cols = [*base, "decision_id", "period", "lag_days", "event"]
+    if answers.empty:
         return pd.DataFrame(columns=cols)
-    yes = yes.sort_values("answered_on", kind="stable").drop_duplicates(
-        subset=[*base, "decision_id"], keep="first"
+    ordered = answers.sort_values("answered_on", kind="stable")
+    ident = [*base, "decision_id"]
+    yes = ordered.loc[ordered["acted"] == "yes"].drop_duplicates(subset=ident, keep="first")
+    last = ordered.drop_duplicates(subset=ident, keep="last")
+    # Decisions with a "yes" keep their first yes; the others their latest check-in.
+    waiting = last.merge(yes[ident], on=ident, how="left", indicator=True)
+    waiting = waiting.loc[waiting["_merge"] == "left_only"].drop(columns="_merge")
+    rows = pd.concat([yes.assign(event=True), waiting.assign(event=False)], ignore_index=True)
+    lag = pd.to_datetime(rows["answered_on"]) - pd.to_datetime(rows["decided_on"])
+    return rows.assign(lag_days=lag.dt.days.astype(float), event=rows["event"].astype(bool))[cols]
+
+
+def km_median(
+    lags: pd.DataFrame, *, by: Sequence[str], time: str = "lag_days", event: str = "event"
+) -> pd.DataFrame:
+    """Kaplan–Meier median of `time` per group of `by`, with events and censored counts.
+
+    Vectorised over groups. S(t) = Π_{event times u ≤ t} (1 − d_u / n_u), n_u = subjects
+    with time ≥ u (a subject censored at u is still at risk at u). The median is the first
+    event time with S ≤ 0.5; when S equals 0.5 exactly there (flat until the next event
+    time) it is the midpoint of the two event times, as R's survfit does, so with no
+    censoring it is the ordinary sample median. NaN when S never reaches 0.5 (more than
+    half still waiting: the median is "not reached", not a number to show).
+    Returns by + lag_median_days, lag_decisions (events), lag_waiting (censored).
+    """
+    by = list(by)
+    out_cols = [*by, "lag_median_days", "lag_decisions", "lag_waiting"]
+    if lags.empty:
+        return pd.DataFrame(columns=out_cols)
+    f = lags.assign(_d=lags[event].astype(int), _c=1)
+    t = f.groupby([*by, time], sort=True)[["_d", "_c"]].sum().reset_index()
+    grp = t.groupby(by, sort=False)
+    total = grp["_c"].transform("sum")
+    at_risk = total - (grp["_c"].cumsum() - t["_c"])
+    with np.errstate(divide="ignore"):
+        t["_s"] = np.exp(
+            np.log1p(-t["_d"] / at_risk).groupby([t[k] for k in by], sort=False).cumsum()
+        )
+    ev = t.loc[t["_d"] > 0].copy()
+    ev["_next"] = ev.groupby(by, sort=False)[time].shift(-1)
+    tol = 1e-9
+    hit = ev.loc[ev["_s"] <= 0.5 + tol].drop_duplicates(subset=by, keep="first")
+    half = (hit["_s"] - 0.5).abs() <= tol
+    hit = hit.assign(
+        lag_median_days=np.where(
+            half & hit["_next"].notna(), (hit[time] + hit["_next"]) / 2, hit[time]
+        )
     )
-    lag = pd.to_datetime(yes["answered_on"]) - pd.to_datetime(yes["decided_on"])
-    return yes.assign(lag_days=lag.dt.days.astype(float))[cols]
+    counts = (
+        f.groupby(by, sort=True)[["_d", "_c"]]
+        .sum()
+        .reset_index()
+        .rename(columns={"_d": "lag_decisions"})
+    )
+    counts["lag_waiting"] = counts["_c"] - counts["lag_decisions"]
+    out = counts.merge(hit[[*by, "lag_median_days"]], on=by, how="left")
+    return out[out_cols]
 
 
 def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
@@ -84,6 +144,7 @@ def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
         *(f"{s}_{x}" for s in SHARES for x in ("pct", "lo", "hi")),
         "lag_median_days",
         "lag_decisions",
+        "lag_waiting",
     ]
     if answers.empty:
         return pd.DataFrame(columns=out_cols)
@@ -113,18 +174,16 @@ def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     ):
         g[f"{share}_pct"], g[f"{share}_lo"], g[f"{share}_hi"] = wilson_interval(g[count], g[denom])
 
-    lags = first_yes_lags(answers, keys=by)
-    if lags.empty:
+    lag_g = km_median(first_yes_lags(answers, keys=by), by=by)
+    if lag_g.empty:
         g["lag_median_days"] = np.nan
         g["lag_decisions"] = 0
+        g["lag_waiting"] = 0
     else:
-        lag_g = (
-            lags.groupby(by, sort=False)["lag_days"]
-            .agg(lag_median_days="median", lag_decisions="count")
-            .reset_index()
-        )
         g = g.merge(lag_g, on=by, how="left")
-        g["lag_decisions"] = g["lag_decisions"].fillna(0).astype(int)
+        g["lag_median_days"] = g["lag_median_days"].astype(float)
+        for col in ("lag_decisions", "lag_waiting"):
+            g[col] = g[col].fillna(0).astype(int)
     return g[out_cols]
 
 
@@ -172,6 +231,7 @@ NUMBER_COLUMNS = [
     *(f"{s}_{x}" for s in SHARES for x in ("pct", "lo", "hi")),
     "lag_median_days",
     "lag_decisions",
+    "lag_waiting",
 ]
 
 

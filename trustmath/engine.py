@@ -11,8 +11,9 @@ Formulas (docs/scoring.md):
 - cell (team incl. all sub-teams, period, dimension): score = mean of respondent dimension
   scores, n = respondents with ≥ 1 answered item in the dimension, sd (ddof = 1), 95 % t
   interval clipped to 0–100 (none when n < 2: `has_ci` False, bounds <NA>), favourable % =
-  share of item answers ≥ 4 after reverse keying with its 95 % Wilson interval (item
-  answers treated as independent trials — a known simplification), maturity band.
+  share of item answers ≥ 4 after reverse keying with a 95 % Wilson interval on a
+  design-effect-adjusted effective n (the respondent is the cluster:
+  `trustmath.stats.clustered_wilson`), maturity band.
 - trust index (team, period) = weighted mean of the cell's dimension scores with the
   rubric weights renormalised over the dimensions present; n = respondents with ≥ 1
   answered item at all.
@@ -20,11 +21,16 @@ Formulas (docs/scoring.md):
   whole organization. Never an average of averages: respondent sums go into their own
   team's cell, then counts and sums are added up the tree and the spread is pooled exactly
   (M2 = Σ [M2ᵢ + nᵢ(meanᵢ − mean)²], identical to Σ (x − mean)² over the respondents).
-- trend vs the previous period of `periods`: delta = score − previous score; `significant`
-  from a two-sided Welch t-test (α = 0.05) on the two periods' respondent scores
-  (summary statistics). For the trust index the test uses each respondent's own weighted
-  trust score (their dimension scores, weights renormalised over what they answered).
-  Needs n ≥ 2 in both periods; otherwise `has_trend` may be True but significant is False.
+- trust index band: the dimensions' bands when they all share one scale (`trust_band_source`).
+- trend vs the previous period of `periods`, like for like (`trustmath.trends`): only the
+  items of the dimension answered in the cell in both periods count (`shared_items`); each
+  respondent's score is recomputed on them, delta = difference of the two means and
+  `p_value` a two-sided Welch t-test on them (raw). No shared item: `comparable` False,
+  no delta, no p. The trust index uses respondents' own trust scores on the shared items
+  for Δ and p alike. `prev_score` is the previous period's full score (for display), so
+  delta may differ from score − prev_score. `significant` = Benjamini–Hochberg adjusted p
+  (`p_adjusted`) < 0.05 across every trend test of the period (`frames.flag_trends`).
+  Needs n ≥ 2 on both sides; otherwise `has_trend` may be True but significant is False.
 """
 
 from __future__ import annotations
@@ -52,9 +58,12 @@ from trustmath.frames import (
     dimension_frame,
     empty_dimension_results,
     empty_trust_results,
+    flag_trends,
+    trust_band_source,
     trust_frame,
 )
 from trustmath.rollup import ORG_ID, ancestors, rollup_dimensions, rollup_trust
+from trustmath.trends import like_for_like, rollup_sums
 
 __all__ = [
     "DIMENSION_RESULT_COLUMNS",
@@ -233,7 +242,7 @@ def score(
         rd_cnt = np.bincount(rd_key, weights=lut_cnt[code], minlength=size)
         rd_sum = np.bincount(rd_key, weights=lut_score[code], minlength=size)
         rd_fav = np.bincount(rd_key, weights=lut_fav[code], minlength=size)
-    del rd_key, code
+    del rd_key  # `code` is kept: the like-for-like trend reads the answers again
     rd = np.flatnonzero(rd_cnt)
     if rd.size == 0:
         return ScoringResult(empty_dimension_results(), empty_trust_results())
@@ -242,7 +251,7 @@ def score(
     cnt_rd, fav_rd = rd_cnt[rd].astype(np.float64), rd_fav[rd].astype(np.float64)
     del rd_cnt, rd_sum, rd_fav
 
-    # Each respondent's own weighted trust score (only for the trust trend test).
+    # Each respondent's own weighted trust score (the trust trend uses these).
     w_rd = weights[d_of]
     r_wsum = np.bincount(r_of, weights=w_rd * s_rd, minlength=n_resp)
     r_wtot = np.bincount(r_of, weights=w_rd, minlength=n_resp)
@@ -254,9 +263,37 @@ def score(
     cells = rollup_dimensions(
         anc, tcode_r, pcode_r, r_of, d_of, s_rd, cnt_rd, fav_rd, len(team_ids), n_per, n_dim
     )
+    # Per-respondent sums for the cluster-robust favourable interval, rolled up like counts.
+    cell_key = (tcode_r[r_of] * n_per + pcode_r[r_of]) * n_dim + d_of
+    cells["ff"], cells["fa"], cells["aa"] = rollup_sums(
+        anc,
+        cell_key,
+        [fav_rd * fav_rd, fav_rd * cnt_rd, cnt_rd * cnt_rd],
+        (len(team_ids), n_per, n_dim),
+    )
     trust_cells = rollup_trust(
         anc, tcode_r[r_valid], pcode_r[r_valid], r_ts, r_ts_ok, len(team_ids), n_per
     )
-    dims = dimension_frame(cells, team_ids, period_index, dim_keys, dimensions)
-    trust = trust_frame(cells, trust_cells, team_ids, period_index, weights)
+    lf = like_for_like(
+        anc,
+        tcode_r,
+        pcode_r,
+        (rcode, icode, code, lut_score, lut_cnt),
+        (r_of, d_of, s_rd),
+        {
+            "n": cells["n"],
+            "mean": cells["mean"],
+            "ss": cells["ss"],
+            "t_n": trust_cells["nts"],
+            "t_mean": trust_cells["mean"],
+            "t_ss": trust_cells["ss"],
+        },
+        dim_of_item,
+        weights,
+    )
+    dims = dimension_frame(cells, lf, team_ids, period_index, dim_keys, dimensions)
+    trust = trust_frame(
+        cells, trust_cells, lf, team_ids, period_index, weights, trust_band_source(dimensions)
+    )
+    dims, trust = flag_trends(dims, trust)
     return ScoringResult(dims, trust)

@@ -57,6 +57,9 @@ REASON_TOO_FEW_ITEMS = "too_few_items"
 REASON_TOO_FEW_RESPONDENTS = "too_few_respondents"
 REASON_NO_OVERLAP = "items_never_answered_together"
 REASON_ZERO_VARIANCE = "zero_variance"
+# Below 3 respondents α says nothing: with n = 2 the sample covariances rest on one
+# difference each and α swings wildly (−18 on real data), so it is refused, with a reason.
+MIN_RESPONDENTS = 3
 
 
 class ReliabilityError(ValueError):
@@ -139,10 +142,11 @@ def _covariance(values: np.ndarray, missing: Missing) -> tuple[np.ndarray, int, 
         raise ReliabilityError(REASON_TOO_FEW_ITEMS, "Cronbach's α needs at least 2 items.")
     used = _prepare(values, missing)
     n = used.shape[0]
-    if n < 2:
+    if n < MIN_RESPONDENTS:
         raise ReliabilityError(
             REASON_TOO_FEW_RESPONDENTS,
-            f"Cronbach's α needs at least 2 respondents ({missing}); {n} of {n_all} usable.",
+            f"Cronbach's α needs at least {MIN_RESPONDENTS} respondents ({missing}); "
+            f"{n} of {n_all} usable, too few to say anything about reliability.",
         )
     cov = _pairwise_cov(used)
     # A (pairwise) matrix whose total is ~0 or negative has no meaningful α: the sum score
@@ -173,7 +177,7 @@ def cronbach_alpha(
     """Cronbach's α of a respondents × items table (NaN = skipped) with Feldt's interval.
 
     Raises :class:`ReliabilityError` (with ``.reason``) when α is undefined: fewer than 2
-    items, fewer than 2 usable respondents, a pair of items never answered together by 2
+    items, fewer than 3 usable respondents, a pair of items never answered together by 2
     people (pairwise), or no variance at all.
     """
     if not 0.0 < ci < 1.0:

@@ -111,3 +111,86 @@ def band_labels(scores: np.ndarray, bands: Sequence[dict[str, Any]]) -> np.ndarr
         inside = (scores >= lo) & ((scores < hi) | ((hi == top) & (scores <= hi)))
         out = np.where(inside & (out == ""), b["label"], out)
     return out
+
+
+def bh_adjust(pvalues: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (false-discovery rate), NaN-safe.
+
+    Same as R's ``p.adjust(p, "BH")`` over the non-NaN entries: sort ascending, p_(i)·m/i,
+    then the running minimum from the largest down, capped at 1. m counts only the tests
+    that exist (NaN = no test, kept NaN). Flag a test when its adjusted p < α: that keeps
+    the expected share of false flags among the flagged ones at α across the family.
+    """
+    p = np.asarray(pvalues, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p.ravel()))
+    m = ok.size
+    if m == 0:
+        return out
+    flat = p.ravel()[ok]
+    order = np.argsort(flat, kind="stable")
+    scaled = flat[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    res = np.empty(m)
+    res[order] = adjusted
+    out_flat = out.ravel()
+    out_flat[ok] = res
+    return out_flat.reshape(p.shape)
+
+
+def round_sig(value: float | None, digits: int = 3) -> float | None:
+    """`value` to `digits` significant figures (None/NaN → None): how a p-value is reported,
+    so a p of 0.0496 reads 0.0496, never a 0.05 next to "significant"."""
+    if value is None or not np.isfinite(value):
+        return None
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits - 1}e}")
+
+
+def clustered_wilson(
+    favourable: np.ndarray,
+    answers: np.ndarray,
+    respondents: np.ndarray,
+    sum_ff: np.ndarray,
+    sum_fa: np.ndarray,
+    sum_aa: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Favourable % with a 95 % Wilson interval on a design-effect-adjusted effective n.
+
+    Each respondent answers several items, and one person's answers go together, so the
+    answers are not independent trials: the respondent is the cluster. The share is the
+    ratio estimator p = F / A (F favourable of A answers); its cluster-robust (linearised)
+    variance over the n respondents, with fᵣ, aᵣ each respondent's favourable and answers, is
+
+        v_cl = n / (n − 1) · Σᵣ (fᵣ − p·aᵣ)² / A²
+
+    and the design effect is deff = v_cl / (p(1 − p)/A), clamped to [1, A/n]: below 1 is
+    chance (answers of one person do not repel each other) and A/n is "every answer of a
+    person identical", one trial per respondent. When it cannot be estimated (p = 0 or 1,
+    or n < 2) the conservative A/n is used. The interval is Wilson's on
+    n_eff = A / deff trials with p·n_eff successes. Why Wilson on n_eff rather than
+    p ± z·√v_cl: Wilson stays inside 0–100 and keeps a width at p = 0 or 1 and at the
+    small n of a team, where the Wald form collapses to a zero-width interval.
+    Σᵣ (fᵣ − p·aᵣ)² is expanded as Σf² − 2pΣfa + p²Σa², so the three sums roll up the team
+    tree like counts. Returns (pct, low, high, n_eff); NaN where A = 0.
+    """
+    f = np.asarray(favourable, dtype=np.float64)
+    a = np.asarray(answers, dtype=np.float64)
+    n = np.asarray(respondents, dtype=np.float64)
+    has = (a > 0) & (n > 0)
+    a_s, n_s = np.where(has, a, 1.0), np.where(has, n, 1.0)
+    p = f / a_s
+    resid = np.maximum(
+        np.asarray(sum_ff) - 2 * p * np.asarray(sum_fa) + p * p * np.asarray(sum_aa), 0.0
+    )
+    v_cl = np.where(n_s >= 2, n_s / np.maximum(n_s - 1, 1.0) * resid / (a_s * a_s), np.nan)
+    v_srs = p * (1 - p) / a_s
+    worst = a_s / n_s
+    est = (n_s >= 2) & (v_srs > 0)
+    deff = np.where(est, v_cl / np.where(est, v_srs, 1.0), worst)
+    deff = np.clip(deff, 1.0, np.maximum(worst, 1.0))
+    n_eff = a_s / deff
+    _, low, high = wilson_interval(p * n_eff, n_eff)
+    low, high = np.where(has, low, np.nan), np.where(has, high, np.nan)
+    return np.where(has, p * 100, np.nan), low, high, np.where(has, n_eff, np.nan)

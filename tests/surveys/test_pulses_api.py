@@ -67,7 +67,9 @@ class PulsesAPITests(BaseTestCase):
                 content_type="application/json",
             )
         assert res.status_code == 201, res.json()
-        assert len(res.json()["items"]) == 7
+        assert (
+            len(res.json()["items"]) == 8
+        )  # 6 asked for: 7 dimensions + 1 so one dimension is a block (rotation design)
         assert len(mail.outbox) == 5
         listing = self.client.get(reverse("surveysapi:round_list")).json()
         row = listing["results"][0]

@@ -173,7 +173,9 @@ class ScheduleUITests(BaseTestCase):
         assert res.status_code == 302
         rnd = PulseRound.objects.get()
         assert rnd.title == "Now" and rnd.status == "open"
-        assert rnd.round_items.count() == 7  # 6 asked for, but all 7 dimensions come first
+        assert (
+            rnd.round_items.count() == 8
+        )  # 6 asked for: all 7 dimensions + 1 for a co-answered block
         assert len(mail.outbox) == 5
         page = self.client.get(reverse("surveys:round_detail", args=[rnd.pk]))
         assert page.status_code == 200 and "Participation" in page.content.decode()

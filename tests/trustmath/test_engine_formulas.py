@@ -61,12 +61,15 @@ def test_one_respondent_has_no_interval_and_no_nan(result) -> None:
 
 def test_favourable_share_with_wilson_interval(result) -> None:
     alpha_a = cell(result.dimensions, team_id=11, period="p1", dimension="a")
-    # answers after reverse keying: 5, 5, 4 → 3 of 3 favourable.
-    # Wilson, z = 1.959964, z² = 3.841459, n = 3: denom = 1 + z²/3 = 2.280486,
-    # centre = (1 + z²/6) / denom = 0.719251, half = z·√(z²/36) / denom = 0.280749
+    # answers after reverse keying: 5, 5 (r1), 4 (r2) → 3 of 3 favourable.
+    # Issue 10: the respondent is the cluster. p = 1, so the design effect can't be
+    # estimated and the conservative A/n = 3/2 is used: n_eff = 2 (one trial per person).
+    # Wilson, z = 1.959964, z² = 3.841459, n = 2: denom = 1 + z²/2 = 2.920730,
+    # centre = (1 + z²/4) / denom = 0.671191, half = z·√(z²/16) / denom = 0.328809
     assert alpha_a["answers"] == 3 and alpha_a["favourable"] == 3
     assert alpha_a["favourable_pct"] == pytest.approx(100.0)
-    assert alpha_a["favourable_low"] == pytest.approx(43.8502, abs=1e-3)
+    assert alpha_a["favourable_n_eff"] == pytest.approx(2.0)
+    assert alpha_a["favourable_low"] == pytest.approx(34.2382, abs=1e-3)
     assert alpha_a["favourable_high"] == pytest.approx(100.0)
     org_a = cell(result.dimensions, team_id=0, period="p1", dimension="a")
     # 5 answers: 5, 5(rev), 4, 1, 1(rev of 5) → 3 favourable = 60 %.

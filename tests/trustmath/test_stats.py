@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trustmath import decision_metrics, frames
+from trustmath import decision_metrics, frames, stats
 from trustmath.stats import wilson_interval
 
 # z = 1.959964, z² = 3.841459. For k successes of n, p = k/n:
@@ -53,6 +53,7 @@ def test_a_wider_z_gives_a_wider_interval() -> None:
 
 
 def test_engine_and_decision_metrics_share_the_one_wilson_interval() -> None:
-    assert frames.wilson_interval is wilson_interval
+    # Issue 10: the engine's favourable interval is Wilson on a clustered effective n.
+    assert frames.clustered_wilson is stats.clustered_wilson
     assert decision_metrics.wilson_interval is wilson_interval
     assert not hasattr(decision_metrics, "Z95")
