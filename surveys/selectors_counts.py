@@ -32,12 +32,15 @@ def respondents_count(*, org: Organization, team_ids: Iterable[int], period: dt.
     keys = PeriodRespondentKey.objects.filter(organization=org, period=period)
     if keys.exists():
         return keys.filter(team_id__in=teams).values("key").distinct().count()
-    counts = dict(
-        PeriodRespondentCount.objects.filter(organization=org, period=period).values_list(
-            "team_id", "people"
-        )
-    )
-    everyone = counts.pop(None, 0)
+    counts: dict[int, int] = {}
+    everyone = 0
+    for team_id, people in PeriodRespondentCount.objects.filter(
+        organization=org, period=period
+    ).values_list("team_id", "people"):
+        if team_id is None:
+            everyone = people
+        else:
+            counts[team_id] = people
     overlap = max(0, sum(counts.values()) - everyone)
     chosen = [counts.get(t, 0) for t in teams]
     return max(max(chosen), sum(chosen) - overlap)
