@@ -317,8 +317,11 @@ def invitation_stats(*, round: PulseRound) -> dict[str, Any]:
 
 
 def person_invitation_data(person: Person) -> dict[str, Any]:
-    """The person's pulse invitations, whether sent and used (surveys' part of the GDPR
-    export). Responses are anonymous and carry no link to the person: none are here."""
+    """The person's pulse invitations and whether each was sent (surveys' part of the GDPR
+    export). Never whether it was answered: the export is read by an admin, and "used"
+    would say which rounds the person answered, exactly what participation hides for small
+    teams. Reminders are left out for the same reason (only people who have not answered
+    are reminded). Responses carry no link to the person: none are here."""
     return {
         "invitations": [
             {
@@ -326,8 +329,6 @@ def person_invitation_data(person: Person) -> dict[str, Any]:
                 "created_at": inv.created_at.isoformat(),
                 "sent": inv.sent_at is not None,
                 "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
-                "reminders": inv.reminder_count,
-                "used": inv.used,
             }
             for inv in Invitation.objects.filter(person=person)
             .select_related("round")
