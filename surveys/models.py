@@ -267,4 +267,3 @@ from surveys.models_counts import (  # noqa: E402, F401
     PeriodRespondentKey,
     RoundTeamCount,
 )
-

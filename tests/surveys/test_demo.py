@@ -31,9 +31,9 @@ class DemoTests(TestCase):
         )
         # Closed rounds keep counts, not per-person invitations.
         assert not Invitation.objects.filter(round__status="closed").exists()
-        invited = RoundTeamCount.objects.filter(round__status="closed").aggregate(
-            n=Sum("invited")
-        )["n"]
+        invited = RoundTeamCount.objects.filter(round__status="closed").aggregate(n=Sum("invited"))[
+            "n"
+        ]
         responded = Response.objects.filter(round__status="closed").count()
         assert 0.70 <= responded / invited <= 0.87
         df = pd.DataFrame(
