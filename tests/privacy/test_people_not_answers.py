@@ -70,7 +70,7 @@ class PulsePeopleTests(BaseTestCase):
     def test_a_person_who_moved_between_rounds_is_not_counted_twice_in_a_union(self) -> None:
         [mover] = add_people(self.org, self.platform, 1)
         others = add_people(self.org, self.mobile, 2)
-        for team in (self.platform, self.mobile):
+        for _ in range(2):  # a Platform round, then (after the move) a Mobile one
             with self.captureOnCommitCallbacks(execute=True):
                 rnd = open_round(self.org, [self.eng])
             key = rnd.round_items.first().item.key
