@@ -21,13 +21,14 @@ from django.utils import timezone
 
 from core import emails
 from core.errors import DomainError, Gone, NotFound
-from core.links import USED_STATUS, LinkKind
+from core.links import USED_STATUS, LinkKind, link_hash
 from core.tasks import task_queue_on_commit
 from decisions.models import (
     CLOSED_STATUSES,
     Acted,
     CheckInInvitation,
     CheckInResponse,
+    ClosedCheckInLink,
     Decision,
     DecisionStatus,
     Rediscussed,
@@ -214,6 +215,8 @@ def checkin_lookup(*, raw_token: str, now: dt.datetime | None = None) -> CheckIn
             "decision", "organization", "decision__superseded_by"
         ),
     )
+    if inv is None and ClosedCheckInLink.objects.filter(token_hash=link_hash(raw_token)).exists():
+        raise CheckInExpired()  # its window closed and was reduced to counts (decisions/counts.py)
     if inv is None or inv.sent_at is None:
         raise CheckInUnknown()
     if inv.decision is None:

@@ -219,3 +219,13 @@ class DecisionStabilitySnapshot(models.Model):
     class Meta:
         ordering = ["period", "team_id"]
         indexes = [models.Index(fields=["organization", "period"])]
+
+
+# The counts that replace closed check-in windows' invitations live in their own module
+# (imported here so Django registers them with this app).
+from decisions.models_counts import (  # noqa: E402, F401
+    CheckInWindowCount,
+    ClosedCheckInLink,
+    DecisionRespondentCount,
+    DecisionRespondentKey,
+)

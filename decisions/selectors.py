@@ -81,7 +81,8 @@ def stability_table(*, tenant: Tenant) -> dict[str, Any]:
 def person_decision_data(person: Person) -> dict[str, Any]:
     """What the decision register stores about one person (their part of the GDPR export).
 
-    Check-in answers are not here: they carry no link to the person who gave them.
+    Check-in answers are not here: they carry no link to the person who gave them, and
+    the invitations say whether they were sent, never whether they were answered.
     """
 
     def brief(d: Decision) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def person_decision_data(person: Person) -> dict[str, Any]:
                 "offset_days": inv.offset_days,
                 "created_at": inv.created_at.isoformat(),
                 "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
-                "used": inv.used,
+                # Never "used": the admin reading the export would learn who answered.
             }
             for inv in invitations
         ],

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from core.tasks import task
 from decisions.checkins import checkin_invitation_send, checkins_create_due
+from decisions.counts import checkin_windows_close
 from decisions.metrics import decision_metrics_recompute
 from orgs.models import Organization
 
@@ -15,6 +16,8 @@ def dispatch_due_checkins_task() -> int:
     """Beat (hourly): create due check-in invitations of every org and queue their emails."""
     queued = 0
     for org in Organization.objects.all().order_by("pk"):
+        # Windows past their answer days first: their invitations become counts.
+        checkin_windows_close(org=org)
         with transaction.atomic():
             ids = checkins_create_due(org=org)
             for inv_id in ids:

@@ -78,6 +78,10 @@ class ParticipationRowSerializer(serializers.Serializer):
     invited = serializers.IntegerField()
     responded = serializers.IntegerField(allow_null=True, help_text="null = suppressed")
     rate = serializers.FloatField(allow_null=True)
+    suppressed = serializers.BooleanField()
+    reason = serializers.CharField(
+        help_text="why `responded` is hidden: a code of trustmath.suppression, '' when shown"
+    )
 
 
 def _participation(p: Participation) -> dict[str, Any]:
@@ -86,8 +90,8 @@ def _participation(p: Participation) -> dict[str, Any]:
 
     return {
         "k": p.k,
+        # Each team with its sub-teams; suppression decided once on the whole tree.
         "teams": [row(r) for r in p.rows],
-        "small_teams": row(p.small_teams),
         "total": row(p.total),
     }
 

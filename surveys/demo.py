@@ -30,6 +30,7 @@ from surveys.models import (
     RoundStatus,
 )
 from surveys.selectors import rubric_active
+from surveys.services.counts import periods_close_out, round_invitations_reduce
 from surveys.services.rounds import round_pick_items
 
 QUESTIONS = 8
@@ -177,8 +178,16 @@ def seed_demo(
             for item_id, v in zip(item_ids, values, strict=True)
         ]
         Answer.objects.bulk_create(answers, batch_size=2000)
+        if not current:
+            # Closed rounds keep counts, not per-person invitations (surveys/services/counts.py).
+            round_invitations_reduce(round_id=rnd.pk)
         n_resp += len(responses)
         n_answers += len(answers)
+    # Past periods whose rounds all closed keep only people counts.
+    periods_close_out(
+        organization=org,
+        now=dt.datetime.combine(today, dt.time(12), tzinfo=tz),
+    )
     log(
         f"Pulses: {len(periods)} rounds ({len(periods) - 1} closed, 1 open), "
         f"{n_resp} responses, {n_answers} answers."

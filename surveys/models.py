@@ -257,3 +257,13 @@ class Answer(models.Model):
         blank=True,
         validators=[MinValueValidator(ANSWER_MIN), MaxValueValidator(ANSWER_MAX)],
     )
+
+
+# The counts that replace closed rounds' invitations live in their own module (imported here
+# so Django registers them with this app).
+from surveys.models_counts import (  # noqa: E402, F401
+    ClosedRoundLink,
+    PeriodRespondentCount,
+    PeriodRespondentKey,
+    RoundTeamCount,
+)

@@ -5,12 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
 from orgs.models import Organization, Person, Team
 from orgs.tenancy import Tenant, descendant_ids, scoped
-from surveys.models import Dimension, Invitation, Item, PulseRound, PulseSchedule, RubricVersion
+from orgs.tree import TeamTree
+from surveys.models import (
+    Dimension,
+    Invitation,
+    Item,
+    PulseRound,
+    PulseSchedule,
+    RoundTeamCount,
+    RubricVersion,
+)
+from trustmath.suppression import REASON_NO_RESPONSES, ROOT_TEAM_ID, suppress_tree
 
 
 def rubric_active(*, organization: Organization) -> RubricVersion:
@@ -106,6 +117,7 @@ class ParticipationRow:
     invited: int
     responded: int | None  # None = suppressed
     team_id: int | None = None
+    reason: str = ""  # a trustmath.suppression reason code when suppressed
 
     @property
     def rate(self) -> float | None:
@@ -113,82 +125,174 @@ class ParticipationRow:
             return None
         return self.responded / self.invited
 
+    @property
+    def suppressed(self) -> bool:
+        return self.responded is None
+
 
 @dataclass
 class Participation:
     k: int
     rows: list[ParticipationRow] = field(default_factory=list)
-    small_teams: ParticipationRow | None = None
     total: ParticipationRow | None = None
 
 
 def participation_for_round(*, round: PulseRound, tenant: Tenant) -> Participation:
-    """Invited / responded / rate per team the user may see, with small-group suppression.
+    """Invited / answered per team the user may see, suppressed on the whole team tree.
 
-    Counts only, never names. Rule (documented in the README of this app):
-    - a team with fewer than k invitations shows how many were invited but not how many
-      answered: in a team of 3, "3 of 3 answered" tells the leader exactly who answered;
-    - those small teams are pooled into one "smaller teams combined" row; if the pool has
-      fewer than k invitations, the smallest shown teams join it (complementary
-      suppression) so the pool cannot be recovered as total minus the shown rows;
-    - the pool and the total show answered counts only when the pool reaches k; if even
-      every team together is below k, nothing but invited counts is shown.
+    See :func:`participation_for_rounds` for the rule.
     """
     return participation_for_rounds(rounds=[round], tenant=tenant)[round.pk]
+
+
+def _participation_counts(rounds: list[PulseRound]) -> list[tuple[int, int | None, int, int]]:
+    """(round, team, invited, answered) of open rounds' invitations and closed rounds' counts."""
+    ids = [r.pk for r in rounds]
+    live = (
+        Invitation.objects.filter(round__in=ids)
+        .values("round_id", "team_id")
+        .annotate(invited=Count("id"), answered=Count("id", filter=Q(used=True)))
+        .order_by()
+    )
+    kept = RoundTeamCount.objects.filter(round__in=ids).values(
+        "round_id", "team_id", "invited", "answered"
+    )
+    return [
+        (c["round_id"], c["team_id"], c["invited"], c["answered"])
+        for rows in (live, kept)
+        for c in rows
+    ]
 
 
 def participation_for_rounds(
     *, rounds: list[PulseRound], tenant: Tenant
 ) -> dict[int, Participation]:
-    """participation_for_round for many rounds in one query."""
+    """Participation of many rounds (two queries), the same decision for every viewer.
+
+    What each number reveals, and the rule that follows (docs/privacy.md, "Participation"):
+
+    - *invited* of a team is its headcount when the round was sent, which leaders know
+      anyway: always shown.
+    - *answered* of a group says how many of its people answered. For a group of fewer
+      than k people, "all answered" (answered = invited) or "none answered" (answered = 0)
+      tells about each of them, and any value narrows it down, so no answered count may be
+      shown — or be computable by adding and subtracting shown counts — for a group of
+      1 to k − 1 invited people.
+    - So each row is a team *with its sub-teams* (a roll-up), and which roll-ups show their
+      answered count is decided once per round by ``trustmath.suppression.suppress_tree``
+      with n = invited, on the whole team tree of the round's invitations (team NULL counts
+      for the organisation). Its invariant: every group computable from the shown cells has
+      0 or ≥ k invited people. The decision never depends on who is looking: each viewer
+      then sees only their teams' rows of that one decision, so two viewers' pages can
+      be subtracted without uncovering anything a single page would not.
+    - The total: admins see the organisation's roll-up; a leader sees the sum of their
+      top-most teams' rows, shown only when every one of those rows is shown (then it is
+      a sum of shown numbers and reveals nothing new).
+    """
     k = tenant.org.k
     visible = tenant.visible_team_ids()
-    qs = Invitation.objects.filter(round__in=[r.pk for r in rounds], organization=tenant.org)
-    if visible is not None:
-        qs = qs.filter(team_id__in=visible)
-    counts = list(
-        qs.values("round_id", "team_id", "team__name")
-        .annotate(invited=Count("id"), responded=Count("id", filter=Q(used=True)))
-        .order_by("round_id", "team__name")
-    )
+    tree = tenant.org.team_tree()
     out: dict[int, Participation] = {r.pk: Participation(k=k) for r in rounds}
-    real: dict[tuple[int, int | None], int] = {}
-    for c in counts:
-        p = out[c["round_id"]]
-        real[(c["round_id"], c["team_id"])] = c["responded"]
-        p.rows.append(
-            ParticipationRow(
-                label=c["team__name"] or "(team removed)",
-                invited=c["invited"],
-                responded=c["responded"] if c["invited"] >= k else None,
-                team_id=c["team_id"],
+    own: dict[tuple[int, int], list[int]] = {}
+    for round_id, team_id, invited, answered in _participation_counts(rounds):
+        node = team_id if team_id in tree.parent_of else ROOT_TEAM_ID
+        cell = own.setdefault((round_id, node), [0, 0])
+        cell[0] += invited
+        cell[1] += answered
+    if not own:
+        return out
+    nodes = {ROOT_TEAM_ID}
+    for _, node in own:
+        if node != ROOT_TEAM_ID:
+            nodes.add(node)
+            nodes.update(tree.ancestors(node))
+    parent_of: dict[int, int | None] = {
+        t: (tree.parent_of.get(t) or ROOT_TEAM_ID) for t in nodes if t != ROOT_TEAM_ID
+    }
+    parent_of[ROOT_TEAM_ID] = None
+    rollup: dict[tuple[int, int], list[int]] = {}
+    for (round_id, node), (invited, answered) in own.items():
+        chain = [node] if node == ROOT_TEAM_ID else [node, *tree.ancestors(node), ROOT_TEAM_ID]
+        for t in chain:
+            cell = rollup.setdefault((round_id, t), [0, 0])
+            cell[0] += invited
+            cell[1] += answered
+    cells = pd.DataFrame(
+        [
+            {
+                "round_id": round_id,
+                "team_id": t,
+                "n": rollup.get((round_id, t), [0, 0])[0],
+                "n_own": own.get((round_id, t), [0, 0])[0],
+            }
+            for round_id in {r for r, _ in own}
+            for t in nodes
+        ]
+    )
+    decided = suppress_tree(cells, k=k, parent_of=parent_of, by=["round_id"])
+    hidden = {
+        (int(r), int(t)): str(reason)
+        for r, t, sup, reason in decided[
+            ["round_id", "team_id", "suppressed", "reason"]
+        ].itertuples(index=False)
+        if sup
+    }
+    shown_teams = (
+        [t for t in nodes if t != ROOT_TEAM_ID]
+        if visible is None
+        else [t for t in nodes if t in visible]
+    )
+    order = {t: i for i, t in enumerate(_tree_order(tree))}
+    shown_teams.sort(key=lambda t: order.get(t, len(order)))
+    for rnd in rounds:
+        p = out[rnd.pk]
+        for t in shown_teams:
+            invited, answered = rollup.get((rnd.pk, t), (0, 0))
+            if not invited:
+                continue
+            reason = hidden.get((rnd.pk, t), "")
+            p.rows.append(
+                ParticipationRow(
+                    label=tree.names.get(t, "(team removed)"),
+                    invited=invited,
+                    responded=None if reason else answered,
+                    team_id=t,
+                    reason=reason,
+                )
             )
-        )
-    for round_id, p in out.items():
-        pooled = [r for r in p.rows if r.responded is None]
-        # Complementary suppression: a pool smaller than k could be read off as
-        # total - shown rows, so pull the smallest shown teams into it until it reaches k.
-        shown = sorted((r for r in p.rows if r.responded is not None), key=lambda r: r.invited)
-        while pooled and sum(r.invited for r in pooled) < k and shown:
-            row = shown.pop(0)
-            row.responded = None
-            pooled.append(row)
-        inv_total = sum(r.invited for r in p.rows)
-        resp_total = sum(real[(round_id, r.team_id)] for r in p.rows)
-        pool_ok = True
-        if pooled:
-            pool_inv = sum(r.invited for r in pooled)
-            pool_ok = pool_inv >= k
-            p.small_teams = ParticipationRow(
-                label=f"Smaller teams combined ({len(pooled)})",
-                invited=pool_inv,
-                responded=sum(real[(round_id, r.team_id)] for r in pooled) if pool_ok else None,
+        if visible is None:
+            invited, answered = rollup.get((rnd.pk, ROOT_TEAM_ID), (0, 0))
+            reason = hidden.get((rnd.pk, ROOT_TEAM_ID), "")
+            p.total = ParticipationRow(
+                label="Everyone invited",
+                invited=invited,
+                responded=None if reason or not invited else answered,
+                reason=reason,
             )
-        p.total = ParticipationRow(
-            label="All your teams" if visible is not None else "Everyone invited",
-            invited=inv_total,
-            responded=resp_total if pool_ok and inv_total >= k else None,
-        )
+        else:
+            tops = [r for r in p.rows if tree.parent_of.get(r.team_id or 0) not in visible]
+            reason = next((r.reason for r in tops if r.suppressed), "")
+            if not tops:
+                reason = REASON_NO_RESPONSES
+            p.total = ParticipationRow(
+                label="All your teams",
+                invited=sum(r.invited for r in tops),
+                responded=None if reason else sum(r.responded or 0 for r in tops),
+                reason=reason,
+            )
+    return out
+
+
+def _tree_order(tree: TeamTree) -> list[int]:
+    """Teams depth first, siblings by name: parents right above their sub-teams."""
+    out: list[int] = []
+    stack = list(reversed(tree.roots))
+    while stack:
+        t = stack.pop()
+        if t in out:
+            continue
+        out.append(t)
+        stack.extend(reversed(tree.children.get(t, ())))
     return out
 
 
@@ -213,8 +317,11 @@ def invitation_stats(*, round: PulseRound) -> dict[str, Any]:
 
 
 def person_invitation_data(person: Person) -> dict[str, Any]:
-    """The person's pulse invitations, whether sent and used (surveys' part of the GDPR
-    export). Responses are anonymous and carry no link to the person: none are here."""
+    """The person's pulse invitations and whether each was sent (surveys' part of the GDPR
+    export). Never whether it was answered: the export is read by an admin, and "used"
+    would say which rounds the person answered, exactly what participation hides for small
+    teams. Reminders are left out for the same reason (only people who have not answered
+    are reminded). Responses carry no link to the person: none are here."""
     return {
         "invitations": [
             {
@@ -222,8 +329,6 @@ def person_invitation_data(person: Person) -> dict[str, Any]:
                 "created_at": inv.created_at.isoformat(),
                 "sent": inv.sent_at is not None,
                 "sent_at": inv.sent_at.isoformat() if inv.sent_at else None,
-                "reminders": inv.reminder_count,
-                "used": inv.used,
             }
             for inv in Invitation.objects.filter(person=person)
             .select_related("round")

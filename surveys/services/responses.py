@@ -17,8 +17,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.links import link_hash
 from surveys.links import PULSE_LINK
-from surveys.models import Answer, Invitation, Item, PulseRound, Response, RoundStatus
+from surveys.models import (
+    Answer,
+    ClosedRoundLink,
+    Invitation,
+    Item,
+    PulseRound,
+    Response,
+    RoundStatus,
+)
 from surveys.services.errors import (
     InvalidSubmission,
     RoundClosed,
@@ -54,6 +63,9 @@ def invitation_for_token(*, token: str) -> Invitation:
         token, Invitation.objects.select_related("round", "round__organization", "person")
     )
     if inv is None:
+        if ClosedRoundLink.objects.filter(token_hash=link_hash(token)).exists():
+            # The round closed and its invitations were reduced to counts (services/counts.py).
+            raise RoundClosed("This survey round has closed.", {"token": "round closed"})
         raise TokenUnknown("This survey link is not valid.", {"token": "unknown token"})
     if inv.used:
         raise TokenUsed(

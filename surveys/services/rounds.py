@@ -17,6 +17,7 @@ from orgs.periods import period_start
 from surveys.models import Item, PulseRound, PulseSchedule, RoundItem, RoundStatus, RubricVersion
 from surveys.rotation import rotation_pick
 from surveys.selectors import rubric_active, rubric_dimensions
+from surveys.services.counts import periods_close_out, round_invitations_reduce
 from surveys.services.errors import SurveyError
 from surveys.services.reminders import reminders_send
 
@@ -128,6 +129,10 @@ def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = N
                 changes={},
             )
             _queue_scoring(round_id)
+    if n:
+        # After the close commits: from now on only counts of who was asked remain.
+        round_invitations_reduce(round_id=round_id)
+        periods_close_out(organization=rnd.organization, now=now)
     return bool(n)
 
 
@@ -189,6 +194,8 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     # Answers change while a round is open: rescore open rounds that received answers today
     # (responses carry only a day, so "today" is the finest change signal we keep). Scoring
     # is idempotent, so a round rescored a minute later than its last answer costs nothing.
+    # A period whose last round closed before the period ended is closed out here.
+    periods_close_out(now=now)
     rescored = 0
     for pk in open_rounds_answered_today(now=now):
         _queue_scoring(pk)

@@ -1,4 +1,4 @@
-"""Participation for leaders: counts and rates per team, never names, small teams suppressed."""
+"""Participation for leaders: counts per team (with sub-teams), never names, suppressed on the whole tree."""
 
 from __future__ import annotations
 
@@ -28,30 +28,30 @@ class ParticipationTests(BaseTestCase):
     def rows(self, user: object) -> dict[str, tuple[int, int | None]]:
         p = participation_for_round(round=self.round, tenant=tenant_for_user(user))
         out = {r.label: (r.invited, r.responded) for r in p.rows}
-        if p.small_teams:
-            out["small"] = (p.small_teams.invited, p.small_teams.responded)
         out["total"] = (p.total.invited, p.total.responded)
         return out
 
-    def test_a_leader_sees_rates_of_their_teams_and_no_answered_count_for_a_small_team(
+    def test_a_leader_sees_their_teams_with_sub_teams_and_no_answered_count_for_a_small_team(
         self,
     ) -> None:
         rows = self.rows(self.leader)
         assert rows["Mobile"] == (3, None)
         assert "Sales" not in rows  # not their team
-        # Mobile alone (3 < k) could be read off as total - Platform, so Platform joins the
-        # combined row (complementary suppression) and only the combination is shown.
+        # Engineering (10) minus Platform (7) would give Mobile's 3, so Platform is hidden
+        # (complementary suppression) and only Engineering as a whole is shown.
         assert rows["Platform"] == (7, None)
-        assert rows["small"] == (10, 5)
+        assert rows["Engineering"] == (10, 5)
         assert rows["total"] == (10, 5)
 
     def test_when_every_team_together_is_below_k_no_answered_count_is_shown(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
             self.round = open_round(self.org, [self.mobile])
         rows = self.rows(self.leader)
-        assert rows == {"Mobile": (3, None), "small": (3, None), "total": (3, None)}
+        assert rows == {"Engineering": (3, None), "Mobile": (3, None), "total": (3, None)}
 
-    def test_small_teams_pooled_to_at_least_k_are_shown_combined(self) -> None:
+    def test_small_sub_teams_together_reaching_k_leave_their_parent_and_siblings_shown(
+        self,
+    ) -> None:
         design = Team.objects.create(organization=self.org, name="Design", parent=self.eng)
         add_people(self.org, design, 2)
         with self.captureOnCommitCallbacks(execute=True):
@@ -59,16 +59,26 @@ class ParticipationTests(BaseTestCase):
         self.round = rnd
         rows = self.rows(self.leader)
         assert rows["Mobile"] == (3, None) and rows["Design"] == (2, None)
-        assert rows["small"] == (5, 0)
+        # Engineering minus Platform covers Mobile and Design together: 5 people, k = 5.
+        assert rows["Platform"] == (7, 0)
+        assert rows["Engineering"] == (12, 0)
         assert rows["total"] == (12, 0)
 
-    def test_the_admin_sees_every_team(self) -> None:
+    def test_the_admin_sees_the_same_decision_for_every_team(self) -> None:
         rows = self.rows(self.owner)
-        assert rows["Platform"] == (7, 4)
-        # Sales (5) is the smallest shown team, so it is combined with Mobile (3).
-        assert rows["Sales"] == (5, None) and rows["Mobile"] == (3, None)
-        assert rows["small"] == (8, 6)
+        assert rows["Engineering"] == (10, 5)
+        assert rows["Platform"] == (7, None) and rows["Mobile"] == (3, None)
+        assert rows["Sales"] == (5, 5)
         assert rows["total"] == (15, 10)
+
+    def test_a_closed_round_shows_the_same_participation_from_its_counts(self) -> None:
+        from surveys.models import Invitation
+        from surveys.services.rounds import round_close
+
+        before = {u: self.rows(u) for u in (self.owner, self.leader)}
+        assert round_close(round_id=self.round.pk)
+        assert not Invitation.objects.filter(round=self.round).exists()
+        assert {u: self.rows(u) for u in (self.owner, self.leader)} == before
 
     def test_the_round_page_never_shows_a_name(self) -> None:
         self.login(self.leader)
@@ -102,7 +112,9 @@ class ParticipationTests(BaseTestCase):
         assert res.status_code == 200
         rows = self.rows(platform_lead)
         assert set(rows) == {"Platform", "total"}
-        assert rows["Platform"] == (7, 4)
+        # The whole-tree decision hides Platform for everyone, its own leader included:
+        # otherwise this leader's 7 and the Engineering leader's 10 would give Mobile's 3.
+        assert rows["Platform"] == (7, None) and rows["total"] == (7, None)
 
     def test_the_k_floor_applies_even_when_the_database_holds_less(self) -> None:
         # A k below the floor (an old row, a manual edit) is read as the floor (org.k).

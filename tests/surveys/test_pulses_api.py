@@ -78,6 +78,8 @@ class PulsesAPITests(BaseTestCase):
             "invited": 5,
             "responded": 0,
             "rate": 0.0,
+            "suppressed": False,
+            "reason": "",
         }
         assert "@example.com" not in str(listing)
 
