@@ -13,6 +13,7 @@ from trustmath.suppression import (
     REASON_FEWER_THAN_K,
     REASON_NO_RESPONSES,
     REASON_NONE,
+    REASON_PART_HIDDEN,
     REASON_STALE,
 )
 
@@ -27,6 +28,7 @@ REASON_TEXT: dict[str, str] = {
     REASON_FEWER_THAN_K: "fewer than {k} {answers}",
     REASON_COMPLEMENTARY: "hidden so that a smaller group can't be worked out from the others",
     REASON_STALE: "hidden until the results are recomputed for the current teams",
+    REASON_PART_HIDDEN: "hidden because one of its parts is hidden",
 }
 
 # A code nobody registered still hides its number: it reads as plain "hidden".

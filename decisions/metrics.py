@@ -1,9 +1,10 @@
 """Django side of the decision metrics: load answers into frames, store and read snapshots.
 
-The formulas live in trustmath/decision_metrics.py (pure). Anonymity is applied here in one
-place for each read: per-decision numbers need >= k answers; team x period cells go through
-suppress_tree (complementary suppression over the team tree), and suppressed cells are
-stored without numbers.
+The formulas live in trustmath/decision_metrics.py (pure). What may be shown is decided by
+the one disclosure module (orgs.disclosure → trustmath.disclosure) on the whole org: each
+share on its own n (answers to its question), the lag on decisions; per-decision figures
+need >= k answers; team x period cells get complementary suppression over the team tree per
+share; hidden figures are stored without numbers.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from decisions.models import (
     DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
-from decisions.suppress import checkin_reason_text, suppress_cells
-from orgs.models import Organization, Team
+from decisions.suppress import checkin_reason_text, figure_reason_text
+from orgs.disclosure import ROOT_ID, disclosure_cells
+from orgs.models import Organization
 from orgs.periods import period_start
 from trustmath import decision_metrics as dm
-from trustmath.suppression import REASON_NO_RESPONSES
 
 SOURCE_LABEL = "Decision check-ins"
 SNAPSHOT_FIELDS = [
@@ -84,40 +85,59 @@ def status_changes_frame(*, org_id: int, decision_ids: Iterable[int] | None = No
     return pd.DataFrame(rows, columns=["change_id", "decision_id", "to_status", "changed_at"])
 
 
+def _in_words(rec: dict[str, Any], *, k: int) -> dict[str, Any]:
+    """A figure row with every reason code in words, and `hidden`: figure -> why, for the
+    shares (and lag) hidden inside a shown cell."""
+    rec["reason"] = checkin_reason_text(rec["reason"], k=k)
+    hidden = {}
+    for figure in dm.FIGURE_COLUMNS:
+        code = rec.pop(f"{figure}_reason", "") or ""
+        if code and not rec["suppressed"]:
+            hidden[figure] = figure_reason_text(figure, code, k=k)
+    rec["hidden"] = hidden
+    return rec
+
+
 def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per-decision metrics (suppressed below k) keyed by decision id."""
-    frame = dm.per_decision(
+    """Per-decision metrics keyed by decision id, decided by the one disclosure module:
+    nothing below k answers, each share below k answers to its question hidden on its own."""
+    figures = dm.per_decision_figures(
         answers_frame(org_id=org.pk, decision_ids=decision_ids),
         status_changes_frame(org_id=org.pk, decision_ids=decision_ids),
         decision_ids=decision_ids,
-        k=org.k,
     )
+    # One decision per row, never summed over teams: every figure is its own flat measure.
+    cells = dm.measure_cells(figures.assign(team_id=ROOT_ID), by=["decision_id"])
+    decided = disclosure_cells(
+        org=org,
+        cells=cells,
+        by=["decision_id"],
+        base=dm.ANSWERS_MEASURE,
+        flat=cells["measure"].unique().tolist(),
+    )
+    frame = dm.apply_disclosure(figures, decided, by=["decision_id"])
     out: dict[int, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
-        rec["reason"] = checkin_reason_text(rec["reason"], k=org.k)
-        out[int(rec["decision_id"])] = {k: none_if_missing(v) for k, v in rec.items()}
+        rec = _in_words(rec, k=org.k)
+        out[int(rec["decision_id"])] = {
+            key: (v if key == "hidden" else none_if_missing(v)) for key, v in rec.items()
+        }
     return out
 
 
-def _tree(org_id: int) -> tuple[dict[int, int], pd.DataFrame]:
-    """parent_of (top-level teams -> 0) and the team -> ancestor-unit table (incl. self, 0)."""
-    parents = dict(Team.objects.filter(organization_id=org_id).values_list("id", "parent_id"))
-    parent_of = {tid: (pid or 0) for tid, pid in parents.items()}
-    rows = [(0, 0)]
-    for tid in parents:
-        cur: int | None = tid
-        seen: set[int] = set()
-        while cur and cur not in seen:
-            seen.add(cur)
-            rows.append((tid, cur))
-            cur = parents.get(cur)
-        rows.append((tid, 0))
-    return parent_of, pd.DataFrame(rows, columns=["team_id", "unit_id"])
+def _ancestors(org: Organization) -> pd.DataFrame:
+    """The team -> ancestor-unit table (each team to itself, its ancestors and the org 0)."""
+    tree = org.team_tree()
+    rows = [(ROOT_ID, ROOT_ID)]
+    for tid in tree.parent_of:
+        rows.extend((tid, unit) for unit in [tid, *tree.ancestors(tid)])
+        rows.append((tid, ROOT_ID))
+    return pd.DataFrame(rows, columns=["team_id", "unit_id"])
 
 
 def team_period_frame(*, org: Organization) -> pd.DataFrame:
     """Suppressed team x period cells (team_id 0 = org) computed from the stored answers."""
-    parent_of, ancestors = _tree(org.pk)
+    ancestors = _ancestors(org)
     answers = answers_frame(org_id=org.pk)
     changes = status_changes_frame(org_id=org.pk)
     reopen_rows = pd.DataFrame(columns=["change_id", "team_id", "period", "to_status"])
@@ -143,21 +163,13 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
         cells["suppressed"] = pd.Series(dtype=bool)
         cells["reason"] = pd.Series(dtype=str)
         return cells
-    answered = cells.loc[cells["n"] > 0]
-    flagged = suppress_cells(
-        answered[["team_id", "n", "n_own", "period"]].reset_index(drop=True),
-        k=org.k,
-        parent_of=parent_of,
+    # The whole org's cells, every share its own tree: decided before any viewer filter.
+    decided = disclosure_cells(
+        org=org, cells=dm.measure_cells(cells, by=["period"]), by=["period"], **dm.DISCLOSURE_RULES
     )
-    answered = answered.merge(
-        flagged[["team_id", "period", "suppressed", "reason"]], on=["team_id", "period"]
-    )
-    empty = cells.loc[cells["n"] == 0].assign(
-        suppressed=True, reason=checkin_reason_text(REASON_NO_RESPONSES, k=org.k)
-    )
-    out = pd.concat([answered, empty], ignore_index=True)
-    out["suppressed"] = out["suppressed"].astype(bool)
-    return dm.blank_suppressed(out).sort_values(["period", "team_id"]).reset_index(drop=True)
+    out = dm.apply_disclosure(cells, decided, by=["period"])
+    out["reason"] = [checkin_reason_text(c, k=org.k) for c in out["reason"]]
+    return out.sort_values(["period", "team_id"]).reset_index(drop=True)
 
 
 @transaction.atomic

@@ -108,6 +108,9 @@ class DecisionResultsSerializer(serializers.Serializer):
     circling_hi = serializers.FloatField(allow_null=True)
     lag_median_days = serializers.FloatField(allow_null=True)
     reopen_count = serializers.IntegerField()
+    # Figures hidden inside a shown decision (fewer than k answers to that question; the lag
+    # of fewer than k decisions), figure -> reason in words.
+    hidden = serializers.DictField(child=serializers.CharField(), required=False)
 
 
 class AtRiskSerializer(DecisionResultsSerializer):

@@ -16,6 +16,12 @@ def checkin_reason_text(code: str, *, k: int) -> str:
     return reason_text(code, k=k, answers=CHECKIN_ANSWERS)
 
 
+def figure_reason_text(figure: str, code: str, *, k: int) -> str:
+    """The words for one hidden figure inside a shown cell: a share counts the answers to
+    its own question, the lag counts decisions."""
+    return reason_text(code, k=k, answers="decisions" if figure == "lag" else CHECKIN_ANSWERS)
+
+
 def suppress_cells(cells: pd.DataFrame, *, k: int, parent_of: Mapping[int, int]) -> pd.DataFrame:
     """cells (team_id 0 = org, n, n_own, period) -> + suppressed, reason (in words).
 

@@ -3,31 +3,32 @@
 Every result leaves through `results_for_teams`, which builds the one typed read model the
 results page and API both render. It (1) reads snapshots only, never answers — four
 queries whatever the number of teams or periods, plus one per registered result source;
-(2) runs the shared `trustmath.suppression.suppress_tree` on the org's *whole* team tree
-per (period, rubric) on the trust index respondent counts, and again per (period, rubric, dimension) on each
-dimension's counts (a dimension skipped by some respondents has its own n, which could
-otherwise be subtracted); a dimension cell is hidden when either says so; (3) only then
-keeps the teams the tenant may see. Suppressed cells carry no numbers at all.
+(2) decides what may be released through `scoring.disclosure` (the one disclosure module:
+each dimension and the trust index suppressed on the org's *whole* team tree with their own
+counts, a dimension hidden with its trust index, a trust index hidden when one of its
+dimensions is, and a trend hidden when its previous cell is); (3) only then keeps the teams
+the tenant may see. Suppressed cells carry no numbers at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from core.reasons import reason_text as core_reason_text
 from core.registry import ResultSource, SourceCell, result_sources
 from orgs.models import Organization
 from orgs.periods import previous_period
 from orgs.tenancy import Tenant
+from scoring.disclosure import results_disclosure
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from surveys.models import Dimension
 from trustmath.engine import ORG_ID
-from trustmath.suppression import SuppressionInputError, suppress_tree
+from trustmath.suppression import REASON_PART_HIDDEN
 
 TRUST_FIELDS = ["n", "score", "prev_score", "delta", "p_value", "significant", "has_trend"]
 DIM_FIELDS = [
@@ -47,9 +48,8 @@ REASON_TEXT = {
     "complementary": "hidden to protect a smaller group",
     "no_responses": "no responses",
     "stale": "being recomputed after a change to the team tree",
+    REASON_PART_HIDDEN: core_reason_text(REASON_PART_HIDDEN, k=0),
 }
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,22 +148,6 @@ def _values(row: Any, fields: list[str]) -> dict[str, Any]:
     return {"suppressed": False, **{f: _clean(row[f]) for f in fields}}
 
 
-def _suppress(
-    cells: pd.DataFrame, k: int, parent_of: dict[int, int | None], by: tuple[str, ...], org_id: int
-) -> pd.DataFrame:
-    """suppress_tree, failing closed: snapshots that no longer fit the team tree (a team
-    moved or was deleted since the last recompute) hide everything until recomputed.
-
-    The recompute itself is queued by the write that changed the tree (the team service
-    announces `team_tree_changed`; scoring's handler queues it): a read never queues work.
-    """
-    try:
-        return suppress_tree(cells, k=k, parent_of=parent_of, by=by)
-    except SuppressionInputError:
-        logger.warning("snapshots of org %s do not fit its team tree; awaiting recompute", org_id)
-        return cells.assign(suppressed=True, reason="stale")
-
-
 def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) -> pd.DataFrame:
     """Drop the trend of a cell whose previous-period cell is hidden or not at hand.
 
@@ -218,7 +202,7 @@ def results_for_teams(
     """
     org = tenant.org
     k = org.k
-    parent_of, names = _tree(org)
+    _, names = _tree(org)
     teams_out = results_teams(tenant=tenant)
     allowed = {t.team_id for t in teams_out}
     if team_ids is not None:
@@ -247,18 +231,10 @@ def results_for_teams(
         return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
 
     trust = trust.rename(columns={"team_key": "team_id"})
-    trust = _suppress(trust, k, parent_of, ("period", "rubric_id"), org.id)
+    dims = dims.rename(columns={"team_key": "team_id"}) if not dims.empty else dims
+    trust, dims = results_disclosure(org=org, trust=trust, dims=dims)
     dim_meta: list[DimensionMeta] = []
     if not dims.empty:
-        dims = dims.rename(columns={"team_key": "team_id"})
-        dims = _suppress(dims, k, parent_of, ("period", "rubric_id", "dimension_key"), org.id)
-        hidden = trust[["team_id", "period", "rubric_id", "suppressed", "reason"]].rename(
-            columns={"suppressed": "t_sup", "reason": "t_reason"}
-        )
-        dims = dims.merge(hidden, on=["team_id", "period", "rubric_id"], how="left")
-        t_sup = dims["t_sup"].fillna(True).astype(bool)
-        dims["reason"] = dims["reason"].where(~t_sup, dims["t_reason"].fillna("fewer_than_k"))
-        dims["suppressed"] = dims["suppressed"] | t_sup
         seen = list(
             Dimension.objects.filter(rubric_id__in=set(dims["rubric_id"].tolist()))
             .order_by("rubric_id", "position", "id")

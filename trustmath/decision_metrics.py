@@ -7,10 +7,10 @@ Input frame of check-in answers (one row per answer), columns:
 
 Definitions (shares in %, each with a 95 % Wilson interval):
     n            answers
-    stability    answers with holding >= 4 / answers with a holding value
-    action       answers "yes" / n
-    wait         answers "waiting_confirmation" / n          (the permission trap)
-    circling     answers "several" / n
+    stability    answers with holding >= 4 / answers with a holding value (stability_n)
+    action       answers "yes" / answers to "acted" (action_n)
+    wait         answers "waiting_confirmation" / action_n    (the permission trap)
+    circling     answers "several" / answers to "rediscussed" (circling_n)
     lag          per decision: days from decided_on to the answered_on of its first "yes"
                  (within the group's answers), counted in the period of that first "yes";
                  a decision with no "yes" yet is *censored* at its latest check-in (days
@@ -25,14 +25,19 @@ Definitions (shares in %, each with a 95 % Wilson interval):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from trustmath.disclosure import disclosure_decide
 from trustmath.stats import wilson_interval
-from trustmath.suppression import REASON_FEWER_THAN_K, REASON_NONE
+from trustmath.suppression import REASON_FEWER_THAN_K, REASON_NONE, ROOT_TEAM_ID
 
 SHARES = ("stability", "action", "wait", "circling")
+# Each share's own n: the answers to the question it is a share of (a skipped "still
+# holding" does not count). Disclosure tests each share on its own n.
+SHARE_N = {share: f"{share}_n" for share in SHARES}
 ANSWER_COLUMNS = [
     "decision_id",
     "decided_on",
@@ -53,6 +58,8 @@ def _flags(answers: pd.DataFrame) -> pd.DataFrame:
     holding = pd.to_numeric(answers["holding"], errors="coerce")
     return answers.assign(
         _answered=holding.notna().astype(int),
+        _acted_n=answers["acted"].notna().astype(int),
+        _rediscussed_n=answers["rediscussed"].notna().astype(int),
         _holds=(holding >= 4).astype(int),
         _yes=(answers["acted"] == "yes").astype(int),
         _wait=(answers["acted"] == "waiting_confirmation").astype(int),
@@ -136,7 +143,7 @@ def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     out_cols = [
         *by,
         "n",
-        "stability_n",
+        *SHARE_N.values(),
         "stability_count",
         "action_count",
         "wait_count",
@@ -151,13 +158,24 @@ def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     f = _flags(answers)
     g = (
         f.groupby(by, sort=True, dropna=False)[
-            ["_one", "_answered", "_holds", "_yes", "_wait", "_several"]
+            [
+                "_one",
+                "_answered",
+                "_acted_n",
+                "_rediscussed_n",
+                "_holds",
+                "_yes",
+                "_wait",
+                "_several",
+            ]
         ]
         .sum()
         .rename(
             columns={
                 "_one": "n",
                 "_answered": "stability_n",
+                "_acted_n": "action_n",
+                "_rediscussed_n": "circling_n",
                 "_holds": "stability_count",
                 "_yes": "action_count",
                 "_wait": "wait_count",
@@ -166,11 +184,12 @@ def aggregate(answers: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
         )
         .reset_index()
     )
+    g["wait_n"] = g["action_n"]  # the same question ("have you acted?") as action
     for share, count, denom in (
         ("stability", "stability_count", "stability_n"),
-        ("action", "action_count", "n"),
-        ("wait", "wait_count", "n"),
-        ("circling", "circling_count", "n"),
+        ("action", "action_count", "action_n"),
+        ("wait", "wait_count", "wait_n"),
+        ("circling", "circling_count", "circling_n"),
     ):
         g[f"{share}_pct"], g[f"{share}_lo"], g[f"{share}_hi"] = wilson_interval(g[count], g[denom])
 
@@ -198,14 +217,11 @@ def reopen_counts(status_changes: pd.DataFrame, *, by: Sequence[str]) -> pd.Data
     )
 
 
-def per_decision(
-    answers: pd.DataFrame, status_changes: pd.DataFrame, *, decision_ids: Sequence[int], k: int
+def per_decision_figures(
+    answers: pd.DataFrame, status_changes: pd.DataFrame, *, decision_ids: Sequence[int]
 ) -> pd.DataFrame:
-    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers
-    and reason code REASON_FEWER_THAN_K (trustmath.suppression; core.reasons has the words).
-
-    Suppressed decisions' answers still count in team and org aggregates (computed elsewhere).
-    """
+    """One row per decision with its unsuppressed figures (n = 0 for a decision without
+    answers); disclosure decides afterwards (:func:`measure_cells`, :func:`apply_disclosure`)."""
     base = pd.DataFrame({"decision_id": pd.Series(list(decision_ids), dtype="int64")})
     agg = aggregate(answers, by=["decision_id"])
     if not agg.empty:
@@ -215,15 +231,92 @@ def per_decision(
     if not reopen.empty:
         reopen["decision_id"] = reopen["decision_id"].astype("int64")
     out = out.merge(reopen, on="decision_id", how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
-    out["reopen_count"] = out["reopen_count"].fillna(0).astype(int)
-    out["suppressed"] = out["n"] < k
-    out["reason"] = np.where(out["suppressed"], REASON_FEWER_THAN_K, REASON_NONE)
+    for col in ["n", *SHARE_N.values(), "lag_decisions", "lag_waiting", "reopen_count"]:
+        out[col] = out[col].fillna(0).astype(int)
+    return out
+
+
+def per_decision(
+    answers: pd.DataFrame, status_changes: pd.DataFrame, *, decision_ids: Sequence[int], k: int
+) -> pd.DataFrame:
+    """One row per decision: metrics when it has >= k answers, else suppressed with no numbers
+    and reason code REASON_FEWER_THAN_K (trustmath.suppression; core.reasons has the words).
+    Each share needs >= k answers to its own question, the lag >= k decisions (so a single
+    decision's lag is never shown: it is one person's first "yes").
+
+    Suppressed decisions' answers still count in team and org aggregates (computed elsewhere).
+    """
+    figures = per_decision_figures(answers, status_changes, decision_ids=decision_ids)
+    cells = measure_cells(figures.assign(team_id=ROOT_TEAM_ID), by=["decision_id"])
+    decided = disclosure_decide(
+        cells, k=k, parent_of={ROOT_TEAM_ID: None}, by=["decision_id"], **DISCLOSURE_RULES
+    )
+    return apply_disclosure(figures, decided, by=["decision_id"])
+
+
+# Disclosure of check-in figures: each share is its own measure with its own n; nothing of a
+# cell is shown when its answers are hidden; the lag counts decisions, which can sit in
+# several teams, so it is not a sum over the tree and gets the plain k test.
+ANSWERS_MEASURE = "answers"
+LAG_MEASURE = "lag"
+DISCLOSURE_RULES: dict[str, Any] = {"base": ANSWERS_MEASURE, "flat": (LAG_MEASURE,)}
+FIGURE_COLUMNS: dict[str, list[str]] = {
+    **{
+        share: [f"{share}_pct", f"{share}_lo", f"{share}_hi", f"{share}_n", f"{share}_count"]
+        for share in SHARES
+    },
+    LAG_MEASURE: ["lag_median_days", "lag_decisions", "lag_waiting"],
+}
+
+
+def measure_cells(figures: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
+    """Long form for trustmath.disclosure: one row per (by, team_id, measure), n and n_own.
+
+    ``figures`` has ``team_id``, ``n`` and the share n columns; ``n_own`` columns when the
+    rows are team cells (missing own counts mean every row is its own tree: n_own = n).
+    """
+    keys = [*list(by), "team_id"]
+
+    def one(measure: str, n_col: str) -> pd.DataFrame:
+        n = figures[n_col].fillna(0).astype(int)
+        own_col = f"{n_col}_own"
+        own = figures[own_col].fillna(0).astype(int) if own_col in figures else n
+        return figures[keys].assign(measure=measure, n=n.to_numpy(), n_own=own.to_numpy())
+
+    frames = [one(ANSWERS_MEASURE, "n")] + [one(s, col) for s, col in SHARE_N.items()]
+    lag = figures[keys].assign(
+        measure=LAG_MEASURE,
+        n=(figures["lag_decisions"].fillna(0) + figures["lag_waiting"].fillna(0)).astype(int),
+        n_own=0,
+    )
+    return pd.concat([*frames, lag], ignore_index=True)
+
+
+def apply_disclosure(
+    figures: pd.DataFrame, decided: pd.DataFrame, *, by: Sequence[str]
+) -> pd.DataFrame:
+    """Blank what disclosure hid: the whole row (reason of its answers) when the answers are
+    hidden, else each hidden share or lag alone, with its code in ``<share>_reason``."""
+    keys = [*list(by), "team_id"] if "team_id" in decided.columns else list(by)
+    join = [c for c in keys if c in figures.columns]
+    out = figures.copy()
+    for measure, cols in {ANSWERS_MEASURE: [], **FIGURE_COLUMNS}.items():
+        flags = decided.loc[decided["measure"] == measure, [*join, "suppressed", "reason"]]
+        merged = out[join].merge(flags, on=join, how="left")
+        hidden = merged["suppressed"].fillna(True).astype(bool).to_numpy()
+        reason = merged["reason"].fillna(REASON_FEWER_THAN_K).to_numpy()
+        if measure == ANSWERS_MEASURE:
+            out["suppressed"], out["reason"] = hidden, reason
+            continue
+        present = [c for c in cols if c in out.columns]
+        out[present] = out[present].astype(float)
+        out.loc[hidden, present] = np.nan
+        out[f"{measure}_reason"] = np.where(hidden, reason, REASON_NONE)
     return blank_suppressed(out)
 
 
 NUMBER_COLUMNS = [
-    "stability_n",
+    *SHARE_N.values(),
     "stability_count",
     "action_count",
     "wait_count",
@@ -244,6 +337,14 @@ def blank_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
     out["n"] = out["n"].astype(float)
     out.loc[out["suppressed"], "n"] = np.nan
     return out
+
+
+_OWN_N = {
+    "_answered": "stability_n_own",
+    "_acted_n": "action_n_own",
+    "_rediscussed_n": "circling_n_own",
+}
+OWN_COLUMNS = ["n_own", *(f"{n}_own" for n in SHARE_N.values())]
 
 
 def expand_to_ancestors(frame: pd.DataFrame, ancestors: pd.DataFrame) -> pd.DataFrame:
@@ -268,19 +369,23 @@ def team_period_cells(
     """
     if answers.empty:
         cells = aggregate(answers, by=["team_id", "period"])
-        cells["n_own"] = pd.Series(dtype=int)
+        for col in OWN_COLUMNS:
+            cells[col] = pd.Series(dtype=int)
     else:
         ans = expand_to_ancestors(answers, ancestors)
         cells = aggregate(ans, by=["team_id", "period"])
+        # Each share's own n per team too: every share is suppressed on its own tree.
         own = (
-            ans.loc[ans["team_id"] == ans["own_team_id"]]
-            .groupby(["team_id", "period"])
-            .size()
-            .rename("n_own")
+            _flags(ans.loc[ans["team_id"] == ans["own_team_id"]])
+            .groupby(["team_id", "period"])[["_one", "_answered", "_acted_n", "_rediscussed_n"]]
+            .sum()
+            .rename(columns={"_one": "n_own", **_OWN_N})
             .reset_index()
         )
+        own["wait_n_own"] = own["action_n_own"]
         cells = cells.merge(own, on=["team_id", "period"], how="left")
-        cells["n_own"] = cells["n_own"].fillna(0).astype(int)
+        for col in OWN_COLUMNS:
+            cells[col] = cells[col].fillna(0).astype(int)
     if reopenings.empty:
         cells["reopen_count"] = 0
         return cells
@@ -290,8 +395,8 @@ def team_period_cells(
     )
     rc = ro.groupby(["team_id", "period"]).size().rename("reopen_count").reset_index()
     cells = cells.merge(rc, on=["team_id", "period"], how="outer")
-    cells["n"] = cells["n"].fillna(0).astype(int)
-    cells["n_own"] = cells["n_own"].fillna(0).astype(int)
+    for col in ["n", *SHARE_N.values(), *OWN_COLUMNS]:
+        cells[col] = cells[col].fillna(0).astype(int)
     cells["reopen_count"] = cells["reopen_count"].fillna(0).astype(int)
     return cells.sort_values(["period", "team_id"]).reset_index(drop=True)
 

@@ -108,12 +108,17 @@ REASON_COMPLEMENTARY = "complementary"  # hidden so a smaller cell can't be work
 # Never produced here: a reader sets it to fail closed when stored cells no longer fit the
 # current team tree (a team moved or was deleted since the last recompute).
 REASON_STALE = "stale"
+# Never produced by suppress_tree: trustmath.disclosure hides a composite figure (a trust
+# index, later friction index or execution health) when one of the parts it is computed
+# from is hidden, because the composite and the shown parts would give the hidden part back.
+REASON_PART_HIDDEN = "part_hidden"
 REASON_CODES = (
     REASON_NONE,
     REASON_NO_RESPONSES,
     REASON_FEWER_THAN_K,
     REASON_COMPLEMENTARY,
     REASON_STALE,
+    REASON_PART_HIDDEN,
 )
 
 # Integer codes used inside the matrices; the index is the code.

@@ -26,7 +26,8 @@ class DemoTests(TestCase):
         cells = DecisionStabilitySnapshot.objects.filter(suppressed=False, team__isnull=False)
 
         def pooled(name: str, field: str) -> float:
-            rows = [c for c in cells if c.team.name == name]
+            # A share hidden on its own n (issue 9) is left out of the pool.
+            rows = [c for c in cells if c.team.name == name and getattr(c, field) is not None]
             return sum(getattr(c, field) * c.n for c in rows) / sum(c.n for c in rows)
 
         for low in ("Growth", "Payments"):

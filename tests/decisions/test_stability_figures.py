@@ -58,7 +58,8 @@ class StabilityFigureTests(DecisionTestCase):
         assert eng.action_pct == 62.5  # 3 yes in Platform + 2 in Mobile, of 8
         assert eng.wait_pct == 25.0  # 2 of 8
         assert eng.circling_pct == 37.5  # 3 of 8
-        assert eng.lag_median_days == 10.0  # decided 10 days ago, first yes today
+        # One decision behind the lag (fewer than k): its lag is one person's first "yes".
+        assert eng.lag_median_days is None and eng.lag_decisions is None
         org = DecisionStabilitySnapshot.objects.get(team=None, period=self.period)
         assert org.n == 8 and org.reopen_count == 1
 

@@ -98,18 +98,31 @@ class ResultsAPITests(BaseTestCase):
     def test_a_trend_against_a_hidden_previous_cell_is_not_shown(self) -> None:
         data = self._get(self.owner, f"?period={P2}")
         assert {r["period"] for r in data["results"]} == {str(P2)}
-        platform = self._row(data, self.platform.id, P2)["trust_index"]
-        assert platform["has_trend"] is True  # Platform P1 was visible
+        # Platform's trust index is hidden in P2 (one of its dimensions is), so follow the
+        # trend of a dimension that is shown in both periods.
+        clarity = self._clarity(data)
+        assert clarity["has_trend"] is True  # Platform P1 was visible
         # Make Platform's P1 cell hidden: recompute with fewer P1 respondents in Platform.
         from surveys.models import Response
 
         doomed = Response.objects.filter(round=self.rounds["p1"], team=self.platform)[:5]
         Response.objects.filter(pk__in=[r.pk for r in doomed]).delete()
         snapshot_recompute(org_id=self.org.id)
-        data = self._get(self.owner, f"?period={P2}")
-        platform = self._row(data, self.platform.id, P2)["trust_index"]
-        assert platform["prev_score"] is None and platform["delta"] is None
-        assert platform["has_trend"] is False and platform["significant"] is False
+        clarity = self._clarity(self._get(self.owner, f"?period={P2}"))
+        assert clarity["prev_score"] is None and clarity["delta"] is None
+        assert clarity["has_trend"] is False and clarity["significant"] is False
+
+    def _clarity(self, data: dict) -> dict:
+        row = self._row(data, self.platform.id, P2)
+        return next(c for c in row["dimensions"] if c["key"] == "clarity")
+
+    def test_a_trust_index_with_a_hidden_dimension_is_hidden_as_part_hidden(self) -> None:
+        # Platform, P2: "follow" is hidden (complementary); the index and "clarity" would
+        # give it back, so the index is hidden too, with its own reason.
+        row = self._row(self._get(self.owner, f"?period={P2}"), self.platform.id, P2)
+        follow = next(c for c in row["dimensions"] if c["key"] == "follow")
+        assert follow["suppressed"] is True
+        assert row["trust_index"] == {"suppressed": True, "reason": "part_hidden"}
 
     def test_bad_query_parameters_are_a_400_naming_the_field(self) -> None:
         self.login(self.owner)

@@ -287,7 +287,8 @@ class IndependentRecomputeTests(BaseTestCase):
         teams = {"platform": self.platform, "mobile": self.mobile, "sales": self.sales}
         build(self.org, teams)
         snapshot_recompute(org_id=self.org.id)
-        assert check_everything(self.client, self.org, self.owner) >= 15
+        # 13: Platform's P2 trust index is hidden since one of its dimensions is (issue 9).
+        assert check_everything(self.client, self.org, self.owner) >= 13
 
 
 class DemoRecomputeTests(TestCase):

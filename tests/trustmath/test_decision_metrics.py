@@ -47,11 +47,10 @@ def changes() -> pd.DataFrame:
 
 
 def test_per_decision_metrics_match_hand_computed_values() -> None:
-    out = dm.per_decision(answers(), changes(), decision_ids=[1, 2, 3], k=5).set_index(
+    out = dm.per_decision_figures(answers(), changes(), decision_ids=[1, 2, 3]).set_index(
         "decision_id"
     )
     d1 = out.loc[1]
-    assert not d1["suppressed"]
     assert d1["n"] == 5
     assert d1["stability_pct"] == pytest.approx(50.0)  # 5,4 of 5,4,2,3 (one skip)
     assert d1["stability_n"] == 4
@@ -61,6 +60,33 @@ def test_per_decision_metrics_match_hand_computed_values() -> None:
     assert d1["lag_median_days"] == 7  # first yes on 01-08
     assert d1["reopen_count"] == 2  # being_revisited + reversed
     assert d1["stability_lo"] == pytest.approx(15.003, abs=0.01)
+
+
+def test_a_share_over_fewer_than_k_answers_is_hidden_inside_a_shown_decision() -> None:
+    # Decision 1: 5 answers, but "still holding" answered by 4 (one skip): at k = 5 the
+    # share is hidden on its own; the other shares (5 answers each) stay shown.
+    d1 = (
+        dm.per_decision(answers(), changes(), decision_ids=[1], k=5).set_index("decision_id").loc[1]
+    )
+    assert not d1["suppressed"] and d1["n"] == 5
+    for col in ("stability_pct", "stability_lo", "stability_hi", "stability_n"):
+        assert pd.isna(d1[col]), col
+    assert d1["stability_reason"] == REASON_FEWER_THAN_K
+    assert d1["action_pct"] == pytest.approx(60.0) and d1["action_reason"] == ""
+    # At k = 4 the share has enough answers of its own.
+    d1 = (
+        dm.per_decision(answers(), changes(), decision_ids=[1], k=4).set_index("decision_id").loc[1]
+    )
+    assert d1["stability_pct"] == pytest.approx(50.0) and d1["stability_reason"] == ""
+
+
+def test_the_lag_of_one_decision_is_never_shown() -> None:
+    # A decision's lag is the day of one person's first "yes": its n is 1 decision.
+    d1 = (
+        dm.per_decision(answers(), changes(), decision_ids=[1], k=3).set_index("decision_id").loc[1]
+    )
+    assert not d1["suppressed"]
+    assert pd.isna(d1["lag_median_days"]) and d1["lag_reason"] == REASON_FEWER_THAN_K
 
 
 def test_per_decision_below_k_is_suppressed_without_numbers() -> None:
