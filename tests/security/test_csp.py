@@ -116,3 +116,10 @@ class ThrottledLoginPageTests(TestCase):
             r = self.client.post(reverse("login"), {"username": "x", "password": "y"})
         self.assertEqual(r.status_code, 429)
         self.assertEqual(policy_of(r), POLICY)
+
+
+class MovedStylesTests(SimpleTestCase):
+    def test_every_team_tree_depth_the_template_can_name_has_its_indent_rule(self) -> None:
+        css = (ROOT / "static" / "css" / "pages.css").read_text()
+        for depth in range(1, 13):  # templates/orgs/team_list.html caps the class at 12
+            self.assertIn(f".tree-indent.depth-{depth} {{ padding-left: {24 * depth}px; }}", css)
