@@ -71,6 +71,15 @@ class LoginLockoutTests(BaseTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertTrue(self._logged_in())
 
+    def test_a_failed_try_while_locked_starts_the_cool_off_again(self) -> None:
+        self._fail(settings.AXES_FAILURE_LIMIT)
+        start = timezone.now()
+        with time_machine.travel(start + settings.AXES_COOLOFF_TIME / 2, tick=False):
+            self._fail(1)
+        just_after_first_lock = start + settings.AXES_COOLOFF_TIME + timedelta(seconds=1)
+        with time_machine.travel(just_after_first_lock, tick=False):
+            self.assertEqual(self._login(PASSWORD).status_code, 429)
+
     def test_an_admin_unlocks_with_axes_reset_username(self) -> None:
         self._fail(30)
         self.assertEqual(self._login(PASSWORD).status_code, 429)
