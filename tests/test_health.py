@@ -10,10 +10,10 @@ class HealthzTests(TestCase):
     def test_it_reports_ok_when_database_answers(self) -> None:
         r = self.client.get("/healthz")
         self.assertEqual(r.status_code, 200)
-        self.assertEqual(r.json(), {"status": "ok", "database": "ok"})
+        self.assertEqual(r.json(), {"status": "ok", "database": "ok", "broker": "ok"})
 
     def test_it_reports_503_when_database_fails(self) -> None:
-        with mock.patch("trustos.views.connection.cursor", side_effect=OperationalError("down")):
+        with mock.patch("trustos.health.connection.cursor", side_effect=OperationalError("down")):
             r = self.client.get("/healthz")
         self.assertEqual(r.status_code, 503)
         self.assertEqual(r.json()["status"], "error")

@@ -16,7 +16,7 @@ class TeamPageTests(BaseTestCase):
         self.assertLess(body.index(">Engineering<"), body.index(">Mobile<"))
         self.assertLess(body.index(">Mobile<"), body.index(">Platform<"))
         self.assertLess(body.index(">Platform<"), body.index(">Sales<"))
-        self.assertIn("padding-left: 24px", body)
+        self.assertIn('class="tree-indent depth-1"', body)  # 24px a level: static/css/pages.css
 
     def test_it_creates_a_sub_team(self) -> None:
         r = self.client.post("/setup/teams/new/", {"name": "SRE", "parent": self.platform.pk})
