@@ -27,10 +27,10 @@ from decisions.models import (
     CLOSED_STATUSES,
     Acted,
     CheckInInvitation,
-    CheckInResponse,
     ClosedCheckInLink,
     Decision,
     DecisionStatus,
+    PendingCheckIn,
     Rediscussed,
 )
 from orgs.models import Organization, Person
@@ -261,13 +261,14 @@ def checkin_submit(
     rediscussed: Any,
     comment: Any = "",
     now: dt.datetime | None = None,
-) -> CheckInResponse:
-    """Store one anonymous answer and mark the link used, in one transaction.
+) -> PendingCheckIn:
+    """Mark the link used and buffer the anonymous answer, in one transaction.
 
     Exactly one answer per token, even for two concurrent submits: the conditional UPDATE of
-    `used` is the lock; the loser gets CheckInUsed. Bad values: ValidationError,
-    nothing stored. The response keeps the decision's status when answered (superseded
-    decisions are accepted but flagged).
+    `used` is the lock; the loser gets CheckInUsed. Bad values: ValidationError, nothing
+    stored. The answer keeps the decision's status when answered (superseded decisions are
+    accepted but flagged). It reaches CheckInResponse at a later `checkins_flush`, in a
+    shuffled batch written by a transaction that touches no invitation.
     """
     now = now or timezone.now()
     ctx = checkin_lookup(raw_token=raw_token, now=now)
@@ -277,8 +278,8 @@ def checkin_submit(
 
 def _claim_and_store(
     ctx: CheckInContext, clean: dict[str, Any], now: dt.datetime
-) -> CheckInResponse:
-    """Mark the link used and insert the answer atomically; a second caller gets "used".
+) -> PendingCheckIn:
+    """Mark the link used and buffer the answer atomically; a second caller gets "used".
 
     Two requests may both pass checkin_lookup(); only one conditional UPDATE matches a row.
     """
@@ -294,19 +295,16 @@ def _claim_and_store(
             Decision.objects.filter(pk=decision.pk).values_list("status", flat=True).first()
             or DecisionStatus.DECIDED
         )
-        response = CheckInResponse.objects.create(
+        pending = PendingCheckIn.objects.create(
             organization=org,
             decision_id=decision.pk,
+            offset_days=inv.offset_days,
             team_id=inv.team_id,
             period=period_start(answered_on, org.reporting_period),
             answered_on=answered_on,
             decision_status_at_answer=status,
             **clean,
         )
-        _queue_recompute(org.pk)
-    return response
-
-
-def _queue_recompute(org_id: int) -> None:
-    # After the commit, and a short delay batches the answers of a busy hour into few recomputes.
-    task_queue_on_commit("decisions.recompute_decision_metrics", org_id, countdown=30)
+        # Its own transaction, after this one commits: never the claim's transaction id.
+        task_queue_on_commit("decisions.flush_checkins", decision.pk)
+    return pending

@@ -221,6 +221,30 @@ class DecisionStabilitySnapshot(models.Model):
         indexes = [models.Index(fields=["organization", "period"])]
 
 
+class PendingCheckIn(models.Model):
+    """A check-in answer waiting for its shuffled batch (decisions/checkins.py).
+
+    The CheckInResponse it becomes, plus the offset (which check-in window it belongs to, so
+    the window's close can flush it); no person, token or invitation, and a random id the
+    response does not reuse.
+    """
+
+    TENANT_FIELD = "organization"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="pending")
+    offset_days = models.PositiveSmallIntegerField()
+    team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
+    period = models.DateField()
+    answered_on = models.DateField()
+    holding = models.PositiveSmallIntegerField(null=True, blank=True)
+    acted = models.CharField(max_length=24, choices=Acted.choices)
+    rediscussed = models.CharField(max_length=10, choices=Rediscussed.choices)
+    comment = models.TextField(blank=True)
+    decision_status_at_answer = models.CharField(max_length=20, choices=DecisionStatus.choices)
+
+
 # The counts that replace closed check-in windows' invitations live in their own module
 # (imported here so Django registers them with this app).
 from decisions.models_counts import (  # noqa: E402, F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.tasks import task
+from decisions.checkin_flush import checkins_flush, checkins_flush_all
 from decisions.checkins import checkin_invitation_send, checkins_create_due
 from decisions.counts import checkin_windows_close
 from decisions.metrics import decision_metrics_recompute
@@ -23,6 +24,8 @@ def dispatch_due_checkins_task() -> int:
             for inv_id in ids:
                 send_checkin_invitation_task.delay_on_commit(inv_id)
         queued += len(ids)
+    # Check-in windows close by the clock (links expire): write what their buffers still hold.
+    checkins_flush_all()
     return queued
 
 
@@ -44,3 +47,9 @@ def recompute_all_decision_metrics_task() -> int:
     for org_id in ids:
         recompute_decision_metrics_task.delay(org_id)
     return len(ids)
+
+
+@task(name="decisions.flush_checkins")
+def checkins_flush_task(decision_id: int) -> int:
+    """After each answer: write the decision's buffered groups that reached k (shuffled)."""
+    return len(checkins_flush(decision_id=decision_id))

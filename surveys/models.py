@@ -259,6 +259,27 @@ class Answer(models.Model):
     )
 
 
+class PendingResponse(models.Model):
+    """A submitted answer waiting for its shuffled batch (surveys/services/responses.py).
+
+    Stores what the Response will hold and nothing more: no person, token or invitation. The
+    id is random and is *not* reused by the Response, so nothing of this row survives the
+    flush that moves it (in a transaction that touches no invitation) and deletes it.
+    """
+
+    TENANT_FIELD = "organization"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(PulseRound, on_delete=models.CASCADE, related_name="pending")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField()
+    attributes = models.JSONField(default=dict, blank=True)
+    # {"<item id>": 1-5 or null}: one entry per asked item.
+    answers = models.JSONField(default=dict)
+    comment = models.TextField(blank=True)
+
+
 # The counts that replace closed rounds' invitations live in their own module (imported here
 # so Django registers them with this app).
 from surveys.models_counts import (  # noqa: E402, F401

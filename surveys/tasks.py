@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.tasks import task
 from surveys.services.dispatch import round_dispatch
+from surveys.services.responses import responses_flush
 from surveys.services.rounds import rounds_tick
 from surveys.services.schedules import schedule_run
 
@@ -30,3 +31,9 @@ def schedule_run_task(schedule_id: int) -> int | None:
 @task(name="surveys.tick_rounds")
 def rounds_tick_task() -> dict[str, int]:
     return rounds_tick()
+
+
+@task(name="surveys.flush_responses")
+def responses_flush_task(round_id: int) -> int:
+    """After each answer: write the round's buffered groups that reached k (shuffled)."""
+    return len(responses_flush(round_id=round_id))

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from decisions.checkin_flush import checkins_flush
 from decisions.checkins import CHECKIN_LINK, checkin_invitation_new, checkin_submit
 from decisions.models import CheckInResponse, Decision
 from decisions.services import decision_create
@@ -24,7 +25,7 @@ from orgs.models import Membership, Organization, Person, Role, Team
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, Response, RoundStatus
 from surveys.services.dispatch import invitations_create
-from surveys.services.responses import response_submit, round_items
+from surveys.services.responses import response_submit, responses_flush, round_items
 from surveys.services.rounds import round_create
 
 PASSWORD = "correct horse battery staple"
@@ -151,11 +152,19 @@ def response_make(
     comment: str = "",
 ) -> Response:
     """Answer a pulse invitation through the service: `answers` by item key, any item not
-    named gets `value` (None = skipped). The invitation's token is spent."""
+    named gets `value` (None = skipped). The invitation's token is spent, and the answer is
+    flushed out of the buffer at once (below k too), so the test can read it straight away."""
     items = round_items(round=invitation.round)
     given = dict(answers or {})
     full = {it.key: given.get(it.key, value) for it in items}
-    return response_submit(token=invitation_token(invitation), answers=full, comment=comment)
+    response_submit(token=invitation_token(invitation), answers=full, comment=comment)
+    return _only(responses_flush(round_id=invitation.round_id, force=True))
+
+
+def _only(rows: list[Any]) -> Any:
+    # The factory flushes after each answer, so the buffer held just this one.
+    assert len(rows) == 1, f"expected this answer alone in the buffer, flushed {len(rows)}"
+    return rows[0]
 
 
 def decision_make(
@@ -201,6 +210,16 @@ def checkin_answer_make(
     rediscussed: str = "never",
     offset_days: int = 7,
 ) -> CheckInResponse:
-    """Invite `person` to a check-in of `decision` and answer it through the service."""
+    """Invite `person` to a check-in of `decision`, answer it through the service and flush
+    the answer out of the buffer at once (below k too)."""
     raw = checkin_invite(decision=decision, person=person, offset_days=offset_days)
-    return checkin_submit(raw_token=raw, holding=holding, acted=acted, rediscussed=rediscussed)
+    checkin_submit(raw_token=raw, holding=holding, acted=acted, rediscussed=rediscussed)
+    return _only(checkins_flush(decision_id=decision.pk, force=True))
+
+
+def answers_flush() -> None:
+    """Write every buffered pulse and check-in answer now (below k too), as a round close or
+    a check-in window close would: for tests that submit through a page or the API and then
+    read the stored responses."""
+    responses_flush(force=True)
+    checkins_flush(force=True)

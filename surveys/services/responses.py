@@ -1,29 +1,46 @@
-"""Submitting a survey: validate, mark the token used, store an anonymous response — atomically.
+"""Submitting a survey: validate, spend the token, buffer the answers; flush them in shuffled batches.
 
-Anonymity by design (docs/privacy.md): the Response row gets a random UUID, the team of
-the invitation's snapshot, the round's period, the day (not time) of submission and the
-person's filter attributes — nothing that names the person, the token or the invitation.
-Exactly one response per token: inside one transaction, a conditional
-UPDATE invitation SET used = true WHERE id = ? AND used = false must change one row before
-the response is inserted. On PostgreSQL the row lock serialises concurrent submitters (the
-loser's UPDATE re-checks used and changes 0 rows); on SQLite the IMMEDIATE transaction mode
-(trustos/envconfig.py) serialises the whole transaction.
+Anonymity by design (docs/privacy.md), also against someone who reads the database:
+- Submit: one transaction marks the invitation used (a conditional
+  UPDATE invitation SET used = true WHERE id = ? AND used = false must change one row) and
+  appends the answers to the buffer (PendingResponse: random id, round, team, period,
+  attributes, answers, comment; no person, token or invitation). Exactly one answer per
+  token: on PostgreSQL the row lock serialises concurrent submitters (the loser's UPDATE
+  re-checks used and changes 0 rows); on SQLite the IMMEDIATE transaction mode
+  (trustos/envconfig.py) serialises the whole transaction.
+- Flush (`responses_flush`): another transaction, which touches no invitation, moves buffered
+  rows into Response/Answer in random order under fresh random ids and deletes them from the
+  buffer. A group of buffered rows that agree on everything a Response shows of its author
+  (round, team, attributes) is written only once it holds at least k rows, or when the round
+  has closed. So a transaction id, a row position or an insert time of a Response points at
+  a batch of at least k people (or at the round's last, closing batch), never at one claim.
+  The Response's day is the day of the flush, not of the answer.
+- Attributes (location, tenure band, ...) are copied only as a combination that at least k
+  invitees of the same team and round share (`response_attributes_shared`).
 """
 
 from __future__ import annotations
 
+import json
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.links import link_hash
+from core.tasks import task_queue_on_commit
+from orgs.models import Organization
 from surveys.links import PULSE_LINK
 from surveys.models import (
     Answer,
     ClosedRoundLink,
     Invitation,
     Item,
+    PendingResponse,
     PulseRound,
     Response,
     RoundStatus,
@@ -136,15 +153,69 @@ def _validate(
     return {it.pk: values.get(it.pk) for it in items}
 
 
-def response_submit(*, token: str, answers: Any, comment: Any = "") -> Response:
-    """Store one anonymous response for the token's round; the token is spent in the same step."""
+def response_attributes_shared(
+    *, mine: dict[str, Any], peers: Sequence[dict[str, Any]], k: int
+) -> dict[str, Any]:
+    """The part of `mine` that at least k of `peers` (the invitees of the same team and round,
+    `mine` among them) share as a whole combination.
+
+    Keys are taken in name order; a group of invitees is split by the next key only when
+    every part of the split keeps at least k invitees (a missing value is a part of its
+    own), otherwise the whole group goes without that key. Each possible result is so
+    produced by one group of at least k invitees, and no two groups produce the same result:
+    a response's attributes never narrow its author down to fewer than k invitees, also
+    when two attributes that are each common are rare together.
+    """
+    if len(peers) < k:
+        return {}
+    keys = sorted({key for p in peers for key in p} | set(mine))
+    group: list[dict[str, Any]] = list(peers)
+    kept: dict[str, Any] = {}
+    for key in keys:
+        parts: dict[Hashable, int] = defaultdict(int)
+        for p in group:
+            parts[_hashable(p.get(key))] += 1
+        if min(parts.values()) < k:
+            continue
+        value = mine.get(key)
+        if _hashable(value) not in parts:  # not one of these invitees: keep nothing more
+            break
+        group = [p for p in group if _hashable(p.get(key)) == _hashable(value)]
+        if value is not None:
+            kept[key] = value
+    return kept
+
+
+def _hashable(value: Any) -> Hashable:
+    return json.dumps(value, sort_keys=True)
+
+
+def _attributes_for(*, inv: Invitation, team_id: int) -> dict[str, Any]:
+    """The attributes to keep for `inv`'s person: shared by >= k invitees of its team/round."""
+    peers = [
+        response_attributes(attrs)
+        for attrs in Invitation.objects.filter(round_id=inv.round_id, team_id=team_id)
+        .order_by()
+        .values_list("person__attributes", flat=True)
+    ]
+    return response_attributes_shared(
+        mine=response_attributes(inv.person.attributes),
+        peers=peers,
+        k=inv.round.organization.k,
+    )
+
+
+def response_submit(*, token: str, answers: Any, comment: Any = "") -> PendingResponse:
+    """Spend the token and buffer its anonymous answers; they reach Response at the next flush."""
     inv = invitation_for_token(token=token)
     rnd = inv.round
     items = round_items(round=rnd)
     values = _validate(round=rnd, items=items, answers=answers, comment=comment)
+    # The snapshot team decides the attribute peers; a person without one counts nowhere.
     team_id = inv.team_id or inv.person.team_id
     if team_id is None:
         raise InvalidSubmission("You are not in a team any more; this answer cannot be counted.")
+    attributes = _attributes_for(inv=inv, team_id=team_id)
     with transaction.atomic():
         # Re-checked inside the transaction: the round may have closed since the lookup.
         if not PulseRound.objects.filter(
@@ -156,16 +227,91 @@ def response_submit(*, token: str, answers: Any, comment: Any = "") -> Response:
                 "This link has already been used: the survey was answered.",
                 {"token": "already used"},
             )
-        response = Response.objects.create(
+        pending = PendingResponse.objects.create(
             organization_id=rnd.organization_id,
             round=rnd,
             team_id=team_id,
             period=rnd.period,
-            submitted_on=timezone.now().astimezone(rnd.organization.tz).date(),
-            attributes=response_attributes(inv.person.attributes),
+            attributes=attributes,
+            answers={str(item_id): v for item_id, v in values.items()},
             comment=comment.strip(),
         )
-        Answer.objects.bulk_create(
-            [Answer(response=response, item_id=item_id, value=v) for item_id, v in values.items()]
+        # In its own transaction, after this one commits: the flush must not share a
+        # transaction (and so a transaction id) with the claim above.
+        task_queue_on_commit("surveys.flush_responses", rnd.pk)
+    return pending
+
+
+def _group_key(row: PendingResponse) -> tuple[int, int, str]:
+    """Everything a Response shows that could point at its author, besides the answers."""
+    return (row.round_id, row.team_id, json.dumps(row.attributes, sort_keys=True))
+
+
+def responses_flush(
+    *,
+    round_id: int | None = None,
+    force: bool = False,
+    now: Any = None,
+    rng: random.Random | None = None,
+) -> list[Response]:
+    """Move buffered answers into Response/Answer in a shuffled batch; returns the new rows.
+
+    A group (round, team, attributes) is written when it holds at least the org's k rows, or
+    its round is closed (or past its closing time), or `force` (tests, operators). Rows are
+    written in random order (`rng`, default: the system's), under new random ids and with
+    the flush day, in one transaction that reads no invitation and writes none. Idempotent
+    and safe to run concurrently: the buffer rows are locked (PostgreSQL) or the whole
+    transaction is serialised (SQLite), and each is deleted in the transaction that moved it.
+    """
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    with transaction.atomic():
+        qs = PendingResponse.objects.select_for_update(of=("self",)).order_by()
+        if round_id is not None:
+            qs = qs.filter(round_id=round_id)
+        rows = list(qs)
+        if not rows:
+            return []
+        rounds = PulseRound.objects.in_bulk({r.round_id for r in rows})
+        orgs = Organization.objects.in_bulk({r.organization_id for r in rows})
+        groups: dict[tuple[int, int, str], list[PendingResponse]] = defaultdict(list)
+        for row in rows:
+            groups[_group_key(row)].append(row)
+        batch: list[PendingResponse] = []
+        for (rid, _, _), members in groups.items():
+            rnd = rounds[rid]
+            done = rnd.status == RoundStatus.CLOSED or rnd.closes_at <= now
+            if force or done or len(members) >= orgs[rnd.organization_id].k:
+                batch.extend(members)
+        if not batch:
+            return []
+        rng.shuffle(batch)
+        created = _write(batch, orgs=orgs, now=now)
+        PendingResponse.objects.filter(pk__in=[r.pk for r in batch]).delete()
+    return created
+
+
+def _write(
+    batch: list[PendingResponse], *, orgs: dict[int, Organization], now: Any
+) -> list[Response]:
+    responses: list[Response] = []
+    answers: list[Answer] = []
+    for row in batch:
+        resp = Response(
+            id=uuid.uuid4(),  # never the buffer row's id: nothing of the buffer survives
+            organization_id=row.organization_id,
+            round_id=row.round_id,
+            team_id=row.team_id,
+            period=row.period,
+            submitted_on=now.astimezone(orgs[row.organization_id].tz).date(),
+            attributes=row.attributes,
+            comment=row.comment,
         )
-    return response
+        responses.append(resp)
+        answers.extend(
+            Answer(response=resp, item_id=int(item_id), value=v)
+            for item_id, v in row.answers.items()
+        )
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(answers)
+    return responses

@@ -14,12 +14,21 @@ from core.registry import round_scores_changed
 from core.tasks import task_queue_on_commit
 from orgs.models import Organization, Team
 from orgs.periods import period_start
-from surveys.models import Item, PulseRound, PulseSchedule, RoundItem, RoundStatus, RubricVersion
+from surveys.models import (
+    Item,
+    PendingResponse,
+    PulseRound,
+    PulseSchedule,
+    RoundItem,
+    RoundStatus,
+    RubricVersion,
+)
 from surveys.rotation import rotation_pick
 from surveys.selectors import rubric_active, rubric_dimensions
 from surveys.services.counts import periods_close_out, round_invitations_reduce
 from surveys.services.errors import SurveyError
 from surveys.services.reminders import reminders_send
+from surveys.services.responses import responses_flush
 
 log = logging.getLogger(__name__)
 REDISPATCH_AFTER = dt.timedelta(minutes=10)
@@ -128,6 +137,9 @@ def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = N
                 obj=rnd,
                 changes={},
             )
+            # Every answer still buffered goes out in this last batch, whatever its size,
+            # before scoring is told the round changed (this transaction claims no token).
+            responses_flush(round_id=round_id, now=now)
             _queue_scoring(round_id)
     if n:
         # After the close commits: from now on only counts of who was asked remain.
@@ -194,6 +206,14 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     # Answers change while a round is open: rescore open rounds that received answers today
     # (responses carry only a day, so "today" is the finest change signal we keep). Scoring
     # is idempotent, so a round rescored a minute later than its last answer costs nothing.
+    # Buffered answers: groups that reached k, and whatever a closed round still holds (an
+    # answer that raced the close); a closed round that got rows is rescored.
+    flushed = 0
+    for pk in PendingResponse.objects.values_list("round_id", flat=True).distinct():
+        written = len(responses_flush(round_id=pk, now=now))
+        flushed += written
+        if written and PulseRound.objects.filter(pk=pk, status=RoundStatus.CLOSED).exists():
+            _queue_scoring(pk)
     # A period whose last round closed before the period ended is closed out here.
     periods_close_out(now=now)
     rescored = 0
@@ -206,4 +226,5 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
         "redispatched": redispatched,
         "reminded": reminded,
         "rescored": rescored,
+        "flushed": flushed,
     }

@@ -10,6 +10,7 @@ from core.links import USED_STATUS
 from decisions.models import CheckInResponse
 from surveys.models import Response
 from tests.decisions.base import DecisionTestCase
+from tests.factories import answers_flush
 from tests.surveys.helpers import add_people, open_round, token_of
 
 
@@ -26,12 +27,14 @@ class AnswerOnceTests(DecisionTestCase):
         page = reverse("surveys:answer", kwargs={"token": token})
         api = reverse("surveysapi:survey_token", kwargs={"token": token})
         first = self.client.post(page, {f"q_{key}": "4"})
+        answers_flush()
         assert first.status_code == 200 and Response.objects.count() == 1
         assert self.client.get(page).status_code == 410
         assert self.client.post(page, {f"q_{key}": "2"}).status_code == 410
         assert self.client.get(api).status_code == 410
         again = self.client.post(api, json.dumps({"answers": {key: 2}}), "application/json")
         assert again.status_code == 410 and again.json()["code"] == "used_token"
+        answers_flush()
         assert Response.objects.count() == 1
 
     def test_a_used_check_in_link_is_410_on_the_page_and_the_api(self) -> None:
@@ -41,6 +44,7 @@ class AnswerOnceTests(DecisionTestCase):
         api = reverse("decisionsapi:checkin", kwargs={"token": token})
         answer = {"holding": "4", "acted": "yes", "rediscussed": "never"}
         assert self.client.post(page, answer).status_code == 200
+        answers_flush()
         assert CheckInResponse.objects.count() == 1
         got = self.client.get(page)
         assert got.status_code == 410 and b"already been answered" in got.content

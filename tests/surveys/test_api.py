@@ -14,6 +14,7 @@ from surveys.models import Answer, Invitation, Item, Response, RoundTeamCount
 from surveys.services.responses import COMMENT_MAX
 from surveys.services.rounds import round_close
 from tests.base import BaseTestCase
+from tests.factories import answers_flush
 from tests.surveys.helpers import add_people, open_round, token_of
 
 
@@ -51,6 +52,7 @@ class SurveyAPITests(BaseTestCase):
         answers[self.keys[0]] = None
         res = self.post({"token": self.token, "answers": answers, "comment": "ok"})
         assert res.status_code == 201, res.content
+        answers_flush()
         assert Response.objects.count() == 1
         assert Answer.objects.filter(value=4).count() == 7
 
@@ -94,6 +96,7 @@ class SurveyAPITests(BaseTestCase):
         res = self.post({"token": self.token, "answers": {self.keys[0]: 3}})
         assert res.status_code == 410
         assert res.json()["code"] == "used_token"
+        answers_flush()
         assert Response.objects.count() == 1
 
     def test_it_rejects_an_unknown_token_with_404(self) -> None:

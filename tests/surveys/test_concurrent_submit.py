@@ -14,10 +14,10 @@ from django.db import connection, connections
 from django.test import TransactionTestCase
 
 from orgs.models import Organization, Team
-from surveys.models import Answer, Invitation, Response
+from surveys.models import Answer, Invitation, PendingResponse, Response
 from surveys.rubric_io import rubric_install, rubric_read
 from surveys.services.errors import TokenUsed
-from surveys.services.responses import response_submit
+from surveys.services.responses import response_submit, responses_flush
 from tests.surveys.helpers import add_people, open_round, token_of
 
 THREADS = 8
@@ -68,6 +68,8 @@ class ConcurrentSubmitTests(TransactionTestCase):
         for t in threads:
             t.join(timeout=60)
         assert sorted(outcomes) == ["stored"] + ["used"] * (THREADS - 1), outcomes
+        assert PendingResponse.objects.count() == 1  # one answer waits for its batch
+        responses_flush(force=True)
         assert Response.objects.count() == 1
         assert (
             Answer.objects.count()
