@@ -70,9 +70,10 @@ def _window_close(
     *, org: Organization, decision_id: int, offset_days: int, cutoff: dt.datetime
 ) -> int:
     with transaction.atomic():
-        invitations = CheckInInvitation.objects.select_for_update().filter(
-            decision_id=decision_id, offset_days=offset_days
-        )
+        scope = CheckInInvitation.objects.filter(decision_id=decision_id, offset_days=offset_days)
+        # Lock the rows first: PostgreSQL refuses FOR UPDATE on the GROUP BY below.
+        locked = list(scope.select_for_update().values_list("pk", flat=True))
+        invitations = CheckInInvitation.objects.filter(pk__in=locked)
         # Re-checked under the lock: a link sent since the listing keeps the window open.
         if invitations.filter(
             Q(sent_at__gte=cutoff) | Q(sent_at__isnull=True, created_at__gte=cutoff)

@@ -71,14 +71,14 @@ class DatabaseReaderTests(TransactionTestCase):
             comment = f"c{n}"
             truth[comment] = inv.person_id
             response_submit(token=invitation_token(inv), answers={key: 1 + n % 5}, comment=comment)
-        round_close(round_id=rnd.pk)
-        assert Response.objects.filter(round=rnd).count() == PEOPLE
-        assert not PendingResponse.objects.exists()
-
+        # The claims as a reader sees them just before the close (which deletes invitations).
         claims = _rows(
             "SELECT person_id, xmin::text::bigint FROM surveys_invitation"
             f" WHERE round_id = {rnd.pk} AND used"
         )
+        round_close(round_id=rnd.pk)
+        assert Response.objects.filter(round=rnd).count() == PEOPLE
+        assert not PendingResponse.objects.exists()
         answers = _rows(
             "SELECT comment, xmin::text::bigint, attributes::text FROM surveys_response"
             f" WHERE round_id = {rnd.pk} ORDER BY ctid"
