@@ -153,6 +153,8 @@ AXES_LOCKOUT_CALLABLE = "trustos.security.lockout_response"
 # Failed logins are what the lockout needs; a row per successful login would be a log of
 # everyone's working hours and addresses that nothing reads.
 AXES_DISABLE_ACCESS_LOG = True
+# axes logs a start-up banner from every process (and after pytest's summary line): say nothing.
+AXES_VERBOSE = False
 # Every page: scripts and styles only from our own files, never inline (templates/ is
 # checked by tests/security/test_csp.py); no framing, forms post only to us.
 CONTENT_SECURITY_POLICY = {
