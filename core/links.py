@@ -68,14 +68,25 @@ def link_nonce() -> str:
     return secrets.token_hex(16)
 
 
+def _keyed_digest(namespace: str, parts: Sequence[object]) -> bytes:
+    """HMAC-SHA256 with SECRET_KEY of "namespace:part:part…" (one namespace per purpose)."""
+    if not namespace or ":" in namespace:
+        raise ValueError(f"namespace {namespace!r} must be a non-empty word")
+    msg = ":".join([namespace, *(str(p) for p in parts)]).encode("utf-8")
+    return hmac.new(settings.SECRET_KEY.encode("utf-8"), msg, hashlib.sha256).digest()
+
+
 def link_derive(*, namespace: str, parts: Sequence[object], nonce: str) -> str:
     """The raw token of a link, reproducible only with SECRET_KEY."""
-    if not namespace or ":" in namespace:
-        raise ValueError(f"link namespace {namespace!r} must be a non-empty word")
-    msg = ":".join([namespace, *(str(p) for p in parts), nonce]).encode("utf-8")
-    digest = hmac.new(settings.SECRET_KEY.encode("utf-8"), msg, hashlib.sha256).digest()
+    digest = _keyed_digest(namespace, [*parts, nonce])
     # base64url without padding: 43 characters, safe in a URL path.
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def keyed_hash(*, namespace: str, parts: Sequence[object]) -> str:
+    """A pseudonymous key (hex) that only SECRET_KEY can reproduce, e.g. one person in one
+    period, so a person is counted once without storing who they are."""
+    return _keyed_digest(namespace, parts).hex()
 
 
 def link_hash(token: str) -> str:

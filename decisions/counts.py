@@ -14,16 +14,14 @@ the decision can open any more, they are replaced by the number of people
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import random
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.links import keyed_hash
 from decisions.checkins import CHECKIN_ANSWER_DAYS, CHECKIN_GRACE_DAYS, org_offsets
 from decisions.models import (
     CLOSED_STATUSES,
@@ -42,8 +40,9 @@ assert CHECKIN_ANSWER_DAYS > CHECKIN_GRACE_DAYS
 
 
 def decision_respondent_key(*, organization_id: int, decision_id: int, person_id: int) -> str:
-    msg = f"checkin-respondent:{organization_id}:{decision_id}:{person_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()
+    return keyed_hash(
+        namespace="checkin-respondent", parts=[organization_id, decision_id, person_id]
+    )
 
 
 def checkin_windows_close(*, org: Organization, now: dt.datetime | None = None) -> int:

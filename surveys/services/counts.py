@@ -24,16 +24,14 @@ keys by the number of distinct people per team and in the whole org
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import random
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.links import keyed_hash
 from orgs.models import Organization
 from orgs.periods import period_start
 from surveys.models import (
@@ -50,8 +48,9 @@ from surveys.models import (
 def respondent_key(*, organization_id: int, period: dt.date, person_id: int) -> str:
     """The keyed hash that makes one person one respondent of a period (never stored with
     anything that names them or their answers)."""
-    msg = f"respondent:{organization_id}:{period.isoformat()}:{person_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()
+    return keyed_hash(
+        namespace="respondent", parts=[organization_id, period.isoformat(), person_id]
+    )
 
 
 def round_invitations_reduce(*, round_id: int) -> int:
