@@ -140,6 +140,8 @@ def results(request: HttpRequest) -> HttpResponse:
             "trust_row": trust_row,
             "dim_rows": dim_rows,
             "sources": res.sources,
+            # Only links the reader can follow: a source's page may need another role.
+            "source_links": [s for s in res.sources if s.links_for(tenant.roles)],
             "k": res.k,
         },
     )
