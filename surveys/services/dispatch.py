@@ -65,14 +65,14 @@ def invitations_create(*, round: PulseRound) -> int:
 
 
 def _closes_label(rnd: PulseRound) -> str:
-    return rnd.closes_at.astimezone(rnd.organization.tz).strftime("%A %d %B, %H:%M")
+    return emails.local_time_label(rnd.closes_at, rnd.organization.tz)
 
 
 def invitation_email_context(*, invitation: Invitation) -> dict[str, Any]:
     """What the pulse invitation and reminder emails (templates/emails/pulse-*) show."""
     rnd = invitation.round
     return {
-        "first_name": invitation.person.name.split(" ")[0],
+        "first_name": emails.first_name(invitation.person.name),
         "title": rnd.title,
         "organization": rnd.organization.name,
         "n": rnd.round_items.count(),
