@@ -121,6 +121,14 @@ class ParsedFile:
     errors: list[RowError]
 
 
+# How spreadsheet files begin: .xlsx/.ods are ZIP archives, old .xls an OLE2 compound file.
+SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+SPREADSHEET_ERROR = (
+    "This looks like an Excel file — export it as CSV (UTF-8) and upload that. "
+    '(In Excel: File → Save As → "CSV UTF-8 (Comma delimited)".)'
+)
+
+
 def decode_csv_bytes(data: bytes) -> str:
     """UTF-8 (with or without a BOM) or a clear error saying where the first bad byte is."""
     if len(data) > MAX_BYTES:
@@ -128,6 +136,9 @@ def decode_csv_bytes(data: bytes) -> str:
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
             f"{MAX_BYTES // 1024 // 1024} MB. Split it or remove unused columns."
         )
+    # Whatever its name says: a spreadsheet renamed .csv would fail as "not UTF-8" below.
+    if data.startswith(SPREADSHEET_MAGIC):
+        raise ImportFileError(SPREADSHEET_ERROR)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
