@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from core.errors import InvalidInput
+from core.text import count_text
 from core.validation import refused_character, refused_character_message
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB is ~20,000 people; a bigger file is not a people export.
@@ -223,7 +224,8 @@ def _check_row(
                 RowError(
                     line,
                     "",
-                    f"{len(cells)} values but the header has {len(columns)} columns "
+                    f"{count_text(len(cells), 'value')} but the header has "
+                    f"{count_text(len(columns), 'column')} "
                     "(a comma inside a value must be quoted)",
                 )
             ]
@@ -232,7 +234,8 @@ def _check_row(
             RowError(
                 line,
                 columns[len(cells)],
-                f"missing value: the line has {len(cells)} values, the header {len(columns)}",
+                f"missing value: the line has {count_text(len(cells), 'value')}, "
+                f"the header {len(columns)}",
             )
         ]
     values = {col: cells[i].strip() for i, col in enumerate(columns)}
