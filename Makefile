@@ -2,7 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# What pip last installed: the pinned list itself, so only a changed pin reinstalls (a file
+# date would not do: a fresh clone's pyproject.toml is always newer than an existing venv).
+INSTALLED := $(VENV)/requirements.txt
 
 .PHONY: run test test-fast test-services lint format bench install migrate seed clean
 
@@ -11,12 +13,12 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) scripts/requirements.py test > $(VENV)/requirements.txt
-	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
-	touch $(STAMP)
-
-install: $(STAMP)
+## make install: pip only when the pinned requirements differ from what was last installed.
+install: | $(PY)
+	@want=$$(mktemp) && trap 'rm -f "$$want"' EXIT && \
+	$(PY) scripts/requirements.py test > "$$want" && \
+	if cmp -s "$$want" $(INSTALLED); then echo "Requirements unchanged: nothing to install."; \
+	else $(PY) -m pip install --quiet -r "$$want" && cp "$$want" $(INSTALLED); fi
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -9,6 +9,7 @@ claim of a one-time link, core/links.py) rolls back and the email is retried.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,22 @@ from django.template.loader import render_to_string
 
 # Long titles make long subjects; mail clients cut them anyway.
 SUBJECT_MAX = 150
+
+
+def first_name(full_name: str) -> str:
+    """How every email greets a person: by the first word of their name."""
+    words = full_name.split()
+    return words[0] if words else full_name
+
+
+def local_time_label(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment as an email states it: in the org's zone, with the zone named (people
+    read an email anywhere, so a bare "19:46" is ambiguous)."""
+    local = value.astimezone(tz)
+    name = getattr(tz, "key", None) or local.tzname() or "UTC"
+    abbrev = local.tzname()
+    zone = name if abbrev in (None, name) else f"{abbrev}, {name}"
+    return f"{local:%A %d %B, %H:%M} ({zone})"
 
 
 def _text(template: str, ctx: Mapping[str, Any]) -> str:
@@ -53,7 +70,7 @@ def pulse_reminder(*, to: str, ctx: Mapping[str, Any]) -> None:
 
 
 def checkin_invitation(*, to: str, ctx: Mapping[str, Any]) -> None:
-    send("checkin-invitation", to=to, ctx=ctx)
+    send("checkin-invitation", to=to, ctx={**ctx, "first_name": first_name(ctx["name"])})
 
 
 def account_created(*, to: str, ctx: Mapping[str, Any]) -> None:

@@ -160,7 +160,9 @@ class ResultSource:
 
     `field` is the key of its cell in each API result row and `help_text` describes it in
     the API schema; the page shows `row_label` under `dimension`, explains it with `note`
-    and links to `more_url` (a URL name) as `more_label`.
+    and links to `more_url` (a URL name) as `more_label` — only for readers holding one of
+    `more_roles` (role names; None = every results reader), so no page links to a page its
+    reader cannot open.
     """
 
     field: str
@@ -171,6 +173,11 @@ class ResultSource:
     more_label: str
     more_url: str
     cells: SourceCells
+    more_roles: frozenset[str] | None = None
+
+    def links_for(self, roles: frozenset[str]) -> bool:
+        """Whether a reader with these roles may open `more_url` (and so sees the link)."""
+        return self.more_roles is None or bool(self.more_roles & roles)
 
 
 result_sources: Registry[ResultSource] = Registry("result_sources")

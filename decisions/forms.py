@@ -8,7 +8,14 @@ from django import forms
 
 from core.constants import ANSWER_SCALE
 from core.forms import form_queryset_set
-from decisions.models import Acted, Decision, DecisionSource, DecisionStatus, Rediscussed
+from decisions.models import (
+    CONTEXT_MAX_LENGTH,
+    Acted,
+    Decision,
+    DecisionSource,
+    DecisionStatus,
+    Rediscussed,
+)
 from decisions.permissions import decisions_readable, loggable_team_ids
 from orgs.models import Person, Team
 from orgs.tenancy import Tenant, scoped
@@ -19,6 +26,7 @@ class DecisionForm(forms.Form):
     context = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=CONTEXT_MAX_LENGTH,
         help_text="What was decided and why, in a few sentences.",
     )
     decided_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

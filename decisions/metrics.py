@@ -27,7 +27,7 @@ from decisions.models import (
 )
 from decisions.suppress import checkin_reason_text, figure_reason_text
 from orgs.disclosure import ROOT_ID, disclosure_cells
-from orgs.models import Organization
+from orgs.models import DECISION_READ_ROLES, Organization
 from orgs.periods import period_start
 from trustmath import decision_metrics as dm
 
@@ -286,5 +286,6 @@ CHECKIN_SOURCE = ResultSource(
     "source and is never averaged into the pulse score above it.",
     more_label="All decision check-in figures",
     more_url="decisions:stability",
+    more_roles=frozenset(DECISION_READ_ROLES),  # who may open decisions:stability
     cells=checkin_source_cells,
 )

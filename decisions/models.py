@@ -36,6 +36,10 @@ class DecisionSource(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
+# A few paragraphs: enough for what was decided and why, short enough to read on a phone.
+CONTEXT_MAX_LENGTH = 2000
+
+
 class Decision(models.Model):
     """A decision somebody made, tracked afterwards: does it hold, is it acted on?"""
 
@@ -45,6 +49,7 @@ class Decision(models.Model):
         Organization, on_delete=models.CASCADE, related_name="decisions"
     )
     title = models.CharField(max_length=200)
+    # At most CONTEXT_MAX_LENGTH characters: the form and the API check it (the column need not).
     context = models.TextField(blank=True)
     owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_decisions"

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from core.constants import ANSWER_MAX, ANSWER_MIN
 from decisions.models import (
+    CONTEXT_MAX_LENGTH,
     Acted,
     Decision,
     DecisionSource,
@@ -77,6 +78,14 @@ class DecisionSerializer(serializers.ModelSerializer):
             "history",
         ]
         read_only_fields = ["id", "created_at", "updated_at", "history"]
+        # In Meta, not as a declared field: a field attribute named `context` would hide
+        # the serializer's own `context` from type checkers.
+        extra_kwargs = {
+            "context": {
+                "max_length": CONTEXT_MAX_LENGTH,
+                "help_text": f"What was decided and why (at most {CONTEXT_MAX_LENGTH} characters).",
+            }
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

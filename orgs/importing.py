@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from core.errors import InvalidInput
+from core.text import count_text
 from core.validation import refused_character, refused_character_message
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB is ~20,000 people; a bigger file is not a people export.
@@ -121,6 +122,14 @@ class ParsedFile:
     errors: list[RowError]
 
 
+# How spreadsheet files begin: .xlsx/.ods are ZIP archives, old .xls an OLE2 compound file.
+SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+SPREADSHEET_ERROR = (
+    "This looks like an Excel file — export it as CSV (UTF-8) and upload that. "
+    '(In Excel: File → Save As → "CSV UTF-8 (Comma delimited)".)'
+)
+
+
 def decode_csv_bytes(data: bytes) -> str:
     """UTF-8 (with or without a BOM) or a clear error saying where the first bad byte is."""
     if len(data) > MAX_BYTES:
@@ -128,6 +137,9 @@ def decode_csv_bytes(data: bytes) -> str:
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
             f"{MAX_BYTES // 1024 // 1024} MB. Split it or remove unused columns."
         )
+    # Whatever its name says: a spreadsheet renamed .csv would fail as "not UTF-8" below.
+    if data.startswith(SPREADSHEET_MAGIC):
+        raise ImportFileError(SPREADSHEET_ERROR)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -212,7 +224,8 @@ def _check_row(
                 RowError(
                     line,
                     "",
-                    f"{len(cells)} values but the header has {len(columns)} columns "
+                    f"{count_text(len(cells), 'value')} but the header has "
+                    f"{count_text(len(columns), 'column')} "
                     "(a comma inside a value must be quoted)",
                 )
             ]
@@ -221,7 +234,8 @@ def _check_row(
             RowError(
                 line,
                 columns[len(cells)],
-                f"missing value: the line has {len(cells)} values, the header {len(columns)}",
+                f"missing value: the line has {count_text(len(cells), 'value')}, "
+                f"the header {len(columns)}",
             )
         ]
     values = {col: cells[i].strip() for i, col in enumerate(columns)}

@@ -11,6 +11,7 @@ from django.db import transaction
 from core.audit import audit_record
 from core.errors import InvalidInput
 from core.registry import team_tree_changed
+from core.text import count_text
 from orgs.import_plan import ImportPlan, plan_import
 from orgs.importing import PersonRow, RowError, parse_people_csv, row_errors_by_place
 from orgs.models import Organization, Person, Team
@@ -49,9 +50,10 @@ class ImportResult:
 
     def summary(self) -> str:
         return (
-            f"{self.created} created, {self.updated} updated, {self.reactivated} reactivated, "
-            f"{self.unchanged} unchanged, {self.deactivated} deactivated; "
-            f"{self.teams_created} teams created, {self.teams_moved} moved."
+            f"{count_text(self.created, 'person', 'people')} created, {self.updated} updated, "
+            f"{self.reactivated} reactivated, {self.unchanged} unchanged, "
+            f"{self.deactivated} deactivated; "
+            f"{count_text(self.teams_created, 'team')} created, {self.teams_moved} moved."
         )
 
 
@@ -155,11 +157,11 @@ def people_import_apply(
                 person.attributes = attrs
                 person.save()
             if i % 500 == 0:
-                say(f"people: {i} of {len(plan.rows)} rows")
+                say(f"people: {i} of {count_text(len(plan.rows), 'row')}")
         Person.objects.bulk_create(new_people, batch_size=500)
         deactivate_ids = [by_email[p.email.lower()].pk for p in plan.deactivate]
         Person.objects.filter(pk__in=deactivate_ids).update(is_active=False)
-        say(f"people: {len(plan.rows)} rows done, {len(deactivate_ids)} deactivated")
+        say(f"people: {count_text(len(plan.rows), 'row')} done, {len(deactivate_ids)} deactivated")
 
         result = ImportResult(
             created=plan.count("create"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import InvalidInput
 from core.registry import SourceCell, result_sources
+from orgs.periods import period_label, period_start
 from orgs.tenancy import Tenant, get_tenant
 from scoring.selectors import (
     DIM_FIELDS,
@@ -105,6 +109,8 @@ ResultsOut = inline_serializer(
     },
 )
 
+T = TypeVar("T")
+
 RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
 
 
@@ -168,26 +174,68 @@ def results_tenant(request: Any) -> Tenant:
     return tenant
 
 
-def _parse_ids(request: Request) -> list[int] | None:
-    raw = request.query_params.getlist("team")
+TEAM_ERROR = "team ids must be integers (0 = whole organization)"
+_LABEL_EXAMPLE = {"month": "2026-11", "week": "2026-W47", "fortnight": "2026-W46/47"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LABEL = re.compile(r"(\d{4})-(?:(\d{2})|W(\d{2})(?:/\d{2})?)")
+
+
+def team_ids_parse(raw: list[str]) -> list[int] | None:
+    """The `team` query values as ids; InvalidInput naming the field when one is not a number."""
     if not raw:
         return None
     try:
         return [int(x) for x in raw]
     except ValueError as exc:
-        raise ValidationError(
-            {"team": "team ids must be integers (0 = whole organization)"}
-        ) from exc
+        raise InvalidInput(TEAM_ERROR, {"team": TEAM_ERROR}) from exc
 
 
-def _parse_periods(request: Request) -> list[dt.date] | None:
-    raw = request.query_params.getlist("period")
+def _period_parse(text: str, kind: str) -> dt.date:
+    """A period as the results page labels it (period_label: "2026-11", "2026-W47",
+    "2026-W46/47") or any date in it (YYYY-MM-DD); its first day. ValueError otherwise."""
+    if _DATE.fullmatch(text):  # not fromisoformat alone: it also takes "2026-W44"
+        return period_start(dt.date.fromisoformat(text), kind)
+    m = _LABEL.fullmatch(text)
+    if m is None:
+        raise ValueError(text)
+    year, month, week = m.groups()
+    day = (
+        dt.date(int(year), int(month), 1)
+        if month
+        else dt.date.fromisocalendar(int(year), int(week), 1)
+    )
+    start = period_start(day, kind)
+    if period_label(start, kind) != text:  # e.g. a week label in a monthly org
+        raise ValueError(text)
+    return start
+
+
+def periods_parse(raw: list[str], *, kind: str) -> list[dt.date] | None:
+    """The `period` query values as first days; InvalidInput naming the field otherwise."""
     if not raw:
         return None
     try:
-        return [dt.date.fromisoformat(x) for x in raw]
+        return [_period_parse(x.strip(), kind) for x in raw]
     except ValueError as exc:
-        raise ValidationError({"period": "periods must be dates YYYY-MM-DD (first day)"}) from exc
+        msg = (
+            f"periods are given as the results page labels them (like "
+            f"{_LABEL_EXAMPLE.get(kind, '2026-11')}) or as a date YYYY-MM-DD in the period"
+        )
+        raise InvalidInput(msg, {"period": msg}) from exc
+
+
+def _api_input(parse: Callable[[], T]) -> T:
+    """Run a parser; its InvalidInput as DRF's 400 body ({field: [message]})."""
+    try:
+        return parse()
+    except InvalidInput as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+PERIOD_HELP = (
+    "period(s), as the results page labels them for the org's reporting period — month "
+    "2026-11, week 2026-W47, fortnight 2026-W46/47 — or any date YYYY-MM-DD in the period"
+)
 
 
 class ResultsAPI(APIView):
@@ -200,18 +248,22 @@ class ResultsAPI(APIView):
             OpenApiParameter(
                 "team", OpenApiTypes.INT, many=True, description="team id(s), 0 = org"
             ),
-            OpenApiParameter("period", OpenApiTypes.DATE, many=True, description="period start(s)"),
+            OpenApiParameter("period", OpenApiTypes.STR, many=True, description=PERIOD_HELP),
         ],
         responses={200: ResultsOut},
     )
     def get(self, request: Request) -> Response:
         tenant = results_tenant(request)
-        team_ids = _parse_ids(request)
+        team_ids = _api_input(lambda: team_ids_parse(request.query_params.getlist("team")))
+        kind = tenant.org.reporting_period
+        periods = _api_input(
+            lambda: periods_parse(request.query_params.getlist("period"), kind=kind)
+        )
         if team_ids is not None:
             hidden = [t for t in team_ids if not (tenant.is_admin or tenant.can_see_team(t))]
             if hidden:  # unknown, another org's, or not yours: all the same to the caller
                 raise NotFound(f"team {hidden[0]} not found")
-        res = results_for_teams(tenant=tenant, team_ids=team_ids, periods=_parse_periods(request))
+        res = results_for_teams(tenant=tenant, team_ids=team_ids, periods=periods)
         if team_ids is not None:
             known = {t.team_id for t in res.teams}
             missing = [t for t in team_ids if t not in known]

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
 from core.registry import SourceCell
-from orgs.periods import period_label
-from scoring.api import results_tenant
+from orgs.periods import period_label, recent_periods
+from scoring.api import periods_parse, results_tenant, team_ids_parse
 from scoring.selectors import (
     DimensionCell,
     TeamResults,
@@ -117,18 +117,21 @@ def results(request: HttpRequest) -> HttpResponse:
         tenant = results_tenant(request)
     except ApiPermissionDenied as exc:  # DRF's → Django's, for a plain 403 page
         raise PermissionDenied(str(exc)) from exc
-    raw = request.GET.get("team")
-    try:
-        team_id = int(raw) if raw not in (None, "") else None
-    except ValueError as exc:
-        raise Http404("unknown team") from exc
+    kind = tenant.org.reporting_period
+    # The API's parsers, so a bad value is the same 400 (a styled page with the message).
+    teams = team_ids_parse([v for v in request.GET.getlist("team") if v != ""])
+    team_id = teams[0] if teams else None
+    chosen = periods_parse([v for v in request.GET.getlist("period") if v != ""], kind=kind)
+    # A period shows the recent periods up to it; none, the most recent ones.
+    periods = recent_periods(chosen[-1], kind, RECENT) if chosen else None
     if team_id is None:
         team_id = results_default_team(tenant=tenant, teams=results_teams(tenant=tenant))
-    res = results_for_teams(tenant=tenant, team_ids=[] if team_id is None else [team_id])
+    res = results_for_teams(
+        tenant=tenant, team_ids=[] if team_id is None else [team_id], periods=periods
+    )
     if team_id is not None and not any(t.team_id == team_id for t in res.teams):
         raise Http404("unknown team")
-    periods, trust_row, dim_rows = _table(res)
-    kind = tenant.org.reporting_period
+    shown, trust_row, dim_rows = _table(res)
     return render(
         request,
         "scoring/results.html",
@@ -136,10 +139,13 @@ def results(request: HttpRequest) -> HttpResponse:
             "teams": res.teams,
             "team_id": team_id,
             "team_name": next((t.name for t in res.teams if t.team_id == team_id), ""),
-            "periods": [period_label(p, kind) for p in periods],
+            "periods": [period_label(p, kind) for p in shown],
+            "period": period_label(chosen[-1], kind) if chosen else "",
             "trust_row": trust_row,
             "dim_rows": dim_rows,
             "sources": res.sources,
+            # Only links the reader can follow: a source's page may need another role.
+            "source_links": [s for s in res.sources if s.links_for(tenant.roles)],
             "k": res.k,
         },
     )

@@ -21,6 +21,7 @@ from surveys.selectors import (
     schedules_visible,
     team_choices,
 )
+from surveys.selectors_questions import round_question_range
 from surveys.services.rounds import round_create
 from surveys.services.schedules import schedule_create, schedule_delete, schedule_update
 
@@ -32,10 +33,23 @@ class _TeamsField(serializers.PrimaryKeyRelatedField):
         return team_choices(tenant=self.context["tenant"])
 
 
+QUESTIONS_HELP = (
+    "questions per round: at least the active rubric's dimensions + 1 (every dimension, plus a "
+    "second statement of one), at most 10 — what the rotation really asks"
+)
+
+
+def _questions_valid(serializer: serializers.Serializer, value: int) -> int:
+    rng = round_question_range(organization=serializer.context["tenant"].org)
+    if not rng.low <= value <= rng.high:
+        raise serializers.ValidationError(rng.error)
+    return value
+
+
 class ScheduleSerializer(serializers.ModelSerializer):
     teams = _TeamsField(many=True)
     cadence = serializers.ChoiceField(choices=Cadence.choices)
-    questions_per_round = serializers.IntegerField(min_value=6, max_value=10)
+    questions_per_round = serializers.IntegerField(help_text=QUESTIONS_HELP)
     open_days = serializers.IntegerField(min_value=1, max_value=28)
     send_weekday = serializers.IntegerField(min_value=0, max_value=6, default=0)
     send_hour = serializers.IntegerField(min_value=0, max_value=23, default=9)
@@ -57,6 +71,9 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "is_active",
             "periodic_task",
         ]
+
+    def validate_questions_per_round(self, value: int) -> int:
+        return _questions_valid(self, value)
 
     def create(self, data: dict[str, Any]) -> PulseSchedule:
         teams = data.pop("teams")
@@ -98,7 +115,7 @@ def _participation(p: Participation) -> dict[str, Any]:
 
 class RoundSerializer(serializers.ModelSerializer):
     teams = _TeamsField(many=True)
-    questions = serializers.IntegerField(min_value=6, max_value=10, default=8, write_only=True)
+    questions = serializers.IntegerField(default=8, write_only=True, help_text=QUESTIONS_HELP)
     open_days = serializers.IntegerField(min_value=1, max_value=28, default=5, write_only=True)
     items = serializers.SerializerMethodField()
     participation = serializers.SerializerMethodField()
@@ -122,6 +139,9 @@ class RoundSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["schedule", "rubric", "period", "opens_at", "closes_at", "status"]
         extra_kwargs = {"title": {"required": False, "allow_blank": True}}
+
+    def validate_questions(self, value: int) -> int:
+        return _questions_valid(self, value)
 
     def get_items(self, obj: PulseRound) -> list[str]:
         return [ri.item.key for ri in obj.round_items.select_related("item")]

@@ -11,6 +11,7 @@ from orgs.models import Team
 from orgs.tenancy import Tenant
 from surveys.models import Cadence
 from surveys.selectors import team_choices
+from surveys.selectors_questions import round_question_range
 
 WEEKDAY_CHOICES = [
     (0, "Monday"),
@@ -21,6 +22,25 @@ WEEKDAY_CHOICES = [
     (5, "Saturday"),
     (6, "Sunday"),
 ]
+
+
+class _QuestionsMixin(forms.Form):
+    """A question count bounded by what the rotation really asks with the org's rubric."""
+
+    questions_field = ""
+
+    def _questions_setup(self, tenant: Tenant) -> None:
+        self.question_range = rng = round_question_range(organization=tenant.org)
+        field = self.fields[self.questions_field]
+        field.widget.attrs.update({"min": rng.low, "max": rng.high})
+        field.help_text = rng.help_text
+        field.initial = min(max(8, rng.low), rng.high)
+
+    def _questions_clean(self) -> int:
+        value: int = self.cleaned_data[self.questions_field]
+        if not self.question_range.low <= value <= self.question_range.high:
+            raise forms.ValidationError(self.question_range.error)
+        return value
 
 
 class _TeamsForm(forms.Form):
@@ -35,15 +55,11 @@ class _TeamsForm(forms.Form):
         form_queryset_set(self, "teams", team_choices(tenant=tenant))
 
 
-class ScheduleForm(_TeamsForm):
+class ScheduleForm(_TeamsForm, _QuestionsMixin):
+    questions_field = "questions_per_round"
     name = forms.CharField(max_length=200)
     cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.MONTHLY)
-    questions_per_round = forms.IntegerField(
-        min_value=6,
-        max_value=10,
-        initial=8,
-        help_text="6 to 10; every dimension gets at least one.",
-    )
+    questions_per_round = forms.IntegerField()  # bounds: per rubric, in __init__
     open_days = forms.IntegerField(min_value=1, max_value=28, initial=5, label="Days open")
     send_weekday = forms.TypedChoiceField(
         choices=WEEKDAY_CHOICES,
@@ -57,8 +73,23 @@ class ScheduleForm(_TeamsForm):
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, tenant=tenant, **kwargs)
+        self._questions_setup(tenant)
 
-class RoundSendForm(_TeamsForm):
+    def clean_questions_per_round(self) -> int:
+        return self._questions_clean()
+
+
+class RoundSendForm(_TeamsForm, _QuestionsMixin):
+    questions_field = "questions"
     title = forms.CharField(max_length=200, required=False, help_text="Optional.")
-    questions = forms.IntegerField(min_value=6, max_value=10, initial=8)
+    questions = forms.IntegerField()  # bounds: per rubric, in __init__
     open_days = forms.IntegerField(min_value=1, max_value=28, initial=5, label="Days open")
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, tenant=tenant, **kwargs)
+        self._questions_setup(tenant)
+
+    def clean_questions(self) -> int:
+        return self._questions_clean()

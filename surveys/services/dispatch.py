@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core import emails
 from core.notify import slack_post
+from core.text import count_text
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, RoundStatus
 from surveys.selectors import audience_people
@@ -65,14 +66,14 @@ def invitations_create(*, round: PulseRound) -> int:
 
 
 def _closes_label(rnd: PulseRound) -> str:
-    return rnd.closes_at.astimezone(rnd.organization.tz).strftime("%A %d %B, %H:%M")
+    return emails.local_time_label(rnd.closes_at, rnd.organization.tz)
 
 
 def invitation_email_context(*, invitation: Invitation) -> dict[str, Any]:
     """What the pulse invitation and reminder emails (templates/emails/pulse-*) show."""
     rnd = invitation.round
     return {
-        "first_name": invitation.person.name.split(" ")[0],
+        "first_name": emails.first_name(invitation.person.name),
         "title": rnd.title,
         "organization": rnd.organization.name,
         "n": rnd.round_items.count(),
@@ -108,7 +109,7 @@ def round_dispatch(*, round_id: int, progress: Progress | None = None) -> Dispat
     )
     total = rnd.invitations.count()
     result.already_sent = total - len(pending)
-    say(f"Round {rnd.pk} '{rnd.title}': {total} invitations, {len(pending)} to send.")
+    say(f"Round {rnd.pk} '{rnd.title}': {count_text(total, 'invitation')}, {len(pending)} to send.")
 
     def tell(i: int, n: int) -> None:
         if i % 25 == 0 or i == n:
@@ -124,7 +125,10 @@ def round_dispatch(*, round_id: int, progress: Progress | None = None) -> Dispat
     if report.refused:
         # Permanent per-address failures: not retried every minute by the tick; fix the
         # address and run `dispatch_round ROUND_ID` again to send just those.
-        say(f"{len(report.refused)} addresses were refused by the mail server; they stay unsent.")
+        say(
+            f"{count_text(len(report.refused), 'address', 'addresses')} refused by the mail "
+            "server and left unsent."
+        )
     if report.error is not None:
         # Not finished: the task retries, the minute tick re-dispatches.
         raise report.error

@@ -41,7 +41,7 @@ CHECKIN = {
     "answer_days": 21,
 }
 CHECKIN_BODY = (
-    "Hello Ada Lovelace,\n\n"
+    "Hello Ada,\n\n"  # first name, like every other email
     "7 days ago this decision was made:\n\n"
     "    Adopt trunk-based development\n\n"
     "Three quick questions (30 seconds, anonymous: nobody sees who answered what):\n"
@@ -143,7 +143,8 @@ class SentEmailTests(BaseTestCase):
         [m] = mail.outbox
         ctx = invitation_email_context(invitation=inv)
         assert ctx["first_name"] == "Sales" and ctx["n"] == 8 and ctx["organization"] == "Acme"
-        closes = rnd.closes_at.astimezone(self.org.tz).strftime("%A %d %B, %H:%M")
+        local = rnd.closes_at.astimezone(self.org.tz)
+        closes = local.strftime("%A %d %B, %H:%M") + f" ({self.org.time_zone})"
         expected = (
             PULSE_BODY.format(reminder="")
             .replace("Ada", "Sales")

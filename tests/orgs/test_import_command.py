@@ -36,7 +36,7 @@ class ImportCommandTests(BaseTestCase):
         self.assertIn("2 rows read", out)
         self.assertIn("Plan: 1 to create", out)
         self.assertIn("teams: 1 created", out)
-        self.assertIn("Imported: 1 created", out)
+        self.assertIn("Imported: 1 person created", out)
         self.assertEqual(Team.objects.get(organization=self.org, name="Data").parent, self.eng)
         self.assertTrue(
             Person.objects.filter(organization=self.org, email="new@example.com").exists()

@@ -61,7 +61,7 @@ class ImportPageTests(BaseTestCase):
         r = self.client.post(
             "/setup/people/import/preview/", {"preview_id": self.preview_id()}, follow=True
         )
-        self.assertContains(r, "2 created, 1 updated")
+        self.assertContains(r, "2 people created, 1 updated")
         ann = Person.objects.get(organization=self.org, email="ann@example.com")
         self.assertEqual(ann.team, self.platform)
         self.assertEqual(ann.attributes, {"location": "Lisbon", "tenure_band": "<1y"})
@@ -132,7 +132,9 @@ class ImportPageTests(BaseTestCase):
         r = self.client.post(
             "/setup/people/import/preview/", {"preview_id": self.preview_id()}, follow=True
         )
-        self.assertContains(r, "0 created, 0 updated, 0 reactivated, 3 unchanged, 0 deactivated")
+        self.assertContains(
+            r, "0 people created, 0 updated, 0 reactivated, 3 unchanged, 0 deactivated"
+        )
         self.assertEqual(self.snapshot(), after_first)
         self.assertEqual(sorted(Person.objects.values_list("email", "updated_at")), stamps)
 
@@ -157,7 +159,7 @@ class ImportPageTests(BaseTestCase):
         r = self.client.post(
             "/setup/people/import/preview/", {"preview_id": self.preview_id()}, follow=True
         )
-        self.assertContains(r, "1 created, 2 updated")
+        self.assertContains(r, "1 person created, 2 updated")
         self.assertEqual(Person.objects.get(email="ann@example.com").name, "Ann Ames")
 
 

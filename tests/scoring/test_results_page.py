@@ -50,7 +50,7 @@ class ResultsPageTests(BaseTestCase):
     def test_other_teams_and_other_orgs_are_404_and_employees_403(self) -> None:
         self.login(self.leader)
         assert self.client.get(URL + f"?team={self.sales.id}").status_code == 404
-        assert self.client.get(URL + "?team=zzz").status_code == 404
+        assert self.client.get(URL + "?team=zzz").status_code == 400  # as in the API
         self.login(self.outsider)
         assert self.client.get(URL + f"?team={self.platform.id}").status_code == 404
         self.login(self.member)

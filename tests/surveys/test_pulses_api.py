@@ -63,13 +63,11 @@ class PulsesAPITests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             res = self.client.post(
                 reverse("surveysapi:round_list"),
-                {"teams": [self.sales.pk], "questions": 6},
+                {"teams": [self.sales.pk], "questions": 8},
                 content_type="application/json",
             )
         assert res.status_code == 201, res.json()
-        assert (
-            len(res.json()["items"]) == 8
-        )  # 6 asked for: 7 dimensions + 1 so one dimension is a block (rotation design)
+        assert len(res.json()["items"]) == 8  # 7 dimensions + 1 so one is a block
         assert len(mail.outbox) == 5
         listing = self.client.get(reverse("surveysapi:round_list")).json()
         row = listing["results"][0]

@@ -106,7 +106,7 @@ class ScheduleUITests(BaseTestCase):
         data = {
             "name": "Pulse",
             "cadence": "weekly",
-            "questions_per_round": 7,
+            "questions_per_round": 9,
             "open_days": 4,
             "send_weekday": 0,
             "send_hour": 9,
@@ -142,7 +142,7 @@ class ScheduleUITests(BaseTestCase):
         )
         assert res.status_code == 400
         html = res.content.decode()
-        assert "less than or equal to 10" in html and "daily is not one of" in html
+        assert "A round asks 8 to 10 questions" in html and "daily is not one of" in html
         assert not PeriodicTask.objects.filter(task="surveys.run_schedule").exists()
 
     def test_employees_and_other_orgs_cannot_reach_schedules(self) -> None:
@@ -168,14 +168,12 @@ class ScheduleUITests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             res = self.client.post(
                 reverse("surveys:round_send"),
-                {"teams": [self.mobile.pk], "questions": 6, "open_days": 3, "title": "Now"},
+                {"teams": [self.mobile.pk], "questions": 8, "open_days": 3, "title": "Now"},
             )
         assert res.status_code == 302
         rnd = PulseRound.objects.get()
         assert rnd.title == "Now" and rnd.status == "open"
-        assert (
-            rnd.round_items.count() == 8
-        )  # 6 asked for: all 7 dimensions + 1 for a co-answered block
+        assert rnd.round_items.count() == 8  # all 7 dimensions + 1 for a co-answered block
         assert len(mail.outbox) == 5
         page = self.client.get(reverse("surveys:round_detail", args=[rnd.pk]))
         assert page.status_code == 200 and "Participation" in page.content.decode()

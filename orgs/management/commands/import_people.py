@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.text import count_text
 from orgs.importing import ImportFileError
 from orgs.models import Organization
 from orgs.services import ImportRejected, people_import_apply
@@ -47,13 +48,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if errors:
             self._fail(errors)
-        self.stdout.write(f"{len(rows)} rows read; planning against {org.name}…")
+        self.stdout.write(f"{count_text(len(rows), 'row')} read; planning against {org.name}…")
         plan = people_import_plan(organization=org, rows=rows)
         self.stdout.write(
             f"Plan: {plan.count('create')} to create, {plan.count('update')} to update, "
             f"{plan.count('reactivate')} to reactivate, {plan.count('unchanged')} unchanged, "
             f"{len(plan.deactivate)} to deactivate (of {plan.active_before} active); "
-            f"{len(plan.teams_create)} teams to create, {len(plan.teams_move)} to move."
+            f"{count_text(len(plan.teams_create), 'team')} to create, {len(plan.teams_move)} to move."
         )
         if opts["dry_run"]:
             self.stdout.write("Dry run: nothing written.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.text import count_text
 from surveys.models import PulseRound
 from surveys.services.dispatch import round_dispatch
 
@@ -21,5 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"No round with id {opts['round_id']}.")
         result = round_dispatch(round_id=opts["round_id"], progress=self.stdout.write)
         self.stdout.write(
-            self.style.SUCCESS(f"{result.created} invitations created, {result.sent} sent.")
+            self.style.SUCCESS(
+                f"{count_text(result.created, 'invitation')} created, {result.sent} sent."
+            )
         )
