@@ -7,8 +7,13 @@ show, the distinct people of the cell.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from decisions.checkin_flush import checkins_flush
+from decisions.checkins import CHECKIN_LINK, checkin_invitation_new, checkin_submit
+from decisions.metrics import decision_results
+from decisions.models import CheckInResponse, Decision
 from scoring.models import TrustIndexSnapshot
 from surveys.models import Invitation
 from surveys.services.responses import response_submit
@@ -51,3 +56,36 @@ class PeopleOnTheReadPathTests(BaseTestCase):
         assert row["trust_index"]["suppressed"] is False
         assert row["trust_index"]["n"] == 5
         assert {d["n"] for d in row["dimensions"]} == {5}
+
+
+class DecisionPeopleOnTheReadPathTests(BaseTestCase):
+    def test_three_stakeholders_at_7_and_30_days_never_show_n_6(self) -> None:
+        people = add_people(self.org, self.sales, 3)
+        decision = Decision.objects.create(
+            organization=self.org, title="Weekly releases", decided_on=dt.date(2026, 1, 5)
+        )
+        start = dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC)
+        for offset in (7, 30):
+            sent = start + dt.timedelta(days=offset - 7)
+            for person in people:
+                inv = checkin_invitation_new(
+                    org_id=self.org.pk,
+                    decision_id=decision.pk,
+                    offset_days=offset,
+                    person_id=person.pk,
+                    team_id=self.sales.pk,
+                )
+                inv.sent_at = sent
+                inv.save()
+                checkin_submit(
+                    raw_token=CHECKIN_LINK.token(inv),
+                    holding=4,
+                    acted="yes",
+                    rediscussed="never",
+                    now=sent,
+                )
+        checkins_flush(decision_id=decision.pk, now=start + dt.timedelta(days=120))
+        assert CheckInResponse.objects.filter(decision=decision).count() == 6
+        result = decision_results(org=self.org, decision_ids=[decision.pk])[decision.pk]
+        assert result["suppressed"] is True
+        assert result["n"] is None and result.get("stability_pct") is None
