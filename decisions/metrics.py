@@ -25,6 +25,7 @@ from decisions.models import (
     DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
+from decisions.selectors_counts import decisions_respondents_count
 from decisions.suppress import checkin_reason_text, figure_reason_text
 from orgs.disclosure import ROOT_ID, disclosure_cells
 from orgs.models import DECISION_READ_ROLES, Organization
@@ -106,6 +107,13 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
         status_changes_frame(org_id=org.pk, decision_ids=decision_ids),
         decision_ids=decision_ids,
     )
+    # k counts people: a stakeholder answering at +7 and +30 is one respondent, so every
+    # count (answers, each share's answers) is capped by the decision's distinct people.
+    people = decisions_respondents_count(org=org, decision_ids=decision_ids)
+    cap = figures["decision_id"].map(people).fillna(0).astype(int)
+    figures = figures.assign(n=figures["n"].fillna(0).astype(int).clip(upper=cap))
+    for col in dm.SHARE_N.values():
+        figures[col] = figures[col].fillna(0).astype(int).clip(upper=cap)
     # One decision per row, never summed over teams: every figure is its own flat measure.
     cells = dm.measure_cells(figures.assign(team_id=ROOT_ID), by=["decision_id"])
     decided = disclosure_cells(

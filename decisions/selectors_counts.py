@@ -34,5 +34,26 @@ def decision_respondents_count(*, org: Organization, decision_id: int) -> int:
 
 
 def decisions_respondents_count(*, org: Organization, decision_ids: list[int]) -> dict[int, int]:
-    """decision_respondents_count for many decisions."""
-    return {d: decision_respondents_count(org=org, decision_id=d) for d in decision_ids}
+    """decision_respondents_count for many decisions, in three queries whatever their number."""
+    ids = sorted(set(decision_ids))
+    out = dict(
+        DecisionRespondentCount.objects.filter(organization=org, decision_id__in=ids).values_list(
+            "decision_id", "people"
+        )
+    )
+    rest = [d for d in ids if d not in out]
+    keys: dict[int, set[str]] = {d: set() for d in rest}
+    for decision_id, key in DecisionRespondentKey.objects.filter(
+        organization=org, decision_id__in=rest
+    ).values_list("decision_id", "key"):
+        keys[decision_id].add(key)
+    for decision_id, person_id in CheckInInvitation.objects.filter(
+        organization=org, decision_id__in=rest, used=True
+    ).values_list("decision_id", "person_id"):
+        keys[decision_id].add(
+            decision_respondent_key(
+                organization_id=org.pk, decision_id=decision_id, person_id=person_id
+            )
+        )
+    out.update({d: len(k) for d, k in keys.items()})
+    return out

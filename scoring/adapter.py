@@ -4,6 +4,10 @@ Answers are read with ONE `values_list` query per pulse round straight into NumP
 never model instances. The engine runs once per rubric version used by the org's rounds
 (a round is scored against the rubric it asked), over consecutive reporting periods so
 "previous period" in a trend always means the calendar period before.
+
+Only **closed** rounds are scored: results are released at a round's close, never while
+answers still arrive (docs/privacy.md, "Open rounds show participation only"), so reading
+before and after one more answer cannot give that answer back.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import pandas as pd
 
 from orgs.models import Organization
 from orgs.periods import next_period, previous_period
-from surveys.models import Answer, Dimension, Item, PulseRound
+from surveys.models import Answer, Dimension, Item, PulseRound, RoundStatus
 from trustmath.engine import ORG_ID, ScoringResult, score
 
 
@@ -110,9 +114,10 @@ def org_scores(
 ) -> list[RubricScores]:
     """Score `periods` of `org` (all periods with rounds by default), one result per rubric.
 
-    The period before each requested one is loaded too, so trends are right.
+    Closed rounds only: an open round's answers are never part of a result. The period
+    before each requested one is loaded too, so trends are right.
     """
-    rounds = PulseRound.objects.filter(organization_id=org.id)
+    rounds = PulseRound.objects.filter(organization_id=org.id, status=RoundStatus.CLOSED)
     wanted = sorted(set(periods)) if periods is not None else None
     if wanted is not None:
         needed = set(wanted) | {previous_period(p, org.reporting_period) for p in wanted}

@@ -45,7 +45,11 @@ def _cell_fields() -> dict[str, serializers.Field]:
         "reason": serializers.CharField(
             required=False, help_text="only when suppressed: fewer_than_k | complementary | stale"
         ),
-        "n": serializers.IntegerField(required=False),
+        "n": serializers.IntegerField(
+            required=False,
+            help_text="only when shown: distinct people who answered (closed rounds), not "
+            "responses; a dimension's is a lower bound when its period had several rounds",
+        ),
         "score": _num(),
         "ci_low": _num(),
         "ci_high": _num(),

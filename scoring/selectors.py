@@ -1,8 +1,10 @@
 """Reads of the scoring app: k-anonymous results from snapshots, the one path every reader uses.
 
 Every result leaves through `results_for_teams`, which builds the one typed read model the
-results page and API both render. It (1) reads snapshots only, never answers — four
-queries whatever the number of teams or periods, plus one per registered result source;
+results page and API both render. It (1) reads snapshots and people counts only, never
+answers — seven queries whatever the number of teams or periods (snapshots, dimensions, the
+people counts k is tested on, the rounds that asked each dimension), plus one per registered
+result source;
 (2) decides what may be released through `scoring.disclosure` (the one disclosure module:
 each dimension and the trust index suppressed on the org's *whole* team tree with their own
 counts, a dimension hidden with its trust index, a trust index hidden when one of its

@@ -59,3 +59,52 @@ def respondents_by_team(*, org: Organization, period: dt.date) -> dict[int, int]
             organization=org, period=period, team__isnull=False
         ).values_list("team_id", "people")
     )
+
+
+def respondents_subtrees(
+    *, org: Organization, periods: Iterable[dt.date]
+) -> dict[dt.date, tuple[dict[int, int], dict[int, int]]]:
+    """period → (team → own people, team (0 = whole org) → people of the team *and its
+    sub-teams*), distinct people who answered closed rounds.
+
+    Two queries for any number of periods. Own people are `respondents_by_team`'s. A person who answered in two teams of one
+    sub-tree (they moved between two rounds) is one person of it: exact while the keyed
+    hashes exist, afterwards the same lower bound as `respondents_count`.
+    """
+    wanted = sorted(set(periods))
+    tree = org.team_tree()
+    subtree = {t: tree.descendants([t]) for t in tree.parent_of}
+    keys: dict[dt.date, dict[int, set[str]]] = {}
+    for period, team_id, key in PeriodRespondentKey.objects.filter(
+        organization=org, period__in=wanted
+    ).values_list("period", "team_id", "key"):
+        keys.setdefault(period, {}).setdefault(team_id, set()).add(key)
+    counts: dict[dt.date, dict[int | None, int]] = {}
+    for period, team_id, people in PeriodRespondentCount.objects.filter(
+        organization=org, period__in=wanted
+    ).values_list("period", "team_id", "people"):
+        counts.setdefault(period, {})[team_id] = people
+    out: dict[dt.date, tuple[dict[int, int], dict[int, int]]] = {}
+    for period in wanted:
+        own: dict[int, int]
+        if period in keys:
+            by_team = keys[period]
+            own = {t: len(v) for t, v in by_team.items()}
+            row = {
+                t: len(set().union(*(by_team.get(s, set()) for s in sub)))
+                for t, sub in subtree.items()
+            }
+            row[0] = len(set().union(*by_team.values()))
+        else:
+            per = counts.get(period, {})
+            team_counts = {t: c for t, c in per.items() if t is not None}
+            own = team_counts
+            everyone = per.get(None, 0)
+            overlap = max(0, sum(team_counts.values()) - everyone)
+            row = {}
+            for t, sub in subtree.items():
+                chosen = [team_counts.get(s, 0) for s in sub]
+                row[t] = max(max(chosen), sum(chosen) - overlap)
+            row[0] = everyone
+        out[period] = (own, row)
+    return out

@@ -148,32 +148,12 @@ def round_close(*, round_id: int, now: dt.datetime | None = None, actor: Any = N
     return bool(n)
 
 
-def open_rounds_answered_today(*, now: dt.datetime) -> list[int]:
-    """Open rounds with a response submitted on `now`'s date in the round's org time zone.
-
-    `submitted_on` is an org-local date, so it is compared with the org's today, not with
-    UTC's: at UTC+13 the org's day starts 13 hours before UTC's (two queries in all).
-    """
-    utc_day = now.astimezone(dt.UTC).date()
-    rows = list(
-        PulseRound.objects.filter(
-            status=RoundStatus.OPEN,
-            # Every zone's today is within a day of UTC's; the exact day is checked below.
-            responses__submitted_on__range=(
-                utc_day - dt.timedelta(days=1),
-                utc_day + dt.timedelta(days=1),
-            ),
-        )
-        .values_list("pk", "organization_id", "responses__submitted_on")
-        .distinct()
-    )
-    orgs = Organization.objects.in_bulk({org_id for _, org_id, _ in rows})
-    today = {org_id: now.astimezone(org.tz).date() for org_id, org in orgs.items()}
-    return sorted({pk for pk, org_id, day in rows if day == today[org_id]})
-
-
 def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The every-minute beat job: open due rounds, close due rounds, send due reminders."""
+    """The every-minute beat job: open and close due rounds, send reminders, flush answers.
+
+    "rescored" counts closed rounds queued for scoring because late buffered answers were
+    written to them; open rounds are never scored.
+    """
     now = now or timezone.now()
     opened = sum(
         round_open(round_id=pk, now=now)
@@ -203,23 +183,19 @@ def rounds_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
         reminders_send(round_id=pk, now=now)
         for pk in PulseRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True)
     )
-    # Answers change while a round is open: rescore open rounds that received answers today
-    # (responses carry only a day, so "today" is the finest change signal we keep). Scoring
-    # is idempotent, so a round rescored a minute later than its last answer costs nothing.
+    # Open rounds are never rescored: results come from closed rounds only, released at the
+    # close (a rescore per answer would let a reader difference one person's answers out).
     # Buffered answers: groups that reached k, and whatever a closed round still holds (an
     # answer that raced the close); a closed round that got rows is rescored.
-    flushed = 0
+    flushed = rescored = 0
     for pk in PendingResponse.objects.values_list("round_id", flat=True).distinct():
         written = len(responses_flush(round_id=pk, now=now))
         flushed += written
         if written and PulseRound.objects.filter(pk=pk, status=RoundStatus.CLOSED).exists():
             _queue_scoring(pk)
+            rescored += 1
     # A period whose last round closed before the period ended is closed out here.
     periods_close_out(now=now)
-    rescored = 0
-    for pk in open_rounds_answered_today(now=now):
-        _queue_scoring(pk)
-        rescored += 1
     return {
         "opened": opened,
         "closed": closed,

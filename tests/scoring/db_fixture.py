@@ -15,7 +15,16 @@ import uuid
 from django.utils import timezone
 
 from orgs.models import Organization, Team
-from surveys.models import Answer, Dimension, Item, PulseRound, Response, RoundStatus, RubricVersion
+from surveys.models import (
+    Answer,
+    Dimension,
+    Item,
+    PeriodRespondentCount,
+    PulseRound,
+    Response,
+    RoundStatus,
+    RubricVersion,
+)
 
 P1 = dt.date(2026, 10, 1)
 P2 = dt.date(2026, 11, 1)
@@ -98,4 +107,33 @@ def build(
     for rnd, sizes in [(r1, (8, 6, 5)), (r2, (7, 6, 2))]:
         for name, count in zip(["platform", "mobile", "sales"], sizes, strict=True):
             add_responses(rnd, teams[name], count, rng)
+        people_counts_add(
+            rnd.organization,
+            rnd.period,
+            dict(zip(["platform", "mobile", "sales"], sizes, strict=True)),
+            teams,
+        )
     return {"p1": r1, "p2": r2}
+
+
+def people_counts_add(
+    org: Organization, period: dt.date, sizes: dict[str, int], teams: dict[str, Team]
+) -> None:
+    """The people counts a closed period leaves (k counts people): one person per response
+    here, so each team's count is its number of responses and the org's their sum (a second
+    rubric in the same period is answered by the same people: counts already there stay)."""
+    PeriodRespondentCount.objects.bulk_create(
+        [
+            *(
+                PeriodRespondentCount(organization=org, team=teams[name], period=period, people=n)
+                for name, n in sizes.items()
+            ),
+            PeriodRespondentCount(
+                organization=org,
+                team=None,
+                period=period,
+                people=sum(sizes.values()),
+            ),
+        ],
+        ignore_conflicts=True,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.adapter import answers_frame, consecutive_periods, org_scores
-from surveys.models import Answer
+from surveys.models import Answer, RoundStatus
 from tests.base import BaseTestCase
 from tests.scoring.db_fixture import P1, P2, build
 
@@ -37,6 +37,15 @@ class AdapterTests(BaseTestCase):
         assert set(result.result.trust["period"]) == {P2}
         org_row = result.result.trust[result.result.trust["team_id"] == 0].iloc[0]
         assert bool(org_row["has_trend"])
+
+    def test_an_open_round_is_not_scored(self) -> None:
+        # Results are released from closed rounds only: P2's round reopened is left out.
+        self.rounds["p2"].status = RoundStatus.OPEN
+        self.rounds["p2"].save(update_fields=["status"])
+        (result,) = org_scores(org=self.org)
+        assert set(result.result.trust["period"]) == {P1}
+        (result,) = org_scores(org=self.org, periods=[P2])  # P1 loaded for the trend only
+        assert result.result.trust.empty
 
     def test_consecutive_periods_fill_gaps(self) -> None:
         assert consecutive_periods(P1, P2, "month") == [P1, P2]
