@@ -116,6 +116,13 @@ def link_token_from_text(text: str) -> str:
     return match.group(0) if match else ""
 
 
+def link_token_from_authorization(header: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header (how an API client sends a link
+    token on a token-free URL), or ""."""
+    scheme, _, value = (header or "").strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
 @dataclass
 class SendReport:
     """What `send_each` did: sent now, sent before, refused, and the error that stopped it."""
