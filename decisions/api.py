@@ -209,18 +209,15 @@ def _link_token(request: Request, token: str, data: Any = None) -> str:
     return found
 
 
-class CheckInAPIView(APIView):
-    """The check-in by its link token (no login): GET the questions, POST the answers.
-
-    `/api/v1/checkins/` takes the token in the JSON body (POST) or an `Authorization: Bearer`
-    header, so it never appears in a URL; `/api/v1/checkins/<token>/` still works."""
+class CheckInTokenFreeAPIView(APIView):
+    """/api/v1/checkins/ (no login): the link token in the JSON body (POST) or an
+    `Authorization: Bearer` header, so it never appears in a URL."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=CheckInQuestionSerializer, parameters=[BEARER])
-    def get(self, request: Request, token: str = "") -> Response:
-        ctx = checkin_lookup(raw_token=_link_token(request, token))
+    def _questions(self, token: str) -> Response:
+        ctx = checkin_lookup(raw_token=token)
         return Response(
             {
                 "decision_title": ctx.decision.title,
@@ -231,8 +228,7 @@ class CheckInAPIView(APIView):
             }
         )
 
-    @extend_schema(request=CheckInAnswerSerializer, responses={201: None}, parameters=[BEARER])
-    def post(self, request: Request, token: str = "") -> Response:
+    def _submit(self, request: Request, token: str) -> Response:
         data = request.data if hasattr(request.data, "get") else {}
         # A CheckInError or a ValidationError (bad values) is answered by core.api's handler.
         resp = checkin_submit(
@@ -249,3 +245,31 @@ class CheckInAPIView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        operation_id="checkin_questions", responses=CheckInQuestionSerializer, parameters=[BEARER]
+    )
+    def get(self, request: Request) -> Response:
+        return self._questions(_link_token(request, ""))
+
+    @extend_schema(
+        operation_id="checkin_submit",
+        request=CheckInAnswerSerializer,
+        responses={201: None},
+        parameters=[BEARER],
+    )
+    def post(self, request: Request) -> Response:
+        return self._submit(request, "")
+
+
+class CheckInAPIView(CheckInTokenFreeAPIView):
+    """/api/v1/checkins/<token>/: the old form, kept for existing clients (it puts the token
+    in access logs)."""
+
+    @extend_schema(responses=CheckInQuestionSerializer, deprecated=True)
+    def get(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._questions(token)
+
+    @extend_schema(request=CheckInAnswerSerializer, responses={201: None}, deprecated=True)
+    def post(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._submit(request, token)

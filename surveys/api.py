@@ -132,15 +132,12 @@ class ResponseSubmitAPI(_TokenAPIView):
         return self._submit(self._token(request, "", data), data)
 
 
-class SurveyTokenAPI(_TokenAPIView):
-    @extend_schema(
-        summary="The questions behind a link token (header, or the old URL form)",
-        parameters=[BEARER],
-        responses={200: None, 400: None, 404: None, 410: None},
-    )
-    def get(self, request: Request, token: str = "") -> Response:
-        token = self._token(request, token)
-        if not token:
+class SurveyAPI(_TokenAPIView):
+    """/api/v1/survey/: the link token in an Authorization: Bearer header (or the POST body),
+    never in the URL."""
+
+    def _questions(self, token: Any) -> Response:
+        if not isinstance(token, str) or not token:
             raise SurveyError("token is required", {"token": "required"})
         inv = invitation_for_token(token=token)
         rnd = inv.round
@@ -155,11 +152,43 @@ class SurveyTokenAPI(_TokenAPIView):
         )
 
     @extend_schema(
-        request=SubmitInURL,
+        operation_id="survey_questions",
+        summary="The questions behind the link token of the Authorization: Bearer header",
+        parameters=[BEARER],
+        responses={200: None, 400: None, 404: None, 410: None},
+    )
+    def get(self, request: Request) -> Response:
+        return self._questions(self._token(request, ""))
+
+    @extend_schema(
+        operation_id="survey_submit",
+        request=SubmitIn,
         responses={201: SubmitOut, **ERRORS},
         parameters=[BEARER],
-        summary="Submit answers; the token in the header or body (or the old URL form)",
+        summary="Submit answers with the link token in the body (or the header)",
     )
-    def post(self, request: Request, token: str = "") -> Response:
+    def post(self, request: Request) -> Response:
         data = self._body(request)
-        return self._submit(self._token(request, token, data), data)
+        return self._submit(self._token(request, "", data), data)
+
+
+class SurveyTokenAPI(SurveyAPI):
+    """/api/v1/survey/<token>/: the old form, kept for existing clients; it puts the token in
+    access logs, so /api/v1/survey/ is preferred."""
+
+    @extend_schema(
+        summary="The questions behind a link token in the URL (old form)",
+        deprecated=True,
+        responses={200: None, 404: None, 410: None},
+    )
+    def get(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._questions(token)
+
+    @extend_schema(
+        request=SubmitInURL,
+        responses={201: SubmitOut, **ERRORS},
+        deprecated=True,
+        summary="Submit answers for the link token in the URL (old form)",
+    )
+    def post(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._submit(token, self._body(request))
