@@ -6,6 +6,11 @@ four fields: `nonce` (random, per row), `token_hash` (sha256 of the token, uniqu
 A `LinkKind` names such a model, the namespace of its tokens, the URL pattern that opens it
 and which of the row's fields identify it; everything else is implemented here, once.
 
+- The token rides in the URL fragment (`SITE_URL/s/#<token>`), never in a path or query:
+  browsers don't send the fragment, so no access log, proxy or Referer header ever holds it.
+  The landing page's script (static/js/link-open.js) moves it into a POST body; without
+  JavaScript the person pastes the link, and `link_token_from_text` takes the token out.
+
 - Derived tokens: token = HMAC-SHA256(SECRET_KEY, "<namespace>:<part>:...:<nonce>"), base64url.
   Why derived instead of random: sending must be crash-safe, so a retry after a crash or a
   mail error has to produce the very same link again, yet the raw token is never stored. The
@@ -33,6 +38,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import smtplib
 from collections.abc import Callable, Sequence
@@ -100,8 +106,32 @@ def absolute_url(view: str, **kwargs: str | int) -> str:
 
 
 def link_url(*, view: str, token: str) -> str:
-    """The absolute URL of `view` (a URL name taking `token`) for an email."""
-    return absolute_url(view, token=token)
+    """The emailed link: the token-free landing page `view` with the token as its fragment."""
+    return absolute_url(view) + "#" + token
+
+
+# The token alphabet (base64url); anything else around a pasted code is noise to cut off.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def link_token_from_text(text: str) -> str:
+    """The token in what a person pasted: the whole link (new `.../#<token>` or old
+    `.../<token>/` form) or just the code; "" if there is none."""
+    # Mail clients wrap long links and put <...> or quotes around them.
+    text = "".join(str(text or "").split())[: 4 * TOKEN_MAX].strip("<>\"'()[].,;")
+    if "#" in text:
+        text = text.rsplit("#", 1)[1]
+    elif "/" in text:
+        text = text.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    match = _TOKEN_RE.match(text)
+    return match.group(0) if match else ""
+
+
+def link_token_from_authorization(header: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header (how an API client sends a link
+    token on a token-free URL), or ""."""
+    scheme, _, value = (header or "").strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
 
 
 @dataclass
@@ -154,7 +184,9 @@ def send_each(
 
 @dataclass(frozen=True)
 class LinkKind(Generic[M]):
-    """One kind of one-time link: its model, token namespace, URL name and identifying fields."""
+    """One kind of one-time link: its model, token namespace, URL name and identifying fields.
+
+    `view` is the URL name of the token-free landing page the emailed link opens."""
 
     namespace: str
     model: type[M]

@@ -10,11 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.links import link_token_from_authorization
 from decisions.checkins import checkin_lookup, checkin_submit
 from decisions.metrics import SOURCE_LABEL, decision_results
 from decisions.models import Acted, Decision, Rediscussed
@@ -184,14 +185,38 @@ class DecisionStabilityAPIView(APIView):
         )
 
 
-class CheckInAPIView(APIView):
-    """The check-in by its link token (no login): GET the questions, POST the answers."""
+BEARER = OpenApiParameter(
+    "Authorization",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Bearer <link token>: the token on the token-free URL /api/v1/checkins/",
+)
+
+
+def _link_token(request: Request, token: str, data: Any = None) -> str:
+    """The check-in token: from the old URL form, else the body, else the Authorization header
+    (the token-free URL keeps it out of access logs)."""
+    if token:
+        return token
+    if hasattr(data, "get") and isinstance(data.get("token"), str) and data.get("token"):
+        return str(data["token"])
+    found = link_token_from_authorization(request.META.get("HTTP_AUTHORIZATION"))
+    if not found:
+        raise ValidationError(
+            {"token": ["Required: in the body or as an Authorization: Bearer header."]}
+        )
+    return found
+
+
+class CheckInTokenFreeAPIView(APIView):
+    """/api/v1/checkins/ (no login): the link token in the JSON body (POST) or an
+    `Authorization: Bearer` header, so it never appears in a URL."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=CheckInQuestionSerializer)
-    def get(self, request: Request, token: str) -> Response:
+    def _questions(self, token: str) -> Response:
         ctx = checkin_lookup(raw_token=token)
         return Response(
             {
@@ -203,12 +228,11 @@ class CheckInAPIView(APIView):
             }
         )
 
-    @extend_schema(request=CheckInAnswerSerializer, responses={201: None})
-    def post(self, request: Request, token: str) -> Response:
+    def _submit(self, request: Request, token: str) -> Response:
         data = request.data if hasattr(request.data, "get") else {}
         # A CheckInError or a ValidationError (bad values) is answered by core.api's handler.
         resp = checkin_submit(
-            raw_token=token,
+            raw_token=_link_token(request, token, data),
             holding=data.get("holding"),
             acted=data.get("acted"),
             rediscussed=data.get("rediscussed"),
@@ -221,3 +245,31 @@ class CheckInAPIView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        operation_id="checkin_questions", responses=CheckInQuestionSerializer, parameters=[BEARER]
+    )
+    def get(self, request: Request) -> Response:
+        return self._questions(_link_token(request, ""))
+
+    @extend_schema(
+        operation_id="checkin_submit",
+        request=CheckInAnswerSerializer,
+        responses={201: None},
+        parameters=[BEARER],
+    )
+    def post(self, request: Request) -> Response:
+        return self._submit(request, "")
+
+
+class CheckInAPIView(CheckInTokenFreeAPIView):
+    """/api/v1/checkins/<token>/: the old form, kept for existing clients (it puts the token
+    in access logs)."""
+
+    @extend_schema(responses=CheckInQuestionSerializer, deprecated=True)
+    def get(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._questions(token)
+
+    @extend_schema(request=CheckInAnswerSerializer, responses={201: None}, deprecated=True)
+    def post(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._submit(request, token)

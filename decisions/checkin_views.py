@@ -1,13 +1,21 @@
-"""The check-in page opened from an email link: no login, phone-first, works without JS."""
+"""The check-in page opened from an email link: no login, phone-first, works without JS.
+
+The emailed link is `/decisions/c/#<token>`: the fragment never reaches the server, so no
+access log holds the token. The landing page (`checkin_open_view`) moves it into a POST to
+`/decisions/c/answer/` (`checkin_form_view`), whose form posts it back in its body; only the
+submit spends the link. The old path form `/decisions/c/<token>/` still works for links sent
+before.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from core.links import link_token_from_text
 from decisions.checkins import CheckInError, checkin_lookup, checkin_submit
 from decisions.forms import CheckInForm
 from decisions.models import Acted, DecisionStatus, Rediscussed
@@ -19,18 +27,49 @@ def _error_page(request: HttpRequest, err: CheckInError) -> HttpResponse:
     return render(request, "decisions/checkin_closed.html", {"err": err}, status=err.status)
 
 
+@never_cache
+def checkin_open_view(request: HttpRequest) -> HttpResponse:
+    """The landing page of the emailed link: reads nothing, stores nothing, spends nothing."""
+    return render(request, "decisions/checkin_open.html", {})
+
+
 # The link is the credential (single-use token, no session), so there is no CSRF to forge:
 # a cross-site POST would need the secret token already.
 @csrf_exempt
 @never_cache
+def checkin_form_view(request: HttpRequest) -> HttpResponse:
+    """POST `link` (the landing script or a pasted link/code): the form; POST `token` with
+    answers: submit them. A GET has no token to work with, so it goes back to the landing."""
+    if request.method != "POST":
+        return redirect("decisions:checkin_open")
+    if "link" in request.POST:
+        token = link_token_from_text(request.POST["link"])
+        if not token:
+            return render(
+                request,
+                "decisions/checkin_open.html",
+                {"error": "Paste the whole link from your check-in email, or its code."},
+                status=400,
+            )
+        return _checkin(request, token, submit=False)
+    return _checkin(request, request.POST.get("token", ""), submit=True)
+
+
+@csrf_exempt
+@never_cache
 def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The old link form `/decisions/c/<token>/`, kept for links already sent."""
+    return _checkin(request, token, submit=request.method == "POST")
+
+
+def _checkin(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
     try:
         ctx = checkin_lookup(raw_token=token)
     except CheckInError as err:
         return _error_page(request, err)
     errors: dict[str, list[str]] = {}
-    data = request.POST if request.method == "POST" else None
-    if request.method == "POST":
+    data = request.POST if submit else None
+    if submit:
         try:
             checkin_submit(
                 raw_token=token,
@@ -51,6 +90,7 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
         "decisions/checkin.html",
         {
             "decision": decision,
+            "token": token,
             "offset": ctx.invitation.offset_days,
             "form": CheckInForm(data),
             "errors": errors,

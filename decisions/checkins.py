@@ -52,11 +52,11 @@ def org_offsets(org: Organization) -> list[int]:
     return out or [7, 30]
 
 
-# The check-in link /decisions/c/<token>/; a token identifies (decision, offset, person).
+# The check-in link /decisions/c/#<token>; a token identifies (decision, offset, person).
 CHECKIN_LINK: LinkKind[CheckInInvitation] = LinkKind(
     namespace="checkin",
     model=CheckInInvitation,
-    view="decisions:checkin",
+    view="decisions:checkin_open",
     parts=lambda inv: (inv.decision_id, inv.offset_days, inv.person_id),
 )
 

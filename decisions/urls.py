@@ -1,4 +1,4 @@
-"""URL routes of decisions (pages, mounted at /decisions/; the check-in link is /decisions/c/<token>/)."""
+"""URL routes of decisions (pages, mounted at /decisions/; the check-in link is /decisions/c/#<token>)."""
 
 from django.urls import path
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.decision_edit_view, name="edit"),
     path("<int:pk>/status/", views.decision_status_view, name="status"),
     path("<int:pk>/delete/", views.decision_delete_view, name="delete"),
+    path("c/", checkin_views.checkin_open_view, name="checkin_open"),
+    path("c/answer/", checkin_views.checkin_form_view, name="checkin_form"),
+    # The old link form, kept for links already sent.
     path("c/<str:token>/", checkin_views.checkin_view, name="checkin"),
 ]

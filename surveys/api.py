@@ -1,10 +1,15 @@
-"""Survey API for chat-bot integrations: read a token's questions, submit answers as JSON."""
+"""Survey API for chat-bot integrations: read a token's questions, submit answers as JSON.
+
+The link token goes in the JSON body (`token`) or an `Authorization: Bearer <token>` header on
+the token-free URLs (`/api/v1/survey/`, `/api/v1/responses/`), so no access log records it.
+`/api/v1/survey/<token>/` still works but puts the token in the log.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
@@ -13,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core.links import link_token_from_authorization
 from surveys.services.errors import SurveyError
 from surveys.services.responses import (
     COMMENT_MAX,
@@ -71,6 +77,13 @@ SurveyOut = inline_serializer(
     },
 )
 ERRORS = {400: ErrorOut, 404: ErrorOut, 410: ErrorOut}
+BEARER = OpenApiParameter(
+    "Authorization",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Bearer <link token>: the token on a token-free URL (instead of the body)",
+)
 
 
 class _TokenAPIView(APIView):
@@ -92,6 +105,14 @@ class _TokenAPIView(APIView):
             raise SurveyError("the body must be a JSON object", {"body": "not an object"})
         return data
 
+    def _token(self, request: Request, token: str, data: dict[str, Any] | None = None) -> Any:
+        """The link token: from the old URL form, else the body, else the Authorization header."""
+        if token:
+            return token
+        if data is not None and data.get("token"):
+            return data["token"]
+        return link_token_from_authorization(request.META.get("HTTP_AUTHORIZATION"))
+
     def _submit(self, token: Any, data: dict[str, Any]) -> Response:
         if not isinstance(token, str) or not token:
             raise SurveyError("token is required", {"token": "required"})
@@ -103,18 +124,21 @@ class ResponseSubmitAPI(_TokenAPIView):
     @extend_schema(
         request=SubmitIn,
         responses={201: SubmitOut, **ERRORS},
-        summary="Submit a survey response with the link token in the body",
+        parameters=[BEARER],
+        summary="Submit a survey response with the link token in the body (or the header)",
     )
     def post(self, request: Request) -> Response:
         data = self._body(request)
-        return self._submit(data.get("token"), data)
+        return self._submit(self._token(request, "", data), data)
 
 
-class SurveyTokenAPI(_TokenAPIView):
-    @extend_schema(
-        summary="The questions behind a link token", responses={200: None, 404: None, 410: None}
-    )
-    def get(self, request: Request, token: str) -> Response:
+class SurveyAPI(_TokenAPIView):
+    """/api/v1/survey/: the link token in an Authorization: Bearer header (or the POST body),
+    never in the URL."""
+
+    def _questions(self, token: Any) -> Response:
+        if not isinstance(token, str) or not token:
+            raise SurveyError("token is required", {"token": "required"})
         inv = invitation_for_token(token=token)
         rnd = inv.round
         return Response(
@@ -128,9 +152,43 @@ class SurveyTokenAPI(_TokenAPIView):
         )
 
     @extend_schema(
+        operation_id="survey_questions",
+        summary="The questions behind the link token of the Authorization: Bearer header",
+        parameters=[BEARER],
+        responses={200: None, 400: None, 404: None, 410: None},
+    )
+    def get(self, request: Request) -> Response:
+        return self._questions(self._token(request, ""))
+
+    @extend_schema(
+        operation_id="survey_submit",
+        request=SubmitIn,
+        responses={201: SubmitOut, **ERRORS},
+        parameters=[BEARER],
+        summary="Submit answers with the link token in the body (or the header)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self._body(request)
+        return self._submit(self._token(request, "", data), data)
+
+
+class SurveyTokenAPI(SurveyAPI):
+    """/api/v1/survey/<token>/: the old form, kept for existing clients; it puts the token in
+    access logs, so /api/v1/survey/ is preferred."""
+
+    @extend_schema(
+        summary="The questions behind a link token in the URL (old form)",
+        deprecated=True,
+        responses={200: None, 404: None, 410: None},
+    )
+    def get(self, request: Request, token: str) -> Response:  # type: ignore[override]
+        return self._questions(token)
+
+    @extend_schema(
         request=SubmitInURL,
         responses={201: SubmitOut, **ERRORS},
-        summary="Submit answers for the link token in the URL",
+        deprecated=True,
+        summary="Submit answers for the link token in the URL (old form)",
     )
-    def post(self, request: Request, token: str) -> Response:
+    def post(self, request: Request, token: str) -> Response:  # type: ignore[override]
         return self._submit(token, self._body(request))

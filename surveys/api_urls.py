@@ -7,6 +7,7 @@ from surveys import api, api_pulses
 app_name = "surveysapi"
 urlpatterns = [
     path("responses/", api.ResponseSubmitAPI.as_view(), name="response_submit"),
+    path("survey/", api.SurveyAPI.as_view(), name="survey_tokenless"),
     path("survey/<str:token>/", api.SurveyTokenAPI.as_view(), name="survey_token"),
     path("pulse-schedules/", api_pulses.ScheduleListAPI.as_view(), name="schedule_list"),
     path(

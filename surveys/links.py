@@ -1,4 +1,4 @@
-"""The pulse survey link: /s/<token>/, one per invitation, a core.links one-time link."""
+"""The pulse survey link: /s/#<token>, one per invitation, a core.links one-time link."""
 
 from __future__ import annotations
 
@@ -9,6 +9,6 @@ from surveys.models import Invitation
 PULSE_LINK: LinkKind[Invitation] = LinkKind(
     namespace="pulse",
     model=Invitation,
-    view="surveys:answer",
+    view="surveys:open",
     parts=lambda inv: (inv.round_id, inv.person_id),
 )

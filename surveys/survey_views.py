@@ -1,12 +1,21 @@
-"""The employee survey page behind a link token: no login, one screen, works without JavaScript."""
+"""The employee survey page behind a link token: no login, one screen, works without JavaScript.
+
+The emailed link is `/s/#<token>`: the token is in the fragment, which browsers never send, so
+no access log holds it. The landing page (`open_page`) moves it into a POST to `/s/answer/`
+(`answer_form`), which shows the form; the form posts the token back in its body. Nothing is
+stored between the two requests and only the submit spends the link, so a mail scanner that
+fetches (GET) or even opens (POST) the link consumes nothing. The old path form
+`/s/<token>/` (`answer`) still works for links sent before.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from core.links import link_token_from_text
 from surveys.services.errors import RoundClosed, RoundNotOpen, SurveyError, TokenUnknown, TokenUsed
 from surveys.services.responses import (
     COMMENT_MAX,
@@ -37,11 +46,43 @@ def _problem_page(request: HttpRequest, exc: SurveyError) -> HttpResponse:
     )
 
 
-# No CSRF cookie: the unguessable token in the URL already proves the form came from the
-# invitation (a forging site can't know it), and some in-app mail browsers drop cookies.
+@never_cache
+def open_page(request: HttpRequest) -> HttpResponse:
+    """The landing page of the emailed link: reads nothing, stores nothing, spends nothing."""
+    return render(request, "surveys/survey_open.html", {})
+
+
+# No CSRF cookie: the unguessable token in the body (or the old URL) already proves the form
+# came from the invitation (a forging site can't know it), and some in-app mail browsers drop
+# cookies.
+@csrf_exempt
+@never_cache
+def answer_form(request: HttpRequest) -> HttpResponse:
+    """POST `link` (the landing script or a pasted link/code): the form; POST `token` with
+    answers: submit them. A GET has no token to work with, so it goes back to the landing."""
+    if request.method != "POST":
+        return redirect("surveys:open")
+    if "link" in request.POST:
+        token = link_token_from_text(request.POST["link"])
+        if not token:
+            return render(
+                request,
+                "surveys/survey_open.html",
+                {"error": "Paste the whole link from your invitation email, or its code."},
+                status=400,
+            )
+        return _answer(request, token, submit=False)
+    return _answer(request, request.POST.get("token", ""), submit=True)
+
+
 @csrf_exempt
 @never_cache
 def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The old link form `/s/<token>/`, kept for links already sent."""
+    return _answer(request, token, submit=request.method == "POST")
+
+
+def _answer(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
     try:
         inv = invitation_for_token(token=token)
     except SurveyError as exc:
@@ -52,7 +93,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     errors: dict[str, str] = {}
     comment = ""
     status = 200
-    if request.method == "POST":
+    if submit:
         answers: dict[str, int | None] = {}
         for it in items:
             # Kept exactly as sent: an unanswered question re-renders with nothing ticked.
@@ -88,6 +129,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         "surveys/survey.html",
         {
             "round": rnd,
+            "token": token,
             "org": rnd.organization,
             "questions": questions,
             "scale": SCALE,

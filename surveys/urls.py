@@ -6,6 +6,9 @@ from surveys import survey_views, views
 
 app_name = "surveys"
 urlpatterns = [
+    # The emailed link is /s/#<token> (token-free URL); /s/<token>/ is the old form.
+    path("s/", survey_views.open_page, name="open"),
+    path("s/answer/", survey_views.answer_form, name="answer_form"),
     path("s/<str:token>/", survey_views.answer, name="answer"),
     path("pulses/", views.round_list, name="round_list"),
     path("pulses/schedules/new/", views.schedule_edit, name="schedule_create"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -215,6 +216,24 @@ def checkin_answer_make(
     raw = checkin_invite(decision=decision, person=person, offset_days=offset_days)
     checkin_submit(raw_token=raw, holding=holding, acted=acted, rediscussed=rediscussed)
     return _only(checkins_flush(decision_id=decision.pk, force=True))
+
+
+# An emailed one-time link: SITE_URL + a token-free landing path + "#" + the token.
+_EMAILED_LINK = re.compile(r"(https?://[^/\s]+)(/[^\s#?]*)#([A-Za-z0-9_-]+)")
+
+
+def link_from_email(body: str, *, landing: str) -> tuple[str, str]:
+    """The (path, token) of the one emailed link in `body` whose path is `landing` (e.g.
+    "/s/" or "/decisions/c/"). Fails unless there is exactly one: the path carries no token."""
+    found = [(m.group(2), m.group(3)) for m in _EMAILED_LINK.finditer(body)]
+    mine = [f for f in found if f[0] == landing]
+    assert len(mine) == 1, f"expected one {landing}#<token> link in the email, found {found}"
+    return mine[0]
+
+
+def token_from_email(body: str, *, landing: str) -> str:
+    """The raw token of the one `landing`#<token> link in an email body."""
+    return link_from_email(body, landing=landing)[1]
 
 
 def answers_flush() -> None:

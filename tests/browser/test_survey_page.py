@@ -35,6 +35,15 @@ def survey_path() -> tuple[str, list[str]]:
     return path, keys
 
 
+def open_link(page: Any, url: str) -> Any:
+    """Open an emailed /s/#<token> link: the landing page's script posts the token to
+    /s/answer/; returns the response of that POST (the survey or a problem page)."""
+    with page.expect_response(lambda r: r.url.endswith("/s/answer/")) as posted:
+        page.goto(url)
+    page.wait_for_load_state()
+    return posted.value
+
+
 def no_horizontal_scroll(page: Any) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -44,7 +53,8 @@ def test_a_phone_user_answers_by_tapping_and_sees_the_thank_you_page(
 ) -> None:
     path, keys = survey_path
     page = phone_page
-    page.goto(live_server.url + path)
+    assert path.startswith("/s/#")  # the emailed link: the token only in the fragment
+    assert open_link(page, live_server.url + path).status == 200
     assert page.viewport_size == {"width": 360, "height": 740}
     assert no_horizontal_scroll(page)
     assert page.locator("fieldset").count() == len(keys)
@@ -67,7 +77,7 @@ def test_a_phone_user_answers_by_tapping_and_sees_the_thank_you_page(
     stored = dict(Answer.objects.values_list("item__key", "value"))
     assert stored[keys[0]] is None and stored[keys[1]] == 2
     # The link is spent: opening it again shows the "already answered" page.
-    res = page.goto(live_server.url + path)
+    res = open_link(page, live_server.url + path)
     assert res.status == 410
     assert page.get_by_role("heading", name="This survey was already answered").is_visible()
 
@@ -77,7 +87,7 @@ def test_the_survey_can_be_answered_with_the_keyboard_alone(
 ) -> None:
     path, keys = survey_path
     page = phone_page
-    page.goto(live_server.url + path)
+    open_link(page, live_server.url + path)
     for _ in range(10):  # skip link, then the first question's radio group
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.name") == f"q_{keys[0]}":

@@ -7,6 +7,7 @@ import hashlib
 import re
 import smtplib
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
@@ -14,12 +15,20 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.links import absolute_url, link_derive, link_hash, link_url, send_each
+from core.links import (
+    absolute_url,
+    link_derive,
+    link_hash,
+    link_token_from_text,
+    link_url,
+    send_each,
+)
 from decisions.checkins import CHECKIN_LINK, checkin_invitation_new, checkin_invitation_send
 from decisions.models import CheckInInvitation, Decision
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation
 from tests.base import BaseTestCase
+from tests.factories import token_from_email
 from tests.surveys.helpers import add_people, open_round, token_of
 
 
@@ -38,7 +47,7 @@ class OnceDownBackend(EmailBackend):
 
 
 def link_in(body: str) -> str:
-    return re.search(r"https?://\S+/decisions/c/[^/\s]+/", body).group(0)  # type: ignore[union-attr]
+    return token_from_email(body, landing="/decisions/c/")
 
 
 class DeriveTests(BaseTestCase):
@@ -107,11 +116,45 @@ class DeriveTests(BaseTestCase):
         assert raw not in stored and inv.token_hash in stored
 
     @override_settings(SITE_URL="https://trust.example")
-    def test_the_url_is_the_site_url_plus_the_reversed_view(self) -> None:
-        assert link_url(view="decisions:checkin", token="abc") == (
-            "https://trust.example/decisions/c/abc/"
+    def test_the_url_is_the_site_url_plus_the_landing_page_with_the_token_as_fragment(
+        self,
+    ) -> None:
+        assert link_url(view="decisions:checkin_open", token="abc") == (
+            "https://trust.example/decisions/c/#abc"
         )
-        assert link_url(view="surveys:answer", token="abc") == "https://trust.example/s/abc/"
+        assert link_url(view="surveys:open", token="abc") == "https://trust.example/s/#abc"
+
+    def test_the_emailed_links_carry_the_token_in_neither_path_nor_query(self) -> None:
+        person = self.member_person
+        inv = PULSE_LINK.issue(Invitation(round_id=1, person_id=person.pk))
+        check = CHECKIN_LINK.issue(
+            CheckInInvitation(decision_id=2, offset_days=7, person_id=person.pk)
+        )
+        for url, token in (
+            (PULSE_LINK.url(inv), PULSE_LINK.token(inv)),
+            (CHECKIN_LINK.url(check), CHECKIN_LINK.token(check)),
+        ):
+            parts = urlsplit(url)
+            assert parts.fragment == token and len(token) == 43
+            assert token not in parts.path + parts.query + parts.netloc
+            assert parts.path in ("/s/", "/decisions/c/") and not parts.query
+
+    def test_a_pasted_link_or_code_gives_its_token(self) -> None:
+        token = "Fnkd46eFQPs1RWC6mOoNbl_EnqgN4ifOBlux9MTgYnE"
+        for pasted in (
+            token,
+            f"  {token}\n",
+            f"https://trust.example/s/#{token}",
+            f"https://trust.example/decisions/c/#{token[:20]}\n{token[20:]}",  # a wrapped line
+            f"https://trust.example/s/{token}/",  # the old link form
+            f"<https://trust.example/decisions/c/{token}/>",
+            f"#{token}",
+        ):
+            with self.subTest(pasted=pasted):
+                assert link_token_from_text(pasted) == token
+        for nothing in ("", "   ", "#", "https://trust.example/s/#", "???"):
+            with self.subTest(pasted=nothing):
+                assert link_token_from_text(nothing) == ""
 
     def test_lookups_of_odd_tokens_find_nothing(self) -> None:
         for token in ("", "short", "x" * 101, None):
@@ -149,7 +192,7 @@ class ClaimAndSendTests(BaseTestCase):
         assert link_in(mail.outbox[0].body) == link_in(OnceDownBackend.attempts[0].body)
         self.inv.refresh_from_db()
         assert self.inv.sent_at is not None
-        assert self.inv.token_hash == link_hash(link_in(mail.outbox[0].body).split("/")[-2])
+        assert self.inv.token_hash == link_hash(link_in(mail.outbox[0].body))
 
     def test_a_refused_address_is_skipped_and_other_errors_stop_the_batch(self) -> None:
         calls: list[int] = []

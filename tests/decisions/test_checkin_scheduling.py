@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from core.links import link_hash
 from decisions.models import CheckInInvitation
@@ -18,6 +18,7 @@ from decisions.tasks import dispatch_due_checkins_task, send_checkin_invitation_
 from orgs.models import Organization
 from tests.decisions.base import DecisionTestCase
 from tests.decisions.flaky_email import RefusingEmailBackend
+from tests.factories import link_from_email, token_from_email
 
 UTC = dt.UTC
 
@@ -106,8 +107,10 @@ class SchedulingTests(DecisionTestCase):
             self.decide(decided_on=dt.date(2026, 3, 1))
         with at(2026, 3, 8):
             self.dispatch()
-            path = re.search(r"https?://[^/]+(/decisions/c/[^/\s]+/)", mail.outbox[0].body).group(1)
-            resp = self.client.get(path)
+            path, raw = link_from_email(mail.outbox[0].body, landing="/decisions/c/")
+            landing = self.client.get(path)
+            resp = self.client.post(reverse("decisions:checkin_form"), {"link": raw})
+        assert landing.status_code == 200 and raw.encode() not in landing.content
         assert resp.status_code == 200
         assert b"still holding" in resp.content
 
@@ -125,7 +128,7 @@ class SchedulingTests(DecisionTestCase):
         with at(2026, 3, 8):
             self.dispatch()
         for m in mail.outbox:
-            raw = re.search(r"/decisions/c/([^/\s]+)/", m.body).group(1)
+            raw = token_from_email(m.body, landing="/decisions/c/")
             inv = CheckInInvitation.objects.get(token_hash=link_hash(raw))
             assert inv.person.email == m.to[0] and inv.sent_at is not None
 
@@ -149,7 +152,7 @@ class SchedulingTests(DecisionTestCase):
         with at(2026, 3, 8, 10):
             call_command("dispatch_checkins", "--now", stdout=io.StringIO())
         assert len(mail.outbox) == 7 and mail.outbox[-1].to == ["member@example.com"]
-        raw = re.search(r"/decisions/c/([^/\s]+)/", mail.outbox[-1].body).group(1)
+        raw = token_from_email(mail.outbox[-1].body, landing="/decisions/c/")
         inv.refresh_from_db()
         assert inv.sent_at is not None and inv.token_hash == link_hash(raw)
 
@@ -175,5 +178,5 @@ class SchedulingTests(DecisionTestCase):
         per_person = [m.to[0] for m in mail.outbox]
         assert len(per_person) == 7 and len(set(per_person)) == 7
         for m in mail.outbox:
-            raw = re.search(r"/decisions/c/([^/\s]+)/", m.body).group(1)
+            raw = token_from_email(m.body, landing="/decisions/c/")
             assert CheckInInvitation.objects.get(token_hash=link_hash(raw)).person.email == m.to[0]
