@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from core.links import link_token_from_text
+from core.link_views import link_form_dispatch
 from decisions.checkins import CheckInError, checkin_lookup, checkin_submit
 from decisions.forms import CheckInForm
 from decisions.models import Acted, DecisionStatus, Rediscussed
@@ -38,21 +38,14 @@ def checkin_open_view(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @never_cache
 def checkin_form_view(request: HttpRequest) -> HttpResponse:
-    """POST `link` (the landing script or a pasted link/code): the form; POST `token` with
-    answers: submit them. A GET has no token to work with, so it goes back to the landing."""
-    if request.method != "POST":
-        return redirect("decisions:checkin_open")
-    if "link" in request.POST:
-        token = link_token_from_text(request.POST["link"])
-        if not token:
-            return render(
-                request,
-                "decisions/checkin_open.html",
-                {"error": "Paste the whole link from your check-in email, or its code."},
-                status=400,
-            )
-        return _checkin(request, token, submit=False)
-    return _checkin(request, request.POST.get("token", ""), submit=True)
+    """The form for a token posted by the landing page, or its submission (core.link_views)."""
+    return link_form_dispatch(
+        request,
+        landing="decisions:checkin_open",
+        landing_template="decisions/checkin_open.html",
+        paste_error="Paste the whole link from your check-in email, or its code.",
+        handle=lambda req, token, submit: _checkin(req, token, submit=submit),
+    )
 
 
 @csrf_exempt

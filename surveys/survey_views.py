@@ -11,11 +11,11 @@ fetches (GET) or even opens (POST) the link consumes nothing. The old path form
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from core.links import link_token_from_text
+from core.link_views import link_form_dispatch
 from surveys.services.errors import RoundClosed, RoundNotOpen, SurveyError, TokenUnknown, TokenUsed
 from surveys.services.responses import (
     COMMENT_MAX,
@@ -58,21 +58,14 @@ def open_page(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @never_cache
 def answer_form(request: HttpRequest) -> HttpResponse:
-    """POST `link` (the landing script or a pasted link/code): the form; POST `token` with
-    answers: submit them. A GET has no token to work with, so it goes back to the landing."""
-    if request.method != "POST":
-        return redirect("surveys:open")
-    if "link" in request.POST:
-        token = link_token_from_text(request.POST["link"])
-        if not token:
-            return render(
-                request,
-                "surveys/survey_open.html",
-                {"error": "Paste the whole link from your invitation email, or its code."},
-                status=400,
-            )
-        return _answer(request, token, submit=False)
-    return _answer(request, request.POST.get("token", ""), submit=True)
+    """The form for a token posted by the landing page, or its submission (core.link_views)."""
+    return link_form_dispatch(
+        request,
+        landing="surveys:open",
+        landing_template="surveys/survey_open.html",
+        paste_error="Paste the whole link from your invitation email, or its code.",
+        handle=lambda req, token, submit: _answer(req, token, submit=submit),
+    )
 
 
 @csrf_exempt
