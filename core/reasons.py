@@ -17,14 +17,15 @@ from trustmath.suppression import (
     REASON_STALE,
 )
 
-PULSE_ANSWERS = "responses"
+# Pulse cells test k on distinct people (a repeat respondent counts once), so say people.
+PULSE_ANSWERS = "people who answered"
 CHECKIN_ANSWERS = "check-in answers"
 
 # Reason code → the text a leader reads (lower case: pages put it after a label or in a
 # tooltip). The text never quotes a count below k.
 REASON_TEXT: dict[str, str] = {
     REASON_NONE: "",
-    REASON_NO_RESPONSES: "no {answers}",
+    REASON_NO_RESPONSES: "nobody answered",
     REASON_FEWER_THAN_K: "fewer than {k} {answers}",
     REASON_COMPLEMENTARY: "hidden so that a smaller group can't be worked out from the others",
     REASON_STALE: "hidden until the results are recomputed for the current teams",
@@ -37,5 +38,5 @@ UNKNOWN_REASON_TEXT = "hidden"
 
 def reason_text(code: str, *, k: int, answers: str = PULSE_ANSWERS) -> str:
     """The words for a reason code, e.g. ``reason_text("fewer_than_k", k=5)`` →
-    "fewer than 5 responses"; ``answers=CHECKIN_ANSWERS`` for decision check-ins."""
+    "fewer than 5 people who answered"; ``answers=CHECKIN_ANSWERS`` for decision check-ins."""
     return REASON_TEXT.get(code, UNKNOWN_REASON_TEXT).format(k=k, answers=answers)

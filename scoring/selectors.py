@@ -21,6 +21,8 @@ from typing import Any
 
 import pandas as pd
 
+from core.reasons import PULSE_ANSWERS
+from core.reasons import REASON_TEXT as CORE_REASON_TEXT
 from core.reasons import reason_text as core_reason_text
 from core.registry import ResultSource, SourceCell, result_sources
 from orgs.models import Organization
@@ -30,7 +32,7 @@ from scoring.disclosure import results_disclosure
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from surveys.models import Dimension
 from trustmath.engine import ORG_ID
-from trustmath.suppression import REASON_PART_HIDDEN
+from trustmath.suppression import REASON_CODES
 
 TRUST_FIELDS = ["n", "score", "prev_score", "delta", "p_value", "significant", "has_trend"]
 DIM_FIELDS = [
@@ -45,12 +47,11 @@ DIM_FIELDS = [
     "favourable_high",
     "band",
 ]
+# The API's legend of reason codes, worded once in core.reasons ("k" left as the letter).
 REASON_TEXT = {
-    "fewer_than_k": "fewer than k responses",
-    "complementary": "hidden to protect a smaller group",
-    "no_responses": "no responses",
-    "stale": "being recomputed after a change to the team tree",
-    REASON_PART_HIDDEN: core_reason_text(REASON_PART_HIDDEN, k=0),
+    code: CORE_REASON_TEXT[code].format(k="k", answers=PULSE_ANSWERS)
+    for code in REASON_CODES
+    if code
 }
 
 
@@ -125,10 +126,8 @@ class TeamResults:
 
 
 def reason_text(code: str | None, k: int) -> str:
-    """A suppression reason code in words for people."""
-    if code == "fewer_than_k":
-        return f"fewer than {k} responses"
-    return REASON_TEXT.get(code or "", "hidden")
+    """A suppression reason code in words for people (core.reasons)."""
+    return core_reason_text(code or "", k=k)
 
 
 def _clean(value: Any) -> Any:

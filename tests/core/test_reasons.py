@@ -29,14 +29,14 @@ def test_every_reason_code_has_a_text_and_no_text_lacks_a_code() -> None:
 
 
 def test_pulse_texts_name_responses_and_the_threshold() -> None:
-    assert reason_text(REASON_FEWER_THAN_K, k=5) == "fewer than 5 responses"
-    assert reason_text(REASON_NO_RESPONSES, k=5) == "no responses"
+    assert reason_text(REASON_FEWER_THAN_K, k=5) == "fewer than 5 people who answered"
+    assert reason_text(REASON_NO_RESPONSES, k=5) == "nobody answered"
     assert reason_text(REASON_NONE, k=5) == ""
 
 
 def test_check_in_texts_name_check_in_answers() -> None:
     assert checkin_reason_text(REASON_FEWER_THAN_K, k=7) == "fewer than 7 check-in answers"
-    assert reason_text(REASON_NO_RESPONSES, k=7, answers=CHECKIN_ANSWERS) == ("no check-in answers")
+    assert reason_text(REASON_NO_RESPONSES, k=7, answers=CHECKIN_ANSWERS) == "nobody answered"
 
 
 def test_complementary_and_stale_explain_why_without_a_count() -> None:
