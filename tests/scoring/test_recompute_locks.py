@@ -1,5 +1,6 @@
 """A recompute holding its organization does not block team edits (issue 14: on PostgreSQL a
-team rename during a recompute deadlocked), and a recompute that fails transiently retries."""
+team rename during a recompute deadlocked). Only transactional tests live here: a file that mixes
+them with TestCases runs its flush in the middle of other files under xdist --dist loadfile."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection, connections, transaction
-from django.test import TestCase, TransactionTestCase
+from django.db import connection, connections, transaction
+from django.test import TransactionTestCase
 
 from orgs.models import Organization, Team
 from orgs.services import team_update
-from scoring.services import RecomputeSummary
-from scoring.tasks import recompute_org_snapshots
 from tests.base import make_user
 
 
@@ -63,16 +62,3 @@ class RecomputeLockTests(TransactionTestCase):
         assert not errors, errors
         team.refresh_from_db()
         assert team.name == "After"
-
-
-class RecomputeRetryTests(TestCase):
-    def test_it_retries_a_recompute_that_hit_a_deadlock(self) -> None:
-        done = RecomputeSummary(org_id=1, periods=[], trust_rows=7, dimension_rows=0)
-        with mock.patch(
-            "scoring.tasks.snapshot_recompute",
-            side_effect=[OperationalError("deadlock detected"), done],
-        ) as recompute:
-            # throw=False: run the retry eagerly too, as a worker would run it after the backoff.
-            result = recompute_org_snapshots.apply(args=[1], throw=False)
-        assert recompute.call_count == 2
-        assert result.get() == 7
