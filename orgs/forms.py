@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.forms import form_choices_set
 from orgs.importing import MAX_BYTES
-from orgs.models import Organization, ReportingPeriod, Role
+from orgs.models import ApiTokenScope, Organization, ReportingPeriod, Role
 from orgs.selectors import team_choices
 from orgs.services import MAX_K, MIN_K, organization_validate
 
@@ -169,6 +169,18 @@ class RoleGrantForm(forms.Form):
         teams = self.fields["teams"]
         assert isinstance(teams, forms.MultipleChoiceField)
         teams.choices = team_choices(organization=org)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What uses it, e.g. 'HRIS sync'.")
+    # Least privilege first: a token that may write must be asked for.
+    scope = forms.ChoiceField(choices=ApiTokenScope.choices, initial=ApiTokenScope.READ)
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(30, "30 days"), (90, "90 days"), (365, "365 days")],
+        coerce=int,
+        initial=90,
+    )
 
 
 class ImportUploadForm(forms.Form):

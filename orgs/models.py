@@ -184,3 +184,38 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", "Read (safe methods only)"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A user's API key for one organization: only its SHA-256 is stored (the key is shown
+    once), it expires, and its scope limits it to reads or allows writes."""
+
+    TENANT_FIELD = "organization"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    # hex SHA-256 of the key: the key is random (256 bits), so a plain hash suffices — no salt
+    # or slow hash is needed against guessing, and a lookup by hash stays one indexed query.
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # the key's first characters, to tell tokens apart
+    scope = models.CharField(max_length=5, choices=ApiTokenScope.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_on = models.DateField(null=True, blank=True)  # day precision: one write a day
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) · {self.user} · {self.organization}"

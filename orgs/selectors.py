@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from core.models import AuditEntry
 from core.registry import person_data
 from orgs.import_plan import ExistingPerson, ExistingTeam
-from orgs.models import Membership, Organization, Person, Team
+from orgs.models import ApiToken, Membership, Organization, Person, Team
 from orgs.tenancy import scoped
 
 
@@ -87,6 +87,11 @@ def membership_list(*, organization: Organization) -> QuerySet[Membership]:
         .prefetch_related("teams")
         .order_by("user__username", "role")
     )
+
+
+def api_token_list(*, organization: Organization, user: Any) -> QuerySet[ApiToken]:
+    """The user's API tokens for this organization, newest first (revoked ones too)."""
+    return scoped(ApiToken, organization).filter(user=user).order_by("-created_at", "-id")
 
 
 def audit_list(*, organization: Organization) -> QuerySet[AuditEntry]:
@@ -178,6 +183,25 @@ def person_own_data(person: Person) -> dict[str, Any]:
             else None
         ),
         "roles": memberships,
+        # Never the hash: it is the credential's stand-in, not data about the person.
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "scope": t.scope,
+                "created_at": t.created_at.isoformat(),
+                "expires_at": t.expires_at.isoformat(),
+                "last_used_on": t.last_used_on.isoformat() if t.last_used_on else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in (
+                ApiToken.objects.filter(
+                    user_id=person.user_id, organization_id=person.organization_id
+                ).order_by("created_at", "id")
+                if person.user_id is not None
+                else []
+            )
+        ],
         "history": audit,
     }
 

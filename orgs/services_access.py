@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -9,14 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 
 from core import emails
 from core.audit import audit_record
 from core.links import absolute_url
-from orgs.models import Membership, Organization, Person, Role, Team
+from orgs.api_auth import PREFIX_LEN, key_hash, key_new
+from orgs.models import ApiToken, ApiTokenScope, Membership, Organization, Person, Role, Team
 
 TEAM_ROLES = (Role.LEADER, Role.FACILITATOR)
 
@@ -159,23 +161,65 @@ def role_revoke(*, membership: Membership, actor: Any) -> None:
     membership.delete()
 
 
-@transaction.atomic
-def api_token_create(*, organization: Organization, user: Any) -> str:
-    """A new API token for `user` (replacing any old one). The key is returned once to show."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    audit_record(organization=organization, actor=user, action="orgs.api_token.created", obj=None)
-    return token.key
+API_TOKEN_DAYS = (30, 90, 365)
+API_TOKEN_DAYS_DEFAULT = 90
 
 
 @transaction.atomic
-def api_token_revoke(*, organization: Organization, user: Any) -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit_record(
-            organization=organization, actor=user, action="orgs.api_token.revoked", obj=None
-        )
-    return bool(deleted)
+def api_token_create(
+    *,
+    organization: Organization,
+    user: Any,
+    name: str,
+    scope: str = ApiTokenScope.READ,
+    days: int = API_TOKEN_DAYS_DEFAULT,
+) -> tuple[ApiToken, str]:
+    """A new API token of `user` for `organization`; the key is returned once and only its
+    hash is stored."""
+    if days not in API_TOKEN_DAYS:
+        raise ValidationError(f"A token lasts {', '.join(map(str, API_TOKEN_DAYS))} days.")
+    if scope not in ApiTokenScope.values:
+        raise ValidationError("Scope must be 'read' or 'write'.")
+    if not Membership.objects.filter(user=user, organization=organization).exists():
+        raise ValidationError("You are not a member of this organization.")
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the token a name (what uses it).")
+    key = key_new()
+    token = ApiToken.objects.create(
+        user=user,
+        organization=organization,
+        name=name[:100],
+        key_hash=key_hash(key),
+        prefix=key[:PREFIX_LEN],
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        organization=organization,
+        actor=user,
+        action="orgs.api_token.created",
+        obj=token,
+        changes={"name": token.name, "prefix": token.prefix, "scope": scope, "days": days},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Any) -> bool:
+    """Revoke `token` (kept, for the list and the audit trail); False if it already was."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        organization=token.organization,
+        actor=actor,
+        action="orgs.api_token.revoked",
+        obj=token,
+        changes={"name": token.name, "prefix": token.prefix},
+    )
+    return True
 
 
 @transaction.atomic

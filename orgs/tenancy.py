@@ -20,7 +20,8 @@ from rest_framework import permissions
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
 
-from orgs.models import Membership, Organization, Role
+from orgs.api_auth import TokenScopeAllows
+from orgs.models import ApiToken, Membership, Organization, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -125,16 +126,25 @@ def get_scoped_or_404(
 def get_tenant(request: HttpRequest) -> Tenant | None:
     """The request's Tenant (None for anonymous users and users of no org), cached per user.
 
-    Cached against the user id because DRF authenticates tokens after middleware ran:
+    An API token acts in its own organization (and only while its user is still a member
+    there); a session acts in the user's first organization.
+    Cached against the user and token because DRF authenticates tokens after middleware ran:
     the same HttpRequest may first be anonymous, then a token user.
     """
     request = getattr(request, "_request", request)  # accept a DRF Request too
     user = getattr(request, "user", None)
-    key = getattr(user, "pk", None)
+    auth = getattr(request, "auth", None)
+    token = auth if isinstance(auth, ApiToken) else None
+    key = (getattr(user, "pk", None), token.pk if token is not None else None)
     cached = getattr(request, "_trustos_tenant", None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    tenant = tenant_for_user(user) if user is not None else None
+    if user is None:
+        tenant = None
+    elif token is not None:
+        tenant = tenant_for_user(user, org=token.organization)
+    else:
+        tenant = tenant_for_user(user)
     setattr(request, "_trustos_tenant", (key, tenant))  # noqa: B010 (a per-request cache)
     return tenant
 
@@ -168,6 +178,11 @@ class HasTenantRole(permissions.BasePermission):
     message = "You are not a member of an organization with a role that allows this."
 
     def has_permission(self, request: Any, view: Any) -> bool:
+        scope = TokenScopeAllows()
+        if not scope.has_permission(request, view):
+            # Checked here too: views that set permission_classes replace the default one.
+            self.message = scope.message
+            return False
         tenant = get_tenant(request)
         if tenant is None:
             return False

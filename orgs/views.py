@@ -13,17 +13,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
-from rest_framework.authtoken.models import Token
 
 from orgs import selectors, services
 from orgs.forms import (
+    ApiTokenForm,
     OrganizationSettingsForm,
     RoleGrantForm,
     TeamForm,
     apply_service_errors,
 )
-from orgs.models import SETUP_ROLES, Membership, Team
+from orgs.models import SETUP_ROLES, ApiToken, Membership, Team
 from orgs.tenancy import TenantRequiredMixin, get_scoped_or_404, scoped
 
 PEOPLE_PER_PAGE = 50
@@ -217,33 +218,53 @@ class RoleRevokeView(AdminView):
 
 
 class TokenView(AdminView):
-    """The admin's own API token: created or replaced (shown once), or revoked."""
+    """The admin's own API tokens for this organization: listed, created (key shown once), revoked."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.show(request)
+        return self.show(request, ApiTokenForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         org = self.tenant.org
         if request.POST.get("action") == "revoke":
-            if services.api_token_revoke(organization=org, user=request.user):
-                messages.success(request, "API token revoked.")
+            token = get_scoped_or_404(
+                ApiToken.objects.filter(user_id=self.tenant.user_id),
+                org,
+                pk=request.POST.get("token"),
+            )
+            if services.api_token_revoke(token=token, actor=request.user):
+                messages.success(request, f"API token revoked: {token.name}.")
             return redirect("orgs:tokens")
-        key = services.api_token_create(organization=org, user=request.user)
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.show(request, form, status=400)
+        try:
+            _token, key = services.api_token_create(
+                organization=org, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.show(request, form, status=400)
         # Rendered, not redirected: the key is shown on this one response and never again.
-        return self.show(request, new_key=key)
+        return self.show(request, ApiTokenForm(), new_key=key)
 
-    def show(self, request: HttpRequest, new_key: str | None = None) -> HttpResponse:
-        user = request.user
-        assert user.is_authenticated  # AdminView requires a login
-        token = Token.objects.filter(user=user).first()
+    def show(
+        self,
+        request: HttpRequest,
+        form: ApiTokenForm,
+        new_key: str | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
         response = render(
             request,
             "orgs/tokens.html",
             {
-                "token": token,
+                "form": form,
+                "tokens": selectors.api_token_list(organization=self.tenant.org, user=request.user),
+                "now": timezone.now(),
                 "new_key": new_key,
                 "api_root": request.build_absolute_uri("/api/v1/"),
             },
+            status=status,
         )
         response["Cache-Control"] = "no-store"
         return response

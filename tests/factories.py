@@ -23,6 +23,7 @@ from decisions.checkins import CHECKIN_LINK, checkin_invitation_new, checkin_sub
 from decisions.models import CheckInResponse, Decision
 from decisions.services import decision_create
 from orgs.models import Membership, Organization, Person, Role, Team
+from orgs.services import api_token_create
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, Response, RoundStatus
 from surveys.services.dispatch import invitations_create
@@ -118,6 +119,18 @@ def user_make(
         person.user = user
         person.save(update_fields=["user"])
     return user
+
+
+def api_token_make(
+    *, user: Any, org: Organization | None = None, scope: str = "write", days: int = 90
+) -> str:
+    """An API token of `user` for `org` (default: their lowest-id org); returns the key."""
+    if org is None:
+        org = Membership.objects.filter(user=user).order_by("organization_id").first().organization  # type: ignore[union-attr]
+    _token, key = api_token_create(
+        organization=org, user=user, name=f"token {_n()}", scope=scope, days=days
+    )
+    return key
 
 
 def employee_make(*, org: Organization, team: Team, **fields: Any) -> Any:

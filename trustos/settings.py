@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -205,16 +204,21 @@ REST_FRAMEWORK = {
     # (session auth has none, so missing credentials were a 403). Order changes nothing else:
     # each class only answers for its own credentials, and session writes still need CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "orgs.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # A read-scoped API token may not write; a token's requests are throttled per token.
+    "DEFAULT_THROTTLE_CLASSES": ["orgs.api_auth.ApiTokenThrottle"],
     # Bodies bounded in size and depth, text free of control characters (core.parsers).
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.BoundedJSONParser",
         "core.parsers.BoundedFormParser",
         "core.parsers.CheckedMultiPartParser",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "orgs.api_auth.TokenScopeAllows",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CappedLimitOffsetPagination",
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -222,6 +226,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# Requests per API token (orgs.api_auth.ApiTokenThrottle), on top of the view's own limits.
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trust OS API",
     "DESCRIPTION": "Pulse surveys, decision check-ins and k-anonymous trust results.",

@@ -6,15 +6,15 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from decisions.models import Decision, DecisionStatusChange
 from tests.decisions.base import DecisionTestCase
+from tests.factories import api_token_make
 
 
 class DecisionAPITests(DecisionTestCase):
     def auth(self, user: object) -> dict:
-        return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+        return {"HTTP_AUTHORIZATION": f"Token {api_token_make(user=user)}"}
 
     def payload(self, **kw: object) -> dict:
         data = {

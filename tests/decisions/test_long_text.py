@@ -9,10 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from decisions.models import CONTEXT_MAX_LENGTH, Decision
 from tests.decisions.base import DecisionTestCase
+from tests.factories import api_token_make
 
 CSS = Path(settings.BASE_DIR) / "static" / "css" / "app.css"
 
@@ -41,7 +41,7 @@ class ContextLengthTests(DecisionTestCase):
         assert len(Decision.objects.get().context) == CONTEXT_MAX_LENGTH
 
     def test_the_api_answers_400_naming_context_when_it_is_too_long(self) -> None:
-        auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=self.leader).key}"}
+        auth = {"HTTP_AUTHORIZATION": f"Token {api_token_make(user=self.leader)}"}
         data = {
             "title": "Ship weekly",
             "context": "x" * 10_000,

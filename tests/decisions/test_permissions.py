@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from decisions.models import Decision
 from orgs.models import Organization
 from tests.decisions.base import DecisionTestCase
+from tests.factories import api_token_make
 
 
 class LoggingPermissionTests(DecisionTestCase):
@@ -129,8 +129,8 @@ class TenantIsolationTests(DecisionTestCase):
             assert "Platform" not in resp.content.decode()
 
     def test_outsider_gets_nothing_from_the_api(self) -> None:
-        token = Token.objects.create(user=self.outsider)
-        auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        key = api_token_make(user=self.outsider)
+        auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
         detail = reverse("decisionsapi:decision-detail", args=[self.d.pk])
         assert self.client.get(detail, **auth).status_code == 404
         assert (
@@ -165,12 +165,12 @@ class TenantIsolationTests(DecisionTestCase):
             },
         )
         assert resp.status_code == 200 and "affected_teams" in resp.context["form"].errors
-        token = Token.objects.create(user=self.outsider)
+        key = api_token_make(user=self.outsider)
         api = self.client.post(
             reverse("decisionsapi:decision-list"),
             {"title": "Sneaky", "decided_on": "2026-01-01", "affected_teams": [self.platform.pk]},
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Token {token.key}",
+            HTTP_AUTHORIZATION=f"Token {key}",
         )
         assert api.status_code == 400 and "affected_teams" in api.json()
         assert not Decision.objects.filter(title="Sneaky").exists()

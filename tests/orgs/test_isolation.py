@@ -3,11 +3,11 @@ endpoint of the set-up area (the routes are read from the URL resolver, not list
 
 from __future__ import annotations
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orgs.models import Membership, Person, Team
 from tests.base import BaseTestCase
+from tests.factories import api_token_make
 from tests.orgs.helpers import urls_for
 
 
@@ -61,8 +61,8 @@ class UiIsolationTests(BaseTestCase):
 class ApiIsolationTests(BaseTestCase):
     def setUp(self) -> None:
         self.api = APIClient()
-        token = Token.objects.create(user=self.outsider)
-        self.api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = api_token_make(user=self.outsider)
+        self.api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     def test_every_object_endpoint_is_404_for_another_orgs_admin(self) -> None:
         checked = 0

@@ -3,12 +3,11 @@ employees get 403, anonymous visitors are sent to log in (pages) or refused (API
 
 from __future__ import annotations
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orgs.models import Person
 from tests.base import BaseTestCase
-from tests.factories import user_make
+from tests.factories import api_token_make, user_make
 from tests.orgs.helpers import urls_for
 
 
@@ -53,8 +52,8 @@ class UiPermissionTests(BaseTestCase):
 class ApiPermissionTests(BaseTestCase):
     def client_for(self, user: object) -> APIClient:
         api = APIClient()
-        token = Token.objects.create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = api_token_make(user=user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return api
 
     def test_admin_with_a_token_reads_every_endpoint(self) -> None:

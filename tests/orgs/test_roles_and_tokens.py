@@ -1,4 +1,4 @@
-"""Roles (admin, leader of teams, facilitator of teams) and the admin's own API token."""
+"""Roles (admin, leader of teams, facilitator of teams); API tokens are in test_api_tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.models import AuditEntry
@@ -149,33 +148,3 @@ class MembershipApiTests(BaseTestCase):
             r = self.api.post("/api/v1/memberships/", payload, format="json")
             self.assertEqual(r.status_code, 400, payload)
             self.assertIn(field, r.json(), payload)
-
-
-class ApiTokenTests(BaseTestCase):
-    def setUp(self) -> None:
-        self.login(self.owner)
-
-    def test_the_token_is_shown_once_and_works_for_the_api(self) -> None:
-        r = self.client.post("/setup/api-token/", {"action": "create"})
-        key = Token.objects.get(user=self.owner).key
-        self.assertContains(r, key)
-        self.assertEqual(r["Cache-Control"], "no-store")
-        self.assertNotContains(self.client.get("/setup/api-token/"), key)
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        self.assertEqual(api.get("/api/v1/organization/").json()["slug"], "acme")
-        self.assertTrue(
-            AuditEntry.objects.filter(action="orgs.api_token.created", actor=self.owner).exists()
-        )
-
-    def test_replacing_invalidates_the_old_token_and_revoke_removes_it(self) -> None:
-        self.client.post("/setup/api-token/", {"action": "create"})
-        old = Token.objects.get(user=self.owner).key
-        self.client.post("/setup/api-token/", {"action": "create"})
-        new = Token.objects.get(user=self.owner).key
-        self.assertNotEqual(old, new)
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {old}")
-        self.assertIn(api.get("/api/v1/teams/").status_code, (401, 403))
-        self.client.post("/setup/api-token/", {"action": "revoke"})
-        self.assertFalse(Token.objects.filter(user=self.owner).exists())
