@@ -48,7 +48,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,3 +271,17 @@ class LinkKind(Generic[M]):
         return bool(
             self.model._default_manager.filter(pk=pk, used=False, **still).update(used=True)
         )
+
+
+def link_counts_by_team(rows: QuerySet[Any]) -> list[dict[str, Any]]:
+    """Invited, sent and answered (`used`) per `team_id` of a set of link rows: what a closed
+    round or check-in window keeps once its per-person rows are deleted."""
+    return list(
+        rows.values("team_id")
+        .annotate(
+            invited=Count("id"),
+            sent=Count("id", filter=Q(sent_at__isnull=False)),
+            answered=Count("id", filter=Q(used=True)),
+        )
+        .order_by("team_id")
+    )

@@ -17,11 +17,11 @@ import datetime as dt
 import random
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.links import keyed_hash
+from core.links import keyed_hash, link_counts_by_team
 from decisions.checkins import CHECKIN_ANSWER_DAYS, CHECKIN_GRACE_DAYS, org_offsets
 from decisions.models import (
     CLOSED_STATUSES,
@@ -78,15 +78,7 @@ def _window_close(
             Q(sent_at__gte=cutoff) | Q(sent_at__isnull=True, created_at__gte=cutoff)
         ).exists():
             return 0
-        counts = list(
-            invitations.values("team_id")
-            .annotate(
-                invited=Count("id"),
-                sent=Count("id", filter=Q(sent_at__isnull=False)),
-                answered=Count("id", filter=Q(used=True)),
-            )
-            .order_by("team_id")
-        )
+        counts = link_counts_by_team(invitations)
         if not counts:
             return 0
         CheckInWindowCount.objects.bulk_create(

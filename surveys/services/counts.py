@@ -28,10 +28,9 @@ import random
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.links import keyed_hash
+from core.links import keyed_hash, link_counts_by_team
 from orgs.models import Organization
 from orgs.periods import period_start
 from surveys.models import (
@@ -68,15 +67,7 @@ def round_invitations_reduce(*, round_id: int) -> int:
         if rnd is None:
             return 0
         invitations = Invitation.objects.filter(round_id=round_id)
-        counts = list(
-            invitations.values("team_id")
-            .annotate(
-                invited=Count("id"),
-                sent=Count("id", filter=Q(sent_at__isnull=False)),
-                answered=Count("id", filter=Q(used=True)),
-            )
-            .order_by("team_id")
-        )
+        counts = link_counts_by_team(invitations)
         if not counts:
             return 0
         RoundTeamCount.objects.bulk_create(
