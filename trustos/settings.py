@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "surveys",
     "scoring",
     "decisions",
+    "execution",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The leader friction dashboard: overview, heatmap, trends, friction, exports, digest."""

@@ -1,0 +1,1 @@
+"""Execution metrics: imported work items, derived flow metrics, joined with trust."""
