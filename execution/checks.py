@@ -50,7 +50,7 @@ def dropped(
         }
     )
     part["value"] = part["value"].astype("string").fillna("")
-    return part.to_dict("records")  # type: ignore[return-value]
+    return part.to_dict("records")
 
 
 def team_suggestions(raw: str, names: Iterable[str], n: int = 3) -> list[str]:

@@ -46,12 +46,16 @@ def _events(person: Person) -> tuple[QuerySet[WorkItemEvent], QuerySet[WorkItemE
 
 def person_execution_data(person: Person) -> dict[str, Any]:
     """The work items assigned to the person (as the export named them)."""
-    items = list(
-        _items(person).values("source", "item_id", "title", "status", "created_at", "done_at")
-    )
-    for item in items:
-        for key in ("created_at", "done_at"):
-            item[key] = item[key].isoformat() if item[key] else None
+    items = [
+        {
+            **row,
+            "created_at": row["created_at"].isoformat() if row["created_at"] else None,
+            "done_at": row["done_at"].isoformat() if row["done_at"] else None,
+        }
+        for row in _items(person).values(
+            "source", "item_id", "title", "status", "created_at", "done_at"
+        )
+    ]
     return {"execution_work_items": items} if items else {}
 
 

@@ -109,3 +109,11 @@ def relative_weights_bootstrap(
         df, outcome, predictors, n_boot=n_boot, seed=seed
     )
     return out
+
+
+def suggest_status_map(statuses: list[str]) -> dict[str, str]:
+    """A first guess of each raw status's category (to confirm in the status step)."""
+    if not available("flow"):
+        return {}
+    out: dict[str, str] = _module("flow").suggest_status_map(statuses)
+    return out

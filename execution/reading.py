@@ -175,12 +175,14 @@ def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> 
 def read_observations(*, data: bytes, name: str, options: dict[str, Any]) -> ReadResult:
     """Metric values, long (team, period, metric, value) or wide (team, period, one per metric).
 
-    `options["columns"]` maps our names (team, period, metric, value) to the file's headers;
-    the shape is detected: a file with a metric and a value column is long, otherwise wide.
+    `options["column_map"]` maps the file's headers to roles (team, period, metric, value,
+    or "ignore"), as `execution.readers` does; the shape is detected: a file with a metric and
+    a value column is long, otherwise wide.
     """
     table = raw_table(data=data, name=name, sheet=options.get("sheet"))
-    mapping = {v: k for k, v in (options.get("columns") or {}).items() if v}
-    table = table.rename(columns=mapping)
+    column_map = options.get("column_map") or {}
+    table = table.drop(columns=[h for h, role in column_map.items() if role == "ignore"])
+    table = table.rename(columns={h: r for h, r in column_map.items() if r and r != "ignore"})
     missing = [c for c in ("team", "period") if c not in table.columns]
     if missing:
         raise ReadError(

@@ -48,6 +48,7 @@ class Page:
 NAV: list[Page] = [
     Page("Results", "scoring:results", RESULTS_ROLES, also=employee_sees_team_results),
     Page("Decisions", "decisions:list", DECISION_READ_ROLES, also=can_log_decisions),
+    Page("Execution", "execution:page", RESULTS_ROLES),
     Page("Pulses", "surveys:round_list", PULSE_ROLES),
     Page("Rubric", "surveys:rubric", RUBRIC_ROLES),
     Page("Set-up", "orgs:setup", SETUP_ROLES),

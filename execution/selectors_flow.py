@@ -1,0 +1,238 @@
+"""Reads for the friction, handoff and drivers views (pandas over the join and work items)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count
+from django.utils import timezone
+
+from execution import maths
+from execution.derive import work_frames
+from execution.selectors import Joined, team_period_join
+from orgs.models import Person
+from orgs.periods import period_label
+from orgs.tenancy import Tenant, scoped
+
+MIN_TEAM_PERIODS = 5  # drivers hidden below this many team-periods per predictor
+WARN_TEAM_PERIODS = 50
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+@dataclass(frozen=True)
+class FrictionRow:
+    team: str
+    trust_index: float | None
+    trust_hidden: bool
+    health: float | None
+    n_metrics: int | None
+    friction: float | None
+    hotspot: bool
+
+
+@dataclass(frozen=True)
+class Friction:
+    periods: list[Any]
+    period: Any
+    rows: list[FrictionRow]
+    hotspots: list[dict[str, Any]]
+    note: str = ""
+
+
+def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
+    """Per visible team in one period: trust index, execution health, friction, hotspot flag."""
+    j: Joined = team_period_join(tenant=tenant)
+    f = j.frame
+    periods = sorted(f["period"].dropna().unique())
+    if not periods:
+        return Friction(periods=[], period=None, rows=[], hotspots=[], note=j.maths_missing)
+    chosen = period if period in periods else periods[-1]
+    cur = f[f["period"] == chosen]
+    spots: list[dict[str, Any]] = []
+    spot_teams: set[int] = set()
+    usable = cur[cur["friction_index"].notna()]
+    if not usable.empty and maths.available("execution_health"):
+        hs = maths.hotspots(usable)
+        for rec in hs.to_dict("records"):
+            team = int(rec["team"])
+            spot_teams.add(team)
+            spots.append({**rec, "team_name": j.team_names.get(team, str(team))})
+    rows = [
+        FrictionRow(
+            team=j.team_names.get(int(r["team"]), str(r["team"])),
+            trust_index=_num(r["trust_index"]),
+            trust_hidden=not bool(r["trust_shown"]),
+            health=_num(r["execution_health"]),
+            n_metrics=None if _num(r.get("n_metrics")) is None else int(r["n_metrics"]),
+            friction=_num(r["friction_index"]),
+            hotspot=int(r["team"]) in spot_teams,
+        )
+        for r in cur.to_dict("records")
+    ]
+    rows.sort(key=lambda x: (x.friction is None, -(x.friction or 0), x.team.casefold()))
+    return Friction(periods=periods, period=chosen, rows=rows, hotspots=spots, note=j.maths_missing)
+
+
+@dataclass(frozen=True)
+class Handoffs:
+    matrix: list[dict[str, Any]]
+    waiting: list[dict[str, Any]]
+    per_person: list[dict[str, Any]]
+    note: str = ""
+
+
+def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
+    """Team × team handoffs per period, items waiting > min_days, handoffs per person vs size."""
+    if not maths.available("handoffs"):
+        return Handoffs([], [], [], note="The handoff maths module is not in this build yet.")
+    org = tenant.org
+    names = org.team_tree().names
+    visible = tenant.visible_team_ids()
+
+    def sees(t: Any) -> bool:
+        return t is not None and not pd.isna(t) and (visible is None or int(t) in visible)
+
+    items, events = work_frames(organization=org)
+    if items.empty:
+        return Handoffs(
+            [], [], [], note="No work items imported yet: import an export to see handoffs."
+        )
+    tz, kind = org.tz.key, org.reporting_period
+    matrix = maths.handoff_matrix(items, events, tz=tz, period=kind)
+    mrows = []
+    for r in matrix.to_dict("records"):
+        if not (sees(r["from_team"]) or sees(r["to_team"])):
+            continue
+        mrows.append(
+            {
+                **r,
+                "period_label": period_label(pd.Timestamp(r["period"]).date(), kind),
+                "from_name": names.get(int(r["from_team"]), "?")
+                if sees(r["from_team"]) or visible is None
+                else "another team",
+                "to_name": names.get(int(r["to_team"]), "?")
+                if sees(r["to_team"]) or visible is None
+                else "another team",
+            }
+        )
+    waiting = maths.waiting_items(
+        items, events, as_of=pd.Timestamp(timezone.now()), min_days=min_days
+    )
+    wrows = [
+        {**r, "team_name": names.get(int(r["team"]), "?")}
+        for r in waiting.sort_values("age_days", ascending=False).to_dict("records")
+        if sees(r["team"])
+    ]
+    sizes = pd.Series(
+        dict(
+            scoped(Person, org)
+            .filter(is_active=True, team__isnull=False)
+            .values_list("team_id")
+            .annotate(n=Count("id"))
+            .values_list("team_id", "n")
+        ),
+        dtype="float64",
+    )
+    per = maths.handoffs_per_person(items, events, sizes, tz=tz, period=kind)
+    prows = [
+        {**r, "team_name": names.get(int(r["team"]), "?")}
+        for r in per.to_dict("records")
+        if "team" in r and sees(r["team"])
+    ]
+    return Handoffs(matrix=mrows, waiting=wrows, per_person=prows)
+
+
+@dataclass(frozen=True)
+class Drivers:
+    correlations: list[dict[str, Any]]
+    weights: list[dict[str, Any]]
+    n_team_periods: int
+    sentences: list[str] = field(default_factory=list)
+    hidden_reason: str = ""
+    warning: str = ""
+    r2: float | None = None
+
+
+def _sentence(name: str, rho: float, n: int, p_adj: float, lag: int, kind: str) -> str:
+    when = f"the next {kind}" if lag else f"in the same {kind}"
+    if rho < 0:
+        what = f"Teams whose {name.lower()} was low had higher execution health {when}"
+    else:
+        what = f"Teams whose {name.lower()} was low had lower execution health {when}"
+    return f"{what}: ρ = {rho:.2f}, n = {n}, p (adjusted for the number of tests) = {p_adj:.3f}."
+
+
+def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
+    """Lagged Spearman of each trust dimension with execution health, and relative weights."""
+    j = team_period_join(tenant=tenant)
+    preds = [k for k, _ in j.dimensions if k in j.frame.columns]
+    f = j.frame.dropna(subset=["execution_health"]) if "execution_health" in j.frame else j.frame
+    n = len(f)
+    if j.maths_missing or not maths.available("drivers"):
+        return Drivers(
+            [],
+            [],
+            n,
+            hidden_reason=j.maths_missing or "The drivers maths module is not in this build yet.",
+        )
+    if not preds:
+        return Drivers(
+            [],
+            [],
+            n,
+            hidden_reason="No trust dimensions are shown for these teams yet (no scored pulse rounds, or all hidden below k).",
+        )
+    if n < MIN_TEAM_PERIODS:
+        return Drivers(
+            [],
+            [],
+            n,
+            hidden_reason=f"Only {n} team-periods have both trust and execution figures; drivers need at least {MIN_TEAM_PERIODS} per dimension to mean anything.",
+        )
+    names = dict(j.dimensions)
+    corr = maths.lagged_spearman(
+        f, predictors=preds, outcome="execution_health", team="team", period="period", lags=(0, 1)
+    )
+    kind = tenant.org.get_reporting_period_display().lower()
+    rows, sentences = [], []
+    for r in corr.to_dict("records"):
+        r["name"] = names.get(r["predictor"], r["predictor"])
+        rows.append(r)
+        if not r.get("hidden") and r.get("significant"):
+            sentences.append(
+                _sentence(
+                    r["name"],
+                    float(r["rho"]),
+                    int(r["n"]),
+                    float(r["p_adjusted"]),
+                    int(r["lag"]),
+                    kind,
+                )
+            )
+    weights: list[dict[str, Any]] = []
+    r2 = None
+    complete = f.dropna(subset=preds)
+    if len(complete) >= MIN_TEAM_PERIODS * len(preds):
+        w = maths.relative_weights_bootstrap(
+            complete, "execution_health", preds, n_boot=n_boot, seed=0
+        )
+        r2 = _num(w.attrs.get("r2"))
+        weights = [
+            {**x, "name": names.get(x["predictor"], x["predictor"])} for x in w.to_dict("records")
+        ]
+    warning = (
+        f"Only {n} team-periods: read these as hints, not findings (below {WARN_TEAM_PERIODS})."
+        if n < WARN_TEAM_PERIODS
+        else ""
+    )
+    return Drivers(rows, weights, n, sentences=sentences, warning=warning, r2=r2)
