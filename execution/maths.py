@@ -54,9 +54,12 @@ def flow_metrics(
 
 
 def handoff_matrix(
-    items: pd.DataFrame, events: pd.DataFrame, *, tz: str, period: str
+    items: pd.DataFrame, events: pd.DataFrame, *, tz: str, period: str, **kw: Any
 ) -> pd.DataFrame:
-    out: pd.DataFrame = _module("handoffs").handoff_matrix(items, events, tz=tz, period=period)
+    """period, from_team, to_team, count, median_wait_days, reopen_share (trustmath.handoffs)."""
+    out: pd.DataFrame = _module("handoffs").handoff_matrix(
+        items, events, tz=tz, period=period, **kw
+    )
     return out
 
 
@@ -70,16 +73,22 @@ def handoffs_per_person(
 
 
 def waiting_items(
-    items: pd.DataFrame, events: pd.DataFrame, *, as_of: pd.Timestamp, min_days: float
+    items: pd.DataFrame, events: pd.DataFrame, *, as_of: pd.Timestamp, min_days: float, **kw: Any
 ) -> pd.DataFrame:
     out: pd.DataFrame = _module("handoffs").waiting_items(
-        items, events, as_of=as_of, min_days=min_days
+        items, events, as_of=as_of, min_days=min_days, **kw
     )
     return out
 
 
 def execution_health(metrics: pd.DataFrame, definitions: pd.DataFrame) -> pd.DataFrame:
     out: pd.DataFrame = _module("execution_health").execution_health(metrics, definitions)
+    return out
+
+
+def metric_scores(metrics: pd.DataFrame, definitions: pd.DataFrame) -> pd.DataFrame:
+    """Long metrics with their definition and `scaled` 0–100 score."""
+    out: pd.DataFrame = _module("execution_health").metric_scores(metrics, definitions)
     return out
 
 

@@ -47,6 +47,7 @@ class Joined:
     definitions: list[MetricDefinition]
     maths_missing: str = ""  # why health/friction are absent, in words
     team_names: dict[int, str] = field(default_factory=dict)
+    metrics_long: pd.DataFrame = field(default_factory=pd.DataFrame)  # team, period, metric, value
 
 
 def metric_definitions(*, organization: Any) -> list[MetricDefinition]:
@@ -152,7 +153,9 @@ def team_period_join(*, tenant: Tenant) -> Joined:
             row[c.key] = None if c.suppressed else c.score
         trust_rows.append(row)
     trust = pd.DataFrame(
-        trust_rows, columns=["team", "period", "trust_shown", "trust_index", "trust_reason"]
+        trust_rows,
+        columns=["team", "period", "trust_shown", "trust_index", "trust_reason"]
+        + [k for k, _ in dims],
     )
     obs = observations_frame(organization=org, team_ids=list(teams))
     metrics = (
@@ -195,5 +198,10 @@ def team_period_join(*, tenant: Tenant) -> Joined:
         joined[joined["team"].isin(teams)].sort_values(["team", "period"]).reset_index(drop=True)
     )
     return Joined(
-        frame=joined, dimensions=dims, definitions=defs, maths_missing=missing, team_names=teams
+        frame=joined,
+        dimensions=dims,
+        definitions=defs,
+        maths_missing=missing,
+        team_names=teams,
+        metrics_long=obs,
     )

@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from execution import maths
-from execution.derive import work_frames
-from execution.selectors import Joined, team_period_join
+from execution.derive import status_map, work_frames
+from execution.selectors import Joined, definitions_frame, team_period_join
 from orgs.models import Person
 from orgs.periods import period_label
 from orgs.tenancy import Tenant, scoped
@@ -62,11 +62,24 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     spot_teams: set[int] = set()
     usable = cur[cur["friction_index"].notna()]
     if not usable.empty and maths.available("execution_health"):
-        hs = maths.hotspots(usable)
+        dim_names = dict(j.dimensions)
+        metric_names = {d.code: d.name for d in j.definitions}
+        obs = j.metrics_long
+        scores = maths.metric_scores(
+            obs.loc[obs["period"] == chosen, ["team", "period", "metric", "value"]],
+            definitions_frame(j.definitions),
+        )
+        hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
         for rec in hs.to_dict("records"):
             team = int(rec["team"])
             spot_teams.add(team)
-            spots.append({**rec, "team_name": j.team_names.get(team, str(team))})
+            spots.append(
+                {
+                    "team_name": j.team_names.get(team, str(team)),
+                    "dimensions": [dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
+                    "metrics": [metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
+                }
+            )
     rows = [
         FrictionRow(
             team=j.team_names.get(int(r["team"]), str(r["team"])),
@@ -108,7 +121,8 @@ def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
             [], [], [], note="No work items imported yet: import an export to see handoffs."
         )
     tz, kind = org.tz.key, org.reporting_period
-    matrix = maths.handoff_matrix(items, events, tz=tz, period=kind)
+    statuses = status_map(organization=org)
+    matrix = maths.handoff_matrix(items, events, tz=tz, period=kind, status_map=statuses)
     mrows = []
     for r in matrix.to_dict("records"):
         if not (sees(r["from_team"]) or sees(r["to_team"])):
@@ -126,7 +140,7 @@ def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
             }
         )
     waiting = maths.waiting_items(
-        items, events, as_of=pd.Timestamp(timezone.now()), min_days=min_days
+        items, events, as_of=pd.Timestamp(timezone.now()), min_days=min_days, status_map=statuses
     )
     wrows = [
         {**r, "team_name": names.get(int(r["team"]), "?")}
@@ -163,69 +177,74 @@ class Drivers:
     r2: float | None = None
 
 
-def _sentence(name: str, rho: float, n: int, p_adj: float, lag: int, kind: str) -> str:
-    when = f"the next {kind}" if lag else f"in the same {kind}"
-    if rho < 0:
-        what = f"Teams whose {name.lower()} was low had higher execution health {when}"
-    else:
-        what = f"Teams whose {name.lower()} was low had lower execution health {when}"
-    return f"{what}: ρ = {rho:.2f}, n = {n}, p (adjusted for the number of tests) = {p_adj:.3f}."
+# Outcomes a leader reads in words: (metric, what a low predictor goes with when ρ > 0).
+METRIC_OUTCOMES = {
+    "on_time_pct": ("were late more often", "were late less often"),
+    "handoff_wait_days": ("waited less after handoffs", "waited longer after handoffs"),
+}
+
+
+def _metric_sentence(name: str, metric: str, r: dict[str, Any], kind: str) -> str:
+    """'Teams whose authority to act was low were late more often the next month: ρ = …'."""
+    low_pos, low_neg = METRIC_OUTCOMES[metric]
+    what = low_pos if float(r["rho"]) > 0 else low_neg
+    when = f"the next {kind}" if int(r["lag"]) else f"in the same {kind}"
+    return (
+        f"Teams whose {name.lower()} was low {what} {when}: ρ = {float(r['rho']):.2f}, "
+        f"n = {int(r['n'])}, adjusted p = {float(r['p_adjusted']):.3f}."
+    )
 
 
 def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
-    """Lagged Spearman of each trust dimension with execution health, and relative weights."""
+    """Lagged Spearman of each trust dimension with execution health (and with on-time
+    delivery and handoff wait, for the sentences), and Johnson's relative weights."""
     j = team_period_join(tenant=tenant)
     preds = [k for k, _ in j.dimensions if k in j.frame.columns]
-    f = j.frame.dropna(subset=["execution_health"]) if "execution_health" in j.frame else j.frame
+    has_health = j.frame["execution_health"].notna() if "execution_health" in j.frame else None
+    f = j.frame[has_health] if has_health is not None else j.frame
     n = len(f)
     if j.maths_missing or not maths.available("drivers"):
-        return Drivers(
-            [],
-            [],
-            n,
-            hidden_reason=j.maths_missing or "The drivers maths module is not in this build yet.",
-        )
+        reason = j.maths_missing or "The drivers maths module is not in this build yet."
+        return Drivers([], [], n, hidden_reason=reason)
     if not preds:
         return Drivers(
             [],
             [],
             n,
-            hidden_reason="No trust dimensions are shown for these teams yet (no scored pulse rounds, or all hidden below k).",
+            hidden_reason="No trust dimension is shown for these teams yet (no scored pulse "
+            "round, or every cell hidden below k), so there is nothing to relate.",
         )
     if n < MIN_TEAM_PERIODS:
         return Drivers(
             [],
             [],
             n,
-            hidden_reason=f"Only {n} team-periods have both trust and execution figures; drivers need at least {MIN_TEAM_PERIODS} per dimension to mean anything.",
+            hidden_reason=f"Only {n} team-periods have execution health; drivers need at least "
+            f"{MIN_TEAM_PERIODS} team-periods per dimension to mean anything.",
         )
     names = dict(j.dimensions)
-    corr = maths.lagged_spearman(
-        f, predictors=preds, outcome="execution_health", team="team", period="period", lags=(0, 1)
-    )
     kind = tenant.org.get_reporting_period_display().lower()
+    labels = {**names, "execution_health": "execution health"}
+    corr = maths.lagged_spearman(
+        j.frame, predictors=preds, outcome="execution_health", lags=(0, 1), labels=labels
+    )
     rows, sentences = [], []
     for r in corr.to_dict("records"):
         r["name"] = names.get(r["predictor"], r["predictor"])
         rows.append(r)
         if not r.get("hidden") and r.get("significant"):
-            sentences.append(
-                _sentence(
-                    r["name"],
-                    float(r["rho"]),
-                    int(r["n"]),
-                    float(r["p_adjusted"]),
-                    int(r["lag"]),
-                    kind,
-                )
-            )
+            sentences.append(str(r.get("sentence") or ""))
+    for metric in METRIC_OUTCOMES:
+        if metric not in j.frame.columns:
+            continue
+        mc = maths.lagged_spearman(j.frame, predictors=preds, outcome=metric, lags=(1,))
+        for r in mc.to_dict("records"):
+            if not r.get("hidden") and r.get("significant"):
+                sentences.append(_metric_sentence(names.get(r["predictor"], ""), metric, r, kind))
     weights: list[dict[str, Any]] = []
     r2 = None
-    complete = f.dropna(subset=preds)
-    if len(complete) >= MIN_TEAM_PERIODS * len(preds):
-        w = maths.relative_weights_bootstrap(
-            complete, "execution_health", preds, n_boot=n_boot, seed=0
-        )
+    w = maths.relative_weights_bootstrap(f, "execution_health", preds, n_boot=n_boot, seed=0)
+    if not w.attrs.get("hidden"):
         r2 = _num(w.attrs.get("r2"))
         weights = [
             {**x, "name": names.get(x["predictor"], x["predictor"])} for x in w.to_dict("records")
@@ -235,4 +254,4 @@ def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
         if n < WARN_TEAM_PERIODS
         else ""
     )
-    return Drivers(rows, weights, n, sentences=sentences, warning=warning, r2=r2)
+    return Drivers(rows, weights, n, sentences=[s for s in sentences if s], warning=warning, r2=r2)

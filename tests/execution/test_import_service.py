@@ -159,7 +159,12 @@ class ObservationImportTests(BaseTestCase):
         run = self._import(
             csv,
             options={
-                "columns": {"team": "Squad", "period": "Month", "metric": "KPI", "value": "Val"}
+                "column_map": {"Squad": "team", "Month": "period", "KPI": "metric", "Val": "value"}
             },
         )
         self.assertEqual(run.imported, 1)
+
+    def test_without_a_team_column_the_run_fails_naming_the_missing_column(self) -> None:
+        run = self._import("Squad,Month,throughput\nPlatform,2026-10,4\n")
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Choose the column that holds the team and the period", run.report["message"])

@@ -72,10 +72,17 @@ class ExecutionViewsTests(BaseTestCase):
         page = self.client.get(reverse("execution:friction"), {"period": P2.isoformat()})
         rows = {r.team: r for r in page.context["table"].rows}
         self.assertTrue(rows["Sales"].trust_hidden)  # 2 respondents < k
+        self.assertIsNone(rows["Sales"].trust_index)
         self.assertIsNone(rows["Sales"].friction)
         self.assertIsNotNone(rows["Sales"].health)  # health involves no trust: still shown
-        self.assertIsNotNone(rows["Platform"].friction)
         self.assertContains(page, "hidden with the trust index")
+        # Where the trust index is shown, so is the friction index built from it.
+        page = self.client.get(reverse("execution:friction"), {"period": P1.isoformat()})
+        rows = {r.team: r for r in page.context["table"].rows}
+        self.assertFalse(rows["Mobile"].trust_hidden)
+        self.assertAlmostEqual(
+            rows["Mobile"].friction, 100 - (rows["Mobile"].trust_index + rows["Mobile"].health) / 2
+        )
 
     def test_the_friction_page_says_why_when_there_is_nothing_to_join(self) -> None:
         Observation.objects.all().delete()
@@ -84,6 +91,7 @@ class ExecutionViewsTests(BaseTestCase):
         self.assertEqual(page.status_code, 200)
 
     def test_drivers_are_hidden_with_the_reason_below_five_team_periods(self) -> None:
+        Observation.objects.filter(period=P1).delete()  # 3 team-periods left
         self.login(self.owner)
         page = self.client.get(reverse("execution:drivers"))
         self.assertEqual(page.status_code, 200)
