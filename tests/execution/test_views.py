@@ -3,6 +3,7 @@ handoffs and drivers; permissions and a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import unittest
 
 from django.db import connection
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from execution import maths
 from execution.models import Observation
+from orgs.models import Team
 from scoring.services import snapshot_recompute
 from tests.base import BaseTestCase
 from tests.scoring.db_fixture import P1, P2, build
@@ -26,7 +28,7 @@ class ExecutionViewsTests(BaseTestCase):
             for period in (P1, P2):
                 self.observe(team, period)
 
-    def observe(self, team: object, period: object, value: float = 10.0) -> None:
+    def observe(self, team: Team, period: dt.date | str, value: float = 10.0) -> None:
         for metric, v in (("throughput", value), ("on_time_pct", 70.0)):
             Observation.objects.create(
                 organization=self.org,
@@ -104,7 +106,7 @@ class ExecutionViewsTests(BaseTestCase):
         self.assertEqual(page.status_code, 200)
         self.assertTrue(page.context["h"].note)
 
-    def _queries(self, name: str, **params: object) -> int:
+    def _queries(self, name: str, **params: int) -> int:
         self.login(self.owner)
         with CaptureQueriesContext(connection) as ctx:
             r = self.client.get(reverse(name), params)
