@@ -27,12 +27,10 @@ def name_key(raw: Any) -> str:
 
 
 def rows_of(frame: pd.DataFrame) -> pd.Series:
-    """The file line of each row: a reader's `row` column, else index + 2 (header is line 1)."""
+    """The file line of each row (a `row` column); None where the reader did not keep it."""
     if "row" in frame.columns:
-        return frame["row"].astype(int)
-    if "_row" in frame.columns:
-        return frame["_row"].astype(int)
-    return pd.Series(frame.index.to_numpy() + 2, index=frame.index)
+        return frame["row"].astype(object).where(frame["row"].notna(), None)
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
 def dropped(
@@ -50,6 +48,11 @@ def dropped(
         }
     )
     part["value"] = part["value"].astype("string").fillna("")
+    if "item_id" in frame.columns and part["row"].isna().any():
+        # Without the file line, the item id says which row it was.
+        ids = frame.loc[mask, "item_id"].astype("string").fillna("")
+        part["reason"] = part["reason"].astype(str) + " (item " + ids + ")"
+    part["row"] = part["row"].astype(object).where(part["row"].notna(), None)
     return part.to_dict("records")
 
 
@@ -145,8 +148,12 @@ def duplicates_drop(
     dup = frame.duplicated(subset=keys, keep="first")
     if not dup.any():
         return frame, []
-    first_row = rows_of(frame).groupby([frame[k] for k in keys]).transform("first")
-    reasons = "duplicate of line " + first_row.astype(str)
+    lines = rows_of(frame)
+    if lines.isna().all():
+        reasons: Any = "the same row again (the first is kept)"
+    else:
+        first_row = lines.groupby([frame[k] for k in keys]).transform("first")
+        reasons = "duplicate of line " + first_row.astype(str)
     return frame.loc[~dup], dropped(frame, dup, column, frame[column], reasons)
 
 

@@ -8,8 +8,10 @@ in `skipped` with its row (1-based file line), column, value and reason — neve
 
 from __future__ import annotations
 
+import importlib
 import io
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -123,7 +125,67 @@ def _times(
     return out, bad
 
 
+def _readers(module: str) -> ModuleType | None:
+    """`execution.readers.<module>` when that package is installed, else None."""
+    try:
+        return importlib.import_module(f"execution.readers.{module}")
+    except ImportError:
+        return None
+
+
+def _item_column_map(options: dict[str, Any]) -> dict[str, str] | None:
+    cmap = dict(options.get("column_map") or {})
+    team_col = options.get("team_column")
+    if team_col and team_col != "team":
+        cmap[team_col] = "team"
+    return cmap or None
+
+
 def read_items(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
+    """Work items: the readers' presets (Jira, Linear, GitHub, neutral) when installed."""
+    readers = _readers("items")
+    if readers is not None:
+        res = readers.read_items(
+            data,
+            preset=options.get("preset") or None,
+            column_map=_item_column_map(options),
+            date_format=options.get("date_format") or None,
+            tz=tz,
+            filename=name,
+            sheet=options.get("sheet") or None,
+        )
+        return ReadResult(res.frame, res.skipped, list(res.warnings), dict(res.meta))
+    return _read_items_neutral(data=data, name=name, options=options, tz=tz)
+
+
+def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
+    """History: a Jira changelog or the neutral format, via the readers when installed."""
+    readers = _readers("history")
+    if readers is not None:
+        kw: dict[str, Any] = {"tz": tz, "filename": name}
+        if options.get("history_date_format") or options.get("date_format"):
+            kw["date_format"] = options.get("history_date_format") or options["date_format"]
+        res = readers.read_history(data, **kw)
+        return ReadResult(res.frame, res.skipped, list(res.warnings), dict(res.meta))
+    return _read_events_neutral(data=data, name=name, options=options, tz=tz)
+
+
+def read_observations(*, data: bytes, name: str, options: dict[str, Any]) -> ReadResult:
+    """Metric values, long or wide (detected), via the readers when installed."""
+    readers = _readers("observations")
+    if readers is not None:
+        res = readers.read_observations(
+            data,
+            column_map=options.get("column_map") or None,
+            metrics=options.get("metrics") or None,
+            filename=name,
+            sheet=options.get("sheet") or None,
+        )
+        return ReadResult(res.frame, res.skipped, list(res.warnings), dict(res.meta))
+    return _read_observations_neutral(data=data, name=name, options=options)
+
+
+def _read_items_neutral(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
     """A neutral work-item file (canonical column names; `team_column` renames the team)."""
     table = raw_table(data=data, name=name, sheet=options.get("sheet"))
     team_col = options.get("team_column") or "team"
@@ -140,12 +202,13 @@ def read_items(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> R
     for col in ITEM_COLUMNS:
         if col not in table.columns:
             table[col] = ""
+    table["row"] = table.index + 2
     frame, bad = _times(table, ITEM_TIMES, tz=tz, fmt=options.get("date_format"))
     frame["source"] = options.get("source") or "neutral"
     return ReadResult(frame=frame, skipped=_skipped(bad), meta={"preset": "neutral"})
 
 
-def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
+def _read_events_neutral(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
     """A neutral history file: item_id, field, from_value, to_value, at (one row per change)."""
     table = raw_table(data=data, name=name, sheet=options.get("sheet"))
     missing = [c for c in ("item_id", "field", "at") if c not in table.columns]
@@ -157,6 +220,7 @@ def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> 
     for col in ("from_value", "to_value"):
         if col not in table.columns:
             table[col] = ""
+    table["row"] = table.index + 2
     frame, bad = _times(table, ("at",), tz=tz, fmt=options.get("date_format"))
     frame["field"] = frame["field"].str.strip().str.lower()
     wrong = ~frame["field"].isin(EVENT_FIELDS)
@@ -172,7 +236,7 @@ def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> 
     return ReadResult(frame=frame.loc[~wrong], skipped=_skipped(bad), meta={"preset": "neutral"})
 
 
-def read_observations(*, data: bytes, name: str, options: dict[str, Any]) -> ReadResult:
+def _read_observations_neutral(*, data: bytes, name: str, options: dict[str, Any]) -> ReadResult:
     """Metric values, long (team, period, metric, value) or wide (team, period, one per metric).
 
     `options["column_map"]` maps the file's headers to roles (team, period, metric, value,

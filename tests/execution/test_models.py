@@ -10,7 +10,7 @@ from execution.models import MetricDefinition, StatusMapping, TeamAlias, WorkIte
 from execution.services import metric_definition_update, status_mappings_save, team_aliases_save
 from orgs.models import Person
 from tests.base import BaseTestCase
-from tests.execution.helpers import HISTORY_CSV, ITEMS_CSV, run_import
+from tests.execution.app_helpers import HISTORY_CSV, ITEMS_CSV, run_import
 from tests.factories import org_make, person_make
 
 

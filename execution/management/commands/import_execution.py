@@ -73,9 +73,9 @@ class Command(BaseCommand):
         assert done is not None
         report = done.report
         for row in report.get("skipped", []):
+            where = "row" if row.get("row") is None else f"line {row['row']}"
             self.stdout.write(
-                f"  skipped line {row['row']}, column {row['column']} "
-                f"({row['value']!r}): {row['reason']}"
+                f"  skipped {where}, column {row['column']} ({row['value']!r}): {row['reason']}"
             )
         if report.get("skipped_total", 0) > len(report.get("skipped", [])):
             self.stdout.write(f"  … {report['skipped_total']} skipped in all")
