@@ -1,4 +1,6 @@
-"""Demo execution data: the demo files imported through the real import path (see seed_demo)."""
+"""Demo execution data: the demo's Jira export + changelog and Linear export, imported through
+the real import service (as an admin's upload would be), so the demo exercises that path and
+the friction, handoff and drivers views show the planted relation."""
 
 from __future__ import annotations
 
@@ -6,7 +8,18 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from execution.models import ImportRun, Observation, StatusMapping, TeamAlias, WorkItem
+from execution.demo_offer import DEMO_STATUSES, demo_bundle, generator
+from execution.models import (
+    ImportKind,
+    ImportRun,
+    MetricDefinition,
+    Observation,
+    StatusMapping,
+    TeamAlias,
+    WorkItem,
+)
+from execution.services import status_mappings_save
+from execution.services_import import import_run_create, import_run_execute
 from orgs.models import Organization
 
 
@@ -18,8 +31,25 @@ def seed_demo(
     today: dt.date,
     log: Callable[[str], None],
 ) -> None:
-    """Import the demo's work items and history for the demo org's teams."""
-    log("Execution: no demo files in this build yet.")
+    """Import the demo files for the demo org's teams over the seeded periods."""
+    if generator() is None:
+        log("Execution: the demo files generator is not in this build; no work items.")
+        return
+    status_mappings_save(organization=org, actor=None, mapping=DEMO_STATUSES)
+    files = demo_bundle(org=org, today=today, periods=periods)
+    for preset in ("jira", "linear"):
+        parts = [f for f in files if f.preset == preset]
+        main = next(f for f in parts if f.role == "main")
+        run = import_run_create(
+            organization=org,
+            actor=None,
+            kind=ImportKind.WORK_ITEMS,
+            files=[(f.role, f.name, f.data) for f in parts],
+            options={"preset": preset, "source": preset, "date_format": main.date_format},
+        )
+        done = import_run_execute(run_id=run.pk)
+        assert done is not None
+        log(f"Execution: {main.name}: {done.report.get('message', done.state)}")
 
 
 def demo_reset(org: Organization) -> None:
@@ -29,3 +59,4 @@ def demo_reset(org: Organization) -> None:
     ImportRun.objects.filter(organization=org).delete()
     TeamAlias.objects.filter(organization=org).delete()
     StatusMapping.objects.filter(organization=org).delete()
+    MetricDefinition.objects.filter(organization=org).delete()

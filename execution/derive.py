@@ -89,7 +89,8 @@ def work_frames(*, organization: Organization) -> tuple[pd.DataFrame, pd.DataFra
     events["item_id"] = events["item_id"].astype(str)
     events["at"] = pd.to_datetime(events["at"], utc=True)
     for col in ("from_value", "to_value"):
-        events[col] = events[col].replace("", None)
+        # object, not string dtype: team changes below hold our team ids (ints)
+        events[col] = events[col].astype(object).replace("", None)
     # Team changes name teams as the export spells them; the maths compares our team ids.
     teams = team_lookup(organization=organization)
     is_team = events["field"] == EventField.TEAM

@@ -19,6 +19,7 @@ from orgs.tenancy import Tenant, scoped
 
 MIN_TEAM_PERIODS = 5  # drivers hidden below this many team-periods per predictor
 WARN_TEAM_PERIODS = 50
+SENTENCES_PER_OUTCOME = 3
 
 
 def _num(v: Any) -> float | None:
@@ -56,7 +57,10 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     periods = sorted(f["period"].dropna().unique())
     if not periods:
         return Friction(periods=[], period=None, rows=[], hotspots=[], note=j.maths_missing)
-    chosen = period if period in periods else periods[-1]
+    # By default the latest period where a friction index can be shown (the current period's
+    # round is often still open, so its trust index is not out yet).
+    with_friction = sorted(f.loc[f["friction_index"].notna(), "period"].unique())
+    chosen = period if period in periods else (with_friction or periods)[-1]
     cur = f[f["period"] == chosen]
     spots: list[dict[str, Any]] = []
     spot_teams: set[int] = set()
@@ -228,19 +232,25 @@ def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
     corr = maths.lagged_spearman(
         j.frame, predictors=preds, outcome="execution_health", lags=(0, 1), labels=labels
     )
-    rows, sentences = [], []
+    rows = []
     for r in corr.to_dict("records"):
         r["name"] = names.get(r["predictor"], r["predictor"])
         rows.append(r)
-        if not r.get("hidden") and r.get("significant"):
-            sentences.append(str(r.get("sentence") or ""))
+    # In words, the question leaders ask: does trust now go with delivery NEXT period? The
+    # strongest links first, a few per outcome; the table below has every test.
+    ahead = [r for r in rows if r["lag"] == 1 and not r["hidden"] and r["significant"]]
+    ahead.sort(key=lambda r: -abs(float(r["rho"])))
+    sentences = [str(r.get("sentence") or "") for r in ahead[:SENTENCES_PER_OUTCOME]]
     for metric in METRIC_OUTCOMES:
         if metric not in j.frame.columns:
             continue
         mc = maths.lagged_spearman(j.frame, predictors=preds, outcome=metric, lags=(1,))
-        for r in mc.to_dict("records"):
-            if not r.get("hidden") and r.get("significant"):
-                sentences.append(_metric_sentence(names.get(r["predictor"], ""), metric, r, kind))
+        found = [r for r in mc.to_dict("records") if not r["hidden"] and r["significant"]]
+        found.sort(key=lambda r: -abs(float(r["rho"])))
+        sentences += [
+            _metric_sentence(names.get(r["predictor"], ""), metric, r, kind)
+            for r in found[:SENTENCES_PER_OUTCOME]
+        ]
     weights: list[dict[str, Any]] = []
     r2 = None
     w = maths.relative_weights_bootstrap(f, "execution_health", preds, n_boot=n_boot, seed=0)

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from core.errors import DomainError
@@ -79,7 +80,9 @@ class UploadView(AdminView):
             {
                 "form": form,
                 "runs": import_runs(organization=self.tenant.org),
-                "demo_files": demo_offer.demo_files(),
+                "demo_files": demo_offer.demo_files(
+                    org=self.tenant.org, today=timezone.localdate()
+                ),
             },
             status=status,
         )
@@ -263,7 +266,7 @@ class DemoFileView(AdminView):
     """The demo's export files, to upload on this page and watch a real import."""
 
     def get(self, request: HttpRequest, name: str) -> HttpResponse:
-        found = demo_offer.demo_file(name)
+        found = demo_offer.demo_file(org=self.tenant.org, today=timezone.localdate(), name=name)
         if found is None:
             raise Http404("no such demo file")
         data, content_type = found
