@@ -22,6 +22,8 @@ READY = generator() is not None and maths.available()
 
 @unittest.skipUnless(READY, "execution.demo_files or the flow maths not in this build yet")
 class DemoSeederTests(TestCase):
+    org: Organization
+
     @classmethod
     def setUpTestData(cls) -> None:
         call_command("seed_demo", "--today", "2026-11-20", "--periods", "6", stdout=io.StringIO())
