@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from decisions.models import DecisionStabilitySnapshot
 from execution import maths
 from execution.metric_defaults import DEFAULT_METRICS
 from execution.models import MetricDefinition, Observation, ObservationSource
@@ -22,7 +23,13 @@ from orgs.tenancy import Tenant, scoped
 from scoring.selectors import results_for_teams
 
 # An explicit value (a file or the API) wins over the one derived from work items.
-SOURCE_RANK = {ObservationSource.UPLOAD: 0, ObservationSource.API: 1, ObservationSource.DERIVED: 2}
+SOURCE_RANK = {
+    ObservationSource.UPLOAD: 0,
+    ObservationSource.API: 1,
+    ObservationSource.DERIVED: 2,
+    "decisions": 3,
+}
+DECISION_FIGURES = ["stability_pct", "action_pct", "wait_pct", "circling_pct", "lag_median_days"]
 
 
 @dataclass(frozen=True)
@@ -83,13 +90,49 @@ def visible_teams(*, tenant: Tenant) -> list[tuple[int, str]]:
     )
 
 
-def observations_frame(*, organization: Any, team_ids: list[int] | None = None) -> pd.DataFrame:
-    """team, period, metric, value, n, source — one per cell (the best-ranked source)."""
-    qs = scoped(Observation, organization)
-    if team_ids is not None:
-        qs = qs.filter(team_id__in=team_ids)
+def decisions_frame(*, organization: Any, team_ids: list[int]) -> pd.DataFrame:
+    """The decision check-in figures per team × period, as released (blank when suppressed:
+    they come from anonymous answers and the decisions app decided their disclosure)."""
+    rows = DecisionStabilitySnapshot.objects.filter(
+        organization=organization, team_id__in=team_ids
+    ).values("team_id", "period", "suppressed", *DECISION_FIGURES, "lag_decisions")
+    frame = pd.DataFrame(
+        list(rows), columns=["team_id", "period", "suppressed", *DECISION_FIGURES, "lag_decisions"]
+    ).rename(columns={"team_id": "team"})
+    hidden = frame["suppressed"].astype(bool)
+    for col in [*DECISION_FIGURES, "lag_decisions"]:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").where(~hidden)
+    return frame.drop(columns="suppressed")
+
+
+def observations_frame(*, organization: Any, team_ids: list[int]) -> pd.DataFrame:
+    """team, period, metric, value, n, source — one per cell (the best-ranked source).
+
+    Decision-to-action lag comes from the decision register (source "decisions") unless a
+    file or the API gave a value for that cell.
+    """
+    qs = scoped(Observation, organization).filter(team_id__in=team_ids)
     cols = ["team_id", "period", "metric", "value", "n", "source"]
     frame = pd.DataFrame(list(qs.values(*cols)), columns=cols).rename(columns={"team_id": "team"})
+    dec = decisions_frame(organization=organization, team_ids=team_ids)
+    lag = dec.dropna(subset=["lag_median_days"])
+    if not lag.empty:
+        frame = pd.concat(
+            [
+                frame,
+                pd.DataFrame(
+                    {
+                        "team": lag["team"],
+                        "period": lag["period"],
+                        "metric": "decision_lag_days",
+                        "value": lag["lag_median_days"].astype(float),
+                        "n": lag["lag_decisions"],
+                        "source": "decisions",
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     if frame.empty:
         return frame
     frame["rank"] = frame["source"].map(SOURCE_RANK).fillna(9)
@@ -165,7 +208,12 @@ def team_period_join(*, tenant: Tenant) -> Joined:
         if not obs.empty
         else pd.DataFrame(columns=["team", "period"])
     )
-    joined = trust.merge(metrics, on=["team", "period"], how="outer")
+    decisions = decisions_frame(organization=org, team_ids=list(teams)).drop(
+        columns=["lag_median_days", "lag_decisions"]
+    )
+    joined = trust.merge(decisions, on=["team", "period"], how="outer").merge(
+        metrics, on=["team", "period"], how="outer"
+    )
     missing = ""
     if not obs.empty and maths.available("execution_health"):
         health = maths.execution_health(
