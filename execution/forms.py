@@ -23,7 +23,11 @@ class UploadForm(forms.Form):
         help_text="One row per change: item, field, from, to, at (a Jira changelog or a "
         "tool's issue-history export). Unlocks cycle time, blocked time, reopens and handoffs.",
     )
-    preset = forms.ChoiceField(choices=PRESET_CHOICES, initial="neutral", label="Export format")
+    preset = forms.ChoiceField(
+        choices=[("", "Detect from the column names"), *PRESET_CHOICES],
+        required=False,
+        label="Export format",
+    )
 
 
 class ItemOptionsForm(forms.Form):

@@ -125,7 +125,7 @@ def _times(
     return out, bad
 
 
-def _readers(module: str) -> ModuleType | None:
+def readers_module(module: str) -> ModuleType | None:
     """`execution.readers.<module>` when that package is installed, else None."""
     try:
         return importlib.import_module(f"execution.readers.{module}")
@@ -143,7 +143,7 @@ def _item_column_map(options: dict[str, Any]) -> dict[str, str] | None:
 
 def read_items(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
     """Work items: the readers' presets (Jira, Linear, GitHub, neutral) when installed."""
-    readers = _readers("items")
+    readers = readers_module("items")
     if readers is not None:
         res = readers.read_items(
             data,
@@ -160,7 +160,7 @@ def read_items(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> R
 
 def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> ReadResult:
     """History: a Jira changelog or the neutral format, via the readers when installed."""
-    readers = _readers("history")
+    readers = readers_module("history")
     if readers is not None:
         kw: dict[str, Any] = {"tz": tz, "filename": name}
         if options.get("history_date_format") or options.get("date_format"):
@@ -172,7 +172,7 @@ def read_events(*, data: bytes, name: str, options: dict[str, Any], tz: str) -> 
 
 def read_observations(*, data: bytes, name: str, options: dict[str, Any]) -> ReadResult:
     """Metric values, long or wide (detected), via the readers when installed."""
-    readers = _readers("observations")
+    readers = readers_module("observations")
     if readers is not None:
         res = readers.read_observations(
             data,
@@ -246,7 +246,8 @@ def _read_observations_neutral(*, data: bytes, name: str, options: dict[str, Any
     table = raw_table(data=data, name=name, sheet=options.get("sheet"))
     column_map = options.get("column_map") or {}
     table = table.drop(columns=[h for h, role in column_map.items() if role == "ignore"])
-    table = table.rename(columns={h: r for h, r in column_map.items() if r and r != "ignore"})
+    renames = {h: r.removeprefix("metric:") for h, r in column_map.items() if r and r != "ignore"}
+    table = table.rename(columns=renames)
     missing = [c for c in ("team", "period") if c not in table.columns]
     if missing:
         raise ReadError(

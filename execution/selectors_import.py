@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from core.errors import DomainError
 from execution import maths, reading
 from execution.checks import name_key, team_suggestions
 from execution.derive import status_map, team_lookup
+from execution.metric_defaults import DEFAULT_METRICS
 from execution.models import ImportFile, ImportKind, ImportRun, StatusCategory
 from orgs.tenancy import scoped
 
@@ -17,13 +19,31 @@ PREVIEW_ROWS = 8
 OBSERVATION_ROLES = ("team", "period", "metric", "value", "ignore")
 
 
+def observation_role_choices() -> list[tuple[str, str]]:
+    """The column step's choices: the long roles, then "this column is metric X" (wide)."""
+    long = [
+        ("team", "the team"),
+        ("period", "the period"),
+        ("metric", "the metric code (long)"),
+        ("value", "the value (long)"),
+        ("ignore", "nothing to import"),
+    ]
+    return long + [(f"metric:{m.code}", f"values of: {m.name}") for m in DEFAULT_METRICS]
+
+
 @dataclass(frozen=True)
 class Preview:
     headers: list[str]
     rows: list[list[str]]
     shape: str = ""  # observations: long | wide
-    column_map: dict[str, str] = field(default_factory=dict)
+    column_map: dict[str, str] = field(default_factory=dict)  # header -> role
     error: str = ""
+    detected: str = ""  # items: the preset the headers look like
+    date_format: str = ""
+
+    @property
+    def team_header(self) -> str:
+        return next((h for h, role in self.column_map.items() if role == "team"), "")
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,29 @@ def import_preview(*, run: ImportRun) -> Preview:
     f = _file(run)
     if f is None:
         return Preview(headers=[], rows=[], error="The file is gone; upload it again.")
+    readers = reading.readers_module("mapping")
+    if readers is not None and run.kind != ImportKind.HISTORY:
+        kind = "observations" if run.kind == ImportKind.OBSERVATIONS else "items"
+        try:
+            p = readers.preview(
+                bytes(f.data),
+                kind=kind,
+                n=PREVIEW_ROWS,
+                preset=run.options.get("preset") or None,
+                column_map=run.options.get("column_map") or None,
+                filename=f.name,
+                sheet=run.options.get("sheet") or None,
+            )
+        except DomainError as exc:
+            return Preview(headers=[], rows=[], error=exc.message)
+        return Preview(
+            headers=list(p.headers),
+            rows=[["" if c is None else str(c) for c in r] for r in p.rows],
+            shape=str(p.detected or "") if kind == "observations" else "",
+            column_map=dict(p.mapping),
+            detected=str(p.detected or "") if kind == "items" else "",
+            date_format=str(p.date_format or ""),
+        )
     try:
         table = reading.raw_table(data=bytes(f.data), name=f.name, sheet=run.options.get("sheet"))
     except reading.ReadError as exc:

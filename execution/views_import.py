@@ -19,11 +19,11 @@ from execution import demo_offer
 from execution.forms import ItemOptionsForm, UploadForm
 from execution.models import ImportKind, ImportRun, ImportState, StatusCategory
 from execution.selectors_import import (
-    OBSERVATION_ROLES,
     import_preview,
     import_runs,
     import_statuses,
     import_unknown_teams,
+    observation_role_choices,
 )
 from execution.services import status_mappings_save, team_aliases_save
 from execution.services_import import import_run_create, import_run_options_update, import_run_queue
@@ -66,7 +66,7 @@ class UploadView(AdminView):
                 actor=request.user,
                 kind=d["kind"],
                 files=files,
-                options={"preset": d["preset"], "source": d["preset"]},
+                options={"preset": d["preset"], "source": d["preset"] or "neutral"},
             )
         except DomainError as exc:
             form.add_error("file", exc.message)
@@ -100,9 +100,9 @@ class ColumnsView(AdminView):
         form = ItemOptionsForm(
             data,
             initial={
-                "preset": run.options.get("preset", "neutral"),
-                "date_format": run.options.get("date_format", ""),
-                "team_column": run.options.get("team_column", "team"),
+                "preset": run.options.get("preset") or preview.detected or "neutral",
+                "date_format": run.options.get("date_format") or preview.date_format,
+                "team_column": run.options.get("team_column") or preview.team_header or "team",
             },
         )
         form.fields["team_column"].choices = [(h, h) for h in preview.headers] or [("team", "team")]  # type: ignore[attr-defined]
@@ -113,9 +113,10 @@ class ColumnsView(AdminView):
         if run.kind == ImportKind.OBSERVATIONS:
             headers = import_preview(run=run).headers
             cmap = {}
+            valid = {value for value, _ in observation_role_choices()}
             for i, h in enumerate(headers):
                 role = request.POST.get(f"role_{i}", "")
-                if role in OBSERVATION_ROLES:
+                if role in valid:
                     cmap[h] = role
             import_run_options_update(run=run, options={"column_map": cmap})
         elif run.kind == ImportKind.WORK_ITEMS:
@@ -145,7 +146,7 @@ class ColumnsView(AdminView):
                 "run": run,
                 "preview": preview,
                 "form": form,
-                "roles": OBSERVATION_ROLES,
+                "roles": observation_role_choices(),
                 "header_roles": [
                     (i, h, preview.column_map.get(h, "")) for i, h in enumerate(preview.headers)
                 ],

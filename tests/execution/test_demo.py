@@ -7,6 +7,7 @@ import io
 import unittest
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
@@ -75,3 +76,52 @@ class DemoSeederTests(TestCase):
         r = self.client.get(reverse("execution:demo_file", args=[f"{DEMO_SLUG}-jira.csv"]))
         self.assertEqual(r.status_code, 200)
         self.assertIn(b"Labels", r.content[:5000])
+
+
+@unittest.skipUnless(READY, "execution.demo_files or the flow maths not in this build yet")
+class DemoUploadThroughThePagesTests(TestCase):
+    """What `make run` promises: the admin downloads the demo's Jira export and changelog,
+    uploads them, goes through the steps and reads the report."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("seed_demo", "--today", "2026-11-20", "--periods", "2", stdout=io.StringIO())
+
+    def test_the_admin_uploads_the_jira_demo_files_and_reads_the_report(self) -> None:
+        self.client.force_login(get_user_model().objects.get(username="admin"))
+        jira = self.client.get(reverse("execution:demo_file", args=[f"{DEMO_SLUG}-jira.csv"]))
+        log = self.client.get(
+            reverse("execution:demo_file", args=[f"{DEMO_SLUG}-jira-changelog.csv"])
+        )
+        r = self.client.post(
+            reverse("execution:import"),
+            {
+                "kind": "work_items",
+                "preset": "",
+                "file": SimpleUploadedFile("jira.csv", jira.content, "text/csv"),
+                "history": SimpleUploadedFile("changelog.csv", log.content, "text/csv"),
+            },
+        )
+        self.assertEqual(r.status_code, 302, r.content[:2000])
+        columns = self.client.get(r["Location"])
+        form = columns.context["form"]
+        self.assertEqual(form.initial["preset"], "jira")  # detected from the headers
+        self.assertEqual(form.initial["team_column"], "Custom field (Team)")
+        r = self.client.post(
+            r["Location"], {k: form.initial[k] for k in ("preset", "date_format", "team_column")}
+        )
+        self.assertEqual(r.status_code, 302, r.content[:3000])
+        teams = self.client.get(r["Location"])
+        self.assertEqual(teams.context["unknown"], [])  # the demo teams are ours
+        r = self.client.post(r["Location"], {})
+        statuses = self.client.get(r["Location"])
+        data = {f"status_{i}": c.category for i, c in statuses.context["choices"]}
+        r = self.client.post(r["Location"], data)
+        run_url = r["Location"]
+        self.assertContains(self.client.get(run_url), "Start the import")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(run_url)
+        page = self.client.get(run_url)
+        self.assertEqual(page.context["run"].state, ImportState.DONE, page.context["report"])
+        self.assertContains(page, "rows imported")
+        self.assertContains(page, "Skipped rows and why")  # the changelog's Sprint changes
