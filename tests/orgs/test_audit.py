@@ -95,5 +95,8 @@ class AuditLogTests(BaseTestCase):
         self.org.time_zone = "Pacific/Auckland"
         self.org.save()
         self.client.post("/setup/teams/new/", {"name": "Research", "parent": ""})
+        self.client.post(
+            "/setup/api-token/", {"action": "create", "name": "sync", "scope": "read", "days": "30"}
+        )
         for url in ("/setup/audit/", "/setup/api-token/"):
             self.assertContains(self.client.get(url), "Pacific/Auckland")
