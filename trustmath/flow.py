@@ -50,6 +50,7 @@ from trustmath.flowtime import (
     ExecutionInputError,
     Prepared,
     days_to_dates,
+    event_categories,
     handoffs,
     local_days,
     local_midnight_ns,
@@ -189,8 +190,7 @@ def flow_metrics(
     if as_of_ns == NAT:
         raise ExecutionInputError("as_of is missing.")
     p = prepare(items, events, as_of_ns)
-    cat_to = status_codes(p.ev_to, status_map)
-    cat_from = status_codes(p.ev_from, status_map)
+    cat_from, cat_to = event_categories(p, status_map)
     start = cycle_starts(p, cat_to)
     done_ok = (p.done != NAT) & (p.done <= as_of_ns) & (p.canceled == NAT) & (p.team_code >= 0)
     d = np.flatnonzero(done_ok)
@@ -209,7 +209,7 @@ def flow_metrics(
     )
     cycle_total = active + blocked + waiting
     st = p.ev_field == F_STATUS
-    reopen_rows = st & (cat_from == DONE) & (cat_to != DONE) & p.ev_to.notna().to_numpy(bool)
+    reopen_rows = st & (cat_from == DONE) & (cat_to != DONE) & (p.ev_to >= 0)
     reopened = np.bincount(p.ev_ix[reopen_rows], minlength=p.n)[d] > 0
     ho = handoffs(p)
     n_handoffs = np.bincount(p.ev_ix[ho.pos], minlength=p.n)[d]

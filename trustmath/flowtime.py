@@ -143,6 +143,12 @@ def status_codes(values: pd.Series, status_map: Mapping[str, str]) -> np.ndarray
     return np.where(codes >= 0, per_unique[np.maximum(codes, 0)], UNKNOWN).astype(np.int8)
 
 
+def event_categories(p: Prepared, status_map: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Status category (TODO…DONE, UNKNOWN) of each event's from and to value."""
+    per_value = np.r_[status_codes(pd.Series(p.values, dtype=object), status_map), UNKNOWN]
+    return per_value[p.ev_from].astype(np.int8), per_value[p.ev_to].astype(np.int8)
+
+
 def suggest_status_map(statuses: Iterable[object]) -> dict[str, str]:
     """A first guess of each status's category from its words, for the user to confirm."""
     out: dict[str, str] = {}
@@ -172,8 +178,10 @@ class Prepared:
     ev_ix: np.ndarray  # item position of each event
     ev_field: np.ndarray  # F_* code
     ev_at: np.ndarray
-    ev_from: pd.Series  # string dtype, NA missing
-    ev_to: pd.Series
+    ev_from: np.ndarray  # code into `values`, -1 = missing
+    ev_to: np.ndarray
+    values: np.ndarray  # distinct raw from/to values (object)
+    value_norm: np.ndarray  # per distinct value: code of its case- and space-free form
     has_events: np.ndarray  # bool per item
 
 
@@ -183,20 +191,30 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
         raise ExecutionInputError(f"{what} lacks columns {missing}.")
 
 
+def _keys(frame: pd.DataFrame, by_source: bool) -> list[pd.Series]:
+    return [frame["source"], frame["item_id"]] if by_source else [frame["item_id"]]
+
+
 def _event_item_positions(items: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
     """Position in `items` of each event's item (-1 unknown); keyed by (source, item_id)
-    when both frames carry a source, else by item_id."""
+    when both frames carry a source, else by item_id. One factorize over both frames (ids
+    hashed once) instead of an index lookup per event."""
     by_source = "source" in items.columns and "source" in events.columns
-    if by_source:
-        index = pd.MultiIndex.from_arrays([items["source"], items["item_id"]])
-        query = pd.MultiIndex.from_arrays([events["source"], events["item_id"]])
-    else:
-        index = pd.Index(items["item_id"])
-        query = pd.Index(events["item_id"])
-    if not index.is_unique:
-        dup = index[index.duplicated()].unique()[:20].tolist()
-        raise ExecutionInputError(f"work items repeat ids: {dup}")
-    return np.asarray(index.get_indexer(query), dtype=np.int64)
+    n = len(items)
+    key = np.zeros(n + len(events), dtype=np.int64)
+    for a, b in zip(_keys(items, by_source), _keys(events, by_source), strict=True):
+        codes, uniques = pd.factorize(pd.concat([a, b], ignore_index=True).astype(object))
+        key = key * (len(uniques) + 1) + (np.asarray(codes, dtype=np.int64) + 1)
+    key_codes, key_uniques = pd.factorize(key)
+    item_codes = np.asarray(key_codes[:n], dtype=np.int64)
+    counts = np.bincount(item_codes, minlength=len(key_uniques))
+    if (counts > 1).any():
+        dup = np.flatnonzero(counts[item_codes] > 1)
+        ids = pd.unique(items["item_id"].to_numpy(dtype=object)[dup])[:20].tolist()
+        raise ExecutionInputError(f"work items repeat ids: {ids}")
+    pos_of_code = np.full(len(key_uniques) + 1, -1, dtype=np.int64)
+    pos_of_code[item_codes] = np.arange(n)
+    return pos_of_code[np.asarray(key_codes[n:], dtype=np.int64)]
 
 
 def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> Prepared:
@@ -217,6 +235,13 @@ def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> 
     order = keep[np.lexsort((keep, at[keep], ix[keep]))]
     has_events = np.zeros(len(items), dtype=bool)
     has_events[ix[order]] = True
+    # From/to values as codes into their distinct values: string work runs per distinct name.
+    both = pd.concat(
+        [events["from_value"].iloc[order], events["to_value"].iloc[order]], ignore_index=True
+    )
+    codes, values = pd.factorize(both.astype(object))
+    values = np.asarray(values, dtype=object)
+    value_norm, _ = pd.factorize(pd.Series([_normalise(v) for v in values], dtype=object))
     return Prepared(
         n=len(items),
         team=np.asarray(items["team"].to_numpy(dtype=object)),
@@ -229,8 +254,10 @@ def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> 
         ev_ix=ix[order],
         ev_field=field[order],
         ev_at=at[order],
-        ev_from=events["from_value"].iloc[order].astype("string").reset_index(drop=True),
-        ev_to=events["to_value"].iloc[order].astype("string").reset_index(drop=True),
+        ev_from=np.asarray(codes[: order.size], dtype=np.int64),
+        ev_to=np.asarray(codes[order.size :], dtype=np.int64),
+        values=values,
+        value_norm=np.asarray(value_norm, dtype=np.int64),
         has_events=has_events,
     )
 
@@ -262,10 +289,10 @@ def handoffs(p: Prepared) -> Handoffs:
     assignment or an unassignment is none). Its wait runs to the next event on the item
     strictly later than the handoff, follow-ups (someone chasing) excepted."""
     people = (p.ev_field == F_ASSIGNEE) | (p.ev_field == F_TEAM)
-    f = p.ev_from.str.strip().str.casefold()
-    t = p.ev_to.str.strip().str.casefold()
-    changed = (f != t).to_numpy(dtype=bool, na_value=False)
-    pos = np.flatnonzero(people & changed & (f.notna() & t.notna()).to_numpy(dtype=bool))
+    both = (p.ev_from >= 0) & (p.ev_to >= 0)
+    norm = np.r_[p.value_norm, -1]  # code -1 (missing) picks the trailing -1
+    changed = norm[p.ev_from] != norm[p.ev_to]
+    pos = np.flatnonzero(people & both & changed)
     moves = np.flatnonzero(p.ev_field != F_FOLLOWUP)
     # Positions of the handoffs within the follow-up-free rows (handoffs are never follow-ups).
     within = np.searchsorted(moves, pos)
