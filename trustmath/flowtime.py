@@ -178,6 +178,7 @@ class Prepared:
     ev_ix: np.ndarray  # item position of each event
     ev_field: np.ndarray  # F_* code
     ev_at: np.ndarray
+    ev_rank: np.ndarray  # dense-ish rank of ev_at (same order as time), for composite keys
     ev_from: np.ndarray  # code into `values`, -1 = missing
     ev_to: np.ndarray
     values: np.ndarray  # distinct raw from/to values (object)
@@ -203,10 +204,17 @@ def _event_item_positions(items: pd.DataFrame, events: pd.DataFrame) -> np.ndarr
     n = len(items)
     key = np.zeros(n + len(events), dtype=np.int64)
     for a, b in zip(_keys(items, by_source), _keys(events, by_source), strict=True):
-        codes, uniques = pd.factorize(pd.concat([a, b], ignore_index=True).astype(object))
+        # Object arrays hash about twice as fast as pandas' python-backed "str" dtype.
+        both = np.concatenate([a.to_numpy(dtype=object), b.to_numpy(dtype=object)])
+        codes, uniques = pd.factorize(both)
         key = key * (len(uniques) + 1) + (np.asarray(codes, dtype=np.int64) + 1)
-    key_codes, key_uniques = pd.factorize(key)
+    if by_source:
+        key_codes, key_uniques = pd.factorize(key)
+    else:
+        key_codes, key_uniques = key - 1, np.arange(int(key.max(initial=0)))
     item_codes = np.asarray(key_codes[:n], dtype=np.int64)
+    if (item_codes < 0).any() or items["item_id"].isna().any():
+        raise ExecutionInputError("work items without an id.")
     counts = np.bincount(item_codes, minlength=len(key_uniques))
     if (counts > 1).any():
         dup = np.flatnonzero(counts[item_codes] > 1)
@@ -227,19 +235,26 @@ def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> 
     team_code, _ = pd.factorize(items["team"])
     ix = _event_item_positions(items, events)
     at = to_ns(events["at"])
-    field_codes, field_uniques = pd.factorize(events["field"])
+    field_codes, field_uniques = pd.factorize(events["field"].to_numpy(dtype=object))
     lookup = {name: code for code, name in enumerate(FIELDS)}
     per_unique = np.array([lookup.get(_normalise(u), -1) for u in field_uniques] + [-1])
     field = per_unique[field_codes]  # factorize's -1 (NA) picks the trailing -1
     keep = np.flatnonzero((ix >= 0) & (at != NAT) & (at <= as_of_ns) & (field >= 0))
-    order = keep[np.lexsort((keep, at[keep], ix[keep]))]
+    # Sort by (item, time, file order): one stable argsort of item × time rank (a 3-key
+    # lexsort is several times slower).
+    _, at_rank = np.unique(at[keep], return_inverse=True)
+    sorter = np.argsort(ix[keep] * (len(keep) + 1) + at_rank, kind="stable")
+    order = keep[sorter]
     has_events = np.zeros(len(items), dtype=bool)
     has_events[ix[order]] = True
     # From/to values as codes into their distinct values: string work runs per distinct name.
-    both = pd.concat(
-        [events["from_value"].iloc[order], events["to_value"].iloc[order]], ignore_index=True
+    both = np.concatenate(
+        [
+            events["from_value"].to_numpy(dtype=object)[order],
+            events["to_value"].to_numpy(dtype=object)[order],
+        ]
     )
-    codes, values = pd.factorize(both.astype(object))
+    codes, values = pd.factorize(both)
     values = np.asarray(values, dtype=object)
     value_norm, _ = pd.factorize(pd.Series([_normalise(v) for v in values], dtype=object))
     return Prepared(
@@ -254,6 +269,7 @@ def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> 
         ev_ix=ix[order],
         ev_field=field[order],
         ev_at=at[order],
+        ev_rank=np.asarray(at_rank, dtype=np.int64)[sorter],
         ev_from=np.asarray(codes[: order.size], dtype=np.int64),
         ev_to=np.asarray(codes[order.size :], dtype=np.int64),
         values=values,
@@ -262,12 +278,11 @@ def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> 
     )
 
 
-def next_move(ix: np.ndarray, at: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """For rows `query` of (ix, at) sorted by item then time: the time of the item's next row
-    strictly later than the queried row (NAT when there is none)."""
+def next_move(ix: np.ndarray, at: np.ndarray, rank: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """For rows `query` of (ix, at) sorted by item then time (`rank` orders `at`): the time
+    of the item's next row strictly later than the queried row (NAT when there is none)."""
     if len(ix) == 0:
         return np.zeros(0, dtype=np.int64)
-    _, rank = np.unique(at, return_inverse=True)
     key = ix * (int(rank.max()) + 2) + rank
     pos = np.searchsorted(key, key[query], side="right")
     ok = pos < len(key)
@@ -296,6 +311,6 @@ def handoffs(p: Prepared) -> Handoffs:
     moves = np.flatnonzero(p.ev_field != F_FOLLOWUP)
     # Positions of the handoffs within the follow-up-free rows (handoffs are never follow-ups).
     within = np.searchsorted(moves, pos)
-    nxt = next_move(p.ev_ix[moves], p.ev_at[moves], within)
+    nxt = next_move(p.ev_ix[moves], p.ev_at[moves], p.ev_rank[moves], within)
     wait = np.where(nxt == NAT, NAT, nxt - p.ev_at[pos])
     return Handoffs(pos=pos, wait_ns=wait)

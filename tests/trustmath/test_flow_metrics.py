@@ -190,3 +190,21 @@ def test_empty_items_give_an_empty_frame() -> None:
 def test_values_are_finite_floats() -> None:
     out = _metrics()
     assert np.isfinite(out["value"].to_numpy()).all()
+
+
+def test_items_without_an_id_are_refused_and_events_of_unknown_items_ignored() -> None:
+    with pytest.raises(ExecutionInputError, match="without an id"):
+        flow_metrics(
+            items().assign(item_id=["I1", None, "I3", "I4", "I5", "I6", "I7"]),
+            events(),
+            status_map=STATUS_MAP,
+            tz=TZ,
+            period="month",
+            as_of=AS_OF,
+        )
+    stray = pd.DataFrame(
+        [("ZZ", "status", "To Do", "Done", pd.Timestamp("2026-03-05", tz="UTC"))],
+        columns=["item_id", "field", "from_value", "to_value", "at"],
+    )
+    with_stray = _metrics(ev=pd.concat([events(), stray], ignore_index=True))
+    pd.testing.assert_frame_equal(with_stray, _metrics())
