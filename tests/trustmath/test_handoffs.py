@@ -138,3 +138,13 @@ def test_waiting_items_after_a_handoff_counts_from_the_handoff() -> None:
     assert row["age_days"] == pytest.approx(5.0)
     assert row["last_move"] == "handoff"
     assert list(out.columns[:5]) == ["item_id", "team", "title", "waiting_since", "age_days"]
+
+
+def test_no_history_gives_empty_handoff_results() -> None:
+    none = events().iloc[0:0]
+    assert handoff_events(items(), none).empty
+    assert handoff_matrix(items(), none, tz=TZ, period="month").empty
+    per = handoffs_per_person(items(), none, pd.Series({"A": 4}), tz=TZ, period="month")
+    assert per.empty
+    out = waiting_items(items(), None, as_of=AS_OF, min_days=10)
+    assert out["item_id"].tolist() == ["I5"]
