@@ -1,0 +1,1 @@
+"""File readers for execution imports: pure pandas, no ORM, each returning a ReadResult."""
