@@ -133,14 +133,22 @@ def guess_date_format(
 
 
 def parse_numbers(values: pd.Series, *, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Numbers like '85', '85.5', '85,5' (decimal comma), '1,234.5', '85 %' -> float; bad mask."""
-    s = values.astype(object)
+    """Numbers like '85', '85.5', '1,234.5', '1.234,5', '85 %' -> float; and the bad-cell mask.
+
+    A cell with both separators takes the last one as the decimal mark; a cell with only a
+    comma reads it as decimal when `decimal_comma` (semicolon files), else as thousands.
+    """
+    s = pd.Series(values, dtype=object)
     present = s.notna()
-    text = s[present].astype(str).str.strip().str.replace(r"[\s\u00a0%]", "", regex=True)
-    if decimal_comma:
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        text = text.str.replace(",", "", regex=False)
+    text = s[present].astype(str).str.replace(r"[\s\u00a0%']", "", regex=True)
+    comma_at = text.str.rfind(",")
+    dot_at = text.str.rfind(".")
+    comma_decimal = (comma_at > dot_at) & ((dot_at >= 0) | decimal_comma)
+    text = text.where(
+        ~comma_decimal,
+        text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+    )
+    text = text.where(comma_decimal, text.str.replace(",", "", regex=False))
     num = pd.to_numeric(text, errors="coerce")
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     out[present] = num.astype("float64")
