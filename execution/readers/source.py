@@ -246,7 +246,8 @@ def _cell_text(value: object) -> object:
     if value is None:
         return np.nan
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
+        # Excel has no date type: a date cell is a datetime at midnight.
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
