@@ -114,7 +114,7 @@ def read_history(
     def col(role: str) -> pd.Series:
         if role not in roles:
             return pd.Series(np.nan, index=rows.index, dtype=object)
-        s = strings(table.data[roles[role][0]])
+        s = strings(table.data[roles[role][0]], strip=table.padded)
         return s.str.replace(r"^'", "", regex=True) if strip_quote else s
 
     frame = pd.DataFrame(

@@ -50,9 +50,11 @@ _GITHUB_URL = r"^https?://github\.com/([^/]+/[^/]+)/(?:issues|pull)/(\d+)\S*$"
 def _one(table: Table, positions: list[int], strip_quote: bool) -> pd.Series:
     """One text column from its position(s): a repeated header gives the first non-empty."""
     if len(positions) == 1:
-        s = strings(table.data[positions[0]])
+        s = strings(table.data[positions[0]], strip=table.padded)
     else:
-        block = pd.DataFrame({i: strings(table.data[p]) for i, p in enumerate(positions)})
+        block = pd.DataFrame(
+            {i: strings(table.data[p], strip=table.padded) for i, p in enumerate(positions)}
+        )
         s = block.bfill(axis=1)[0]
     if strip_quote:
         s = s.str.replace(r"^'", "", regex=True)
@@ -178,7 +180,7 @@ def items_from_table(
     fmt = date_format or preset.date_format
     if fmt == AUTO:
         sample = pd.concat(
-            [strings(table.data[roles[r][0]]).dropna().head(200) for r in date_roles]
+            [strings(table.data[roles[r][0]].dropna().head(200)).dropna() for r in date_roles]
         )
         fmt = guess_date_format(sample.tolist()) if len(sample) else ISO
     parts: list[pd.DataFrame] = []

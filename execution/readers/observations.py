@@ -140,14 +140,14 @@ def observations_from_table(
     aliases = metric_aliases(defs)
     comma = (table.meta.get("delimiter") == "semicolon") if decimal_comma is None else decimal_comma
     rows = pd.Series(table.rows)
-    team = strings(table.data[roles["team"][0]])
-    period = _period_label(strings(table.data[roles["period"][0]]))
+    team = strings(table.data[roles["team"][0]], strip=table.padded)
+    period = _period_label(strings(table.data[roles["period"][0]], strip=table.padded))
     header = {role: table.headers[pos[0]] for role, pos in roles.items()}
     parts: list[pd.DataFrame] = []
 
     if shape == "long":
-        metric_raw = strings(table.data[roles["metric"][0]])
-        raw_value = strings(table.data[roles["value"][0]])
+        metric_raw = strings(table.data[roles["metric"][0]], strip=table.padded)
+        raw_value = strings(table.data[roles["value"][0]], strip=table.padded)
         long = pd.DataFrame(
             {
                 "row": rows,
@@ -188,7 +188,7 @@ def observations_from_table(
                         "team": team,
                         "period": period,
                         "metric": user_codes.get(norm_header(h), h),
-                        "raw": strings(table.data[i]),
+                        "raw": strings(table.data[i], strip=table.padded),
                         "column": h,
                     }
                 )

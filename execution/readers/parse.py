@@ -48,9 +48,15 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", norm_header(name)).strip("_") or "column"
 
 
-def strings(col: pd.Series) -> pd.Series:
-    """Cells (str or NaN, as a Table holds them) stripped, empty -> NaN, object dtype."""
-    out = pd.Series(col, dtype=object).str.strip()
+def strings(col: pd.Series, *, strip: bool = True) -> pd.Series:
+    """Cells (str or NaN, as a Table holds them) stripped, empty -> NaN, object dtype.
+
+    strip=False skips the (per-cell, slow) stripping when the table knows no cell is padded.
+    """
+    out = pd.Series(col, dtype=object)
+    if not strip:
+        return out
+    out = out.str.strip()
     return out.where(out.ne(""), np.nan)
 
 
@@ -94,11 +100,16 @@ def parse_dates(values: pd.Series, *, fmt: str, tz: str) -> tuple[pd.Series, pd.
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if not present.any():
         return out, pd.Series(False, index=s.index)
-    text = s[present].astype(str).str.strip()
+    text = s[present]
     parsed = _to_utc(text, fmt, tz)
     missing = parsed.isna()
-    if missing.any() and fmt != ISO:
-        parsed[missing] = _to_utc(text[missing], ISO, tz)
+    if missing.any():
+        # Only the cells that failed are stripped and tried again, then tried as ISO 8601.
+        retry = text[missing].astype(str).str.strip()
+        parsed[missing] = _to_utc(retry, fmt, tz)
+        missing = parsed.isna()
+        if missing.any() and fmt != ISO:
+            parsed[missing] = _to_utc(retry[missing], ISO, tz)
     out[present] = parsed
     bad = present & out.isna()
     return out, bad

@@ -25,6 +25,26 @@ CHUNK_BYTES = 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 XLSX_MAGIC = b"PK\x03\x04"
+# Byte classes for the padded-cell scan (numpy over each chunk: it sees every byte of a big file).
+_BOUNDARY = np.zeros(256, dtype=bool)
+_BOUNDARY[list(b',;\t\r\n"')] = True
+
+
+def _has_padding(chunk: bytes, delimiter: str) -> bool:
+    """A space (or, unless tab-separated, a tab) right before or after a delimiter, quote or
+    line end? Only the blanks' neighbours are looked at, so this stays cheap on a big file."""
+    a = np.frombuffer(chunk, dtype=np.uint8)
+    blank = a == 32 if delimiter == "\t" else (a == 32) | (a == 9)
+    pos = np.flatnonzero(blank)
+    if not len(pos):
+        return False
+    edge = _BOUNDARY.copy()
+    edge[32] = False
+    if delimiter != "\t":
+        edge[9] = False
+    after = pos[pos + 1 < len(a)] + 1
+    before = pos[pos > 0] - 1
+    return bool(edge[a[after]].any() or edge[a[before]].any())
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,9 @@ class Table:
     data: pd.DataFrame  # columns 0..n-1 (positions), object dtype, missing = NaN
     rows: np.ndarray  # 1-based row number in the file of each data row (header = row 1)
     meta: dict[str, object] = field(default_factory=dict)
+    # Whether any cell may start or end with a space: when False, stripping can be skipped
+    # (a C-speed scan of the raw bytes decides it; stripping a million cells is the slow part).
+    padded: bool = True
 
 
 def too_large(limit_bytes: int) -> ReadError:
@@ -49,11 +72,14 @@ def too_large(limit_bytes: int) -> ReadError:
 class _LimitedStream(io.RawIOBase):
     """The already-read head, then the rest of the file, counting bytes against the limit."""
 
-    def __init__(self, head: bytes, rest: BinaryIO, limit_bytes: int) -> None:
+    def __init__(self, head: bytes, rest: BinaryIO, limit_bytes: int, delimiter: str) -> None:
         self._head = memoryview(head)
         self._rest = rest
         self._limit = limit_bytes
         self.count = 0
+        self.padded = False
+        self._last = b"\n"
+        self._delimiter = delimiter
 
     def readable(self) -> bool:
         return True
@@ -70,6 +96,9 @@ class _LimitedStream(io.RawIOBase):
         self.count += n
         if self.count > self._limit:
             raise too_large(self._limit)
+        if not self.padded and n:
+            self.padded = _has_padding(self._last + bytes(buffer[:n]), self._delimiter)
+            self._last = bytes(buffer[n - 1 : n])
         return n
 
 
@@ -199,7 +228,7 @@ def _read_csv(
     sep = delimiter or detect_delimiter(text, filename)
     first = next(csv.reader(io.StringIO(_first_line(text.lstrip("\ufeff"))), delimiter=sep), [])
     headers = _clean_headers(list(first))
-    limited = _LimitedStream(head, stream, limit_bytes)
+    limited = _LimitedStream(head, stream, limit_bytes, sep)
     try:
         data = pd.read_csv(
             io.BufferedReader(limited, buffer_size=CHUNK_BYTES),
@@ -224,8 +253,12 @@ def _read_csv(
     except pd.errors.EmptyDataError:
         raise ReadError("The file is empty.", code="empty") from None
     rows = np.arange(2, len(data) + 2, dtype="int64")
-    keep = data.notna().any(axis=1).to_numpy()
-    data, rows = data.loc[keep].reset_index(drop=True), rows[keep]
+    # Blank lines (every cell empty) are not rows; only rows with an empty first cell can be.
+    first_empty = data[0].isna().to_numpy()
+    if first_empty.any():
+        keep = ~first_empty
+        keep[first_empty] = data.loc[first_empty].notna().any(axis=1).to_numpy()
+        data, rows = data.loc[keep].reset_index(drop=True), rows[keep]
     if not len(data):
         raise ReadError(
             f"The file has column headers ({', '.join(headers[:8])}"
@@ -239,7 +272,9 @@ def _read_csv(
         "delimiter": DELIMITER_NAMES[sep],
         "bytes": limited.count,
     }
-    return Table(headers=headers, data=data, rows=rows, meta=meta)
+    # The byte scan only understands ASCII-compatible encodings; UTF-16 is always stripped.
+    padded = limited.padded or enc.startswith("utf-16")
+    return Table(headers=headers, data=data, rows=rows, meta=meta, padded=padded)
 
 
 def _cell_text(value: object) -> object:
@@ -252,8 +287,8 @@ def _cell_text(value: object) -> object:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
-    return text if text.strip() else np.nan
+    text = str(value).strip()
+    return text if text else np.nan
 
 
 def _read_xlsx(
@@ -330,4 +365,6 @@ def _read_xlsx(
         "header_row": header_row,
         "bytes": len(buf),
     }
-    return Table(headers=headers, data=data, rows=np.array(rownums, dtype="int64"), meta=meta)
+    return Table(
+        headers=headers, data=data, rows=np.array(rownums, dtype="int64"), meta=meta, padded=False
+    )
