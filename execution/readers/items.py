@@ -25,6 +25,7 @@ from execution.readers.base import (
 )
 from execution.readers.parse import (
     ISO,
+    date_share,
     describe_format,
     guess_date_format,
     match_columns,
@@ -178,11 +179,24 @@ def items_from_table(
     # Dates: one format for the file (the user's, the preset's, or guessed from the cells).
     date_roles = [r for r in ITEM_DATE_COLUMNS if r in roles]
     fmt = date_format or preset.date_format
-    if fmt == AUTO:
-        sample = pd.concat(
+    sample = (
+        pd.concat(
             [strings(table.data[roles[r][0]].dropna().head(200)).dropna() for r in date_roles]
         )
+        if date_roles
+        else pd.Series(dtype=object)
+    )
+    if fmt == AUTO:
         fmt = guess_date_format(sample.tolist()) if len(sample) else ISO
+    elif date_format is None and len(sample) and date_share(sample, fmt) < 0.5:
+        # The preset's default does not fit (another Jira locale, say): guess, and say so.
+        guessed = guess_date_format(sample.tolist())
+        if date_share(sample, guessed) > date_share(sample, fmt):
+            warnings.append(
+                f"The dates are not in the {preset.label} default format {fmt}; "
+                f"read them as {guessed}. Choose the format if that is wrong."
+            )
+            fmt = guessed
     parts: list[pd.DataFrame] = []
     bad_any = pd.Series(False, index=frame.index)
     for role in ITEM_DATE_COLUMNS:

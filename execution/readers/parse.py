@@ -123,6 +123,20 @@ def describe_format(fmt: str) -> str:
     return f"{fmt} (e.g. {example})"
 
 
+def date_share(sample: pd.Series, fmt: str) -> float:
+    """Share of the sample's cells that parse with `fmt` (0..1)."""
+    if not len(sample):
+        return 0.0
+    text = pd.Series(sample, dtype=object).astype(str).str.strip()
+    if fmt == JS_DATE:
+        text = text.str.replace(_JS_SUFFIX, "", regex=True)
+    try:
+        ok = pd.to_datetime(text, format=fmt, errors="coerce", utc=True).notna()
+    except ValueError:
+        return 0.0
+    return float(ok.mean())
+
+
 def guess_date_format(
     values: Iterable[object], candidates: Sequence[str] = CANDIDATE_FORMATS
 ) -> str:

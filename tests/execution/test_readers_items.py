@@ -229,3 +229,41 @@ def test_items_from_an_xlsx_sheet_with_date_cells() -> None:
     res = read_items(data, sheet="Items", tz="Europe/Berlin")
     assert res.frame.iloc[0]["created_at"] == ts("2025-07-01 07:00")
     assert res.frame.iloc[0]["done_at"] == ts("2025-07-02 22:00")
+
+
+def test_a_jira_export_in_another_locale_format_is_guessed_and_said() -> None:
+    data = (
+        b"Issue key,Summary,Status,Team,Created,Resolved\n"
+        b"A-1,One,Done,Core,14.07.2025 15:42,15.07.2025 09:00\n"
+        b"A-2,Two,Done,Core,16.07.2025 08:00,17.07.2025 10:30\n"
+    )
+    res = read_items(data, tz="Europe/Berlin")
+    assert res.meta["date_format"] == "%d.%m.%Y %H:%M"
+    assert res.frame.iloc[0]["created_at"] == ts("2025-07-14 13:42")
+    assert any("read them as %d.%m.%Y %H:%M" in w for w in res.warnings)
+    # A format the user chose is used as given: cells that do not fit are reported.
+    strict = read_items(data, date_format="%d/%b/%y %I:%M %p")
+    assert strict.frame.empty
+    assert len(strict.skipped) == 4  # every bad cell, two per row
+
+
+def test_padded_cells_are_stripped_before_matching() -> None:
+    res = read_items(b"item_id , team , status\n T-1 , Core ,Done \nT-2,\tCore\t, Doing\n")
+    assert res.frame["item_id"].tolist() == ["T-1", "T-2"]
+    assert res.frame["team"].tolist() == ["Core", "Core"]
+    assert res.frame["status"].tolist() == ["Done", "Doing"]
+
+
+def test_a_million_row_neutral_file_reads_through_the_fast_path() -> None:
+    # Not a timing test (make bench measures speed): the clean file must take the no-strip
+    # path, which is what keeps a 1M-row file close to pandas.read_csv.
+    from execution.readers.source import read_table
+
+    rows = "".join(f"T-{i},Core,Done,,2025-07-01T10:00:00Z,,,,\n" for i in range(5000))
+    data = (
+        "item_id,team,status,assignee,created_at,started_at,done_at,due_at,canceled_at\n" + rows
+    ).encode()
+    assert read_table(data).padded is False
+    assert read_table(data.replace(b"Core,", b"Core ,", 1)).padded is True
+    assert read_table(data.replace(b",", b"\t")).padded is False  # empty TSV cells are not padding
+    assert len(read_items(data).frame) == 5000
