@@ -511,3 +511,35 @@ def demo_files(
         linear_teams=linear,
         tz=tz,
     )
+
+
+def bench_items_csv(
+    *, rows: int, teams: Sequence[str] = ("Platform", "Payments", "Mobile"), seed: int = 0
+) -> bytes:
+    """A large neutral work-item CSV for `make bench` (vectorised: a million rows in seconds)."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2026-01-01", tz="UTC").value // 10**9
+    created = start + rng.integers(0, 180 * 86400, rows)
+    started = created + rng.integers(600, 5 * 86400, rows)
+    done = started + rng.integers(3600, 20 * 86400, rows)
+    open_ = rng.random(rows) < 0.15
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+
+    def fmt(secs: np.ndarray) -> pd.Series:
+        return pd.Series(pd.to_datetime(secs, unit="s", utc=True).strftime(iso))
+
+    frame = pd.DataFrame(
+        {
+            "item_id": pd.Series(np.arange(rows)).map("IT-{}".format),
+            "team": np.asarray(teams, dtype=object)[rng.integers(0, len(teams), rows)],
+            "title": "Work item",
+            "status": np.where(open_, "In Progress", "Done"),
+            "assignee": pd.Series(rng.integers(0, 200, rows)).map("p{}@example.com".format),
+            "created_at": fmt(created),
+            "started_at": fmt(started),
+            "done_at": fmt(done).where(~open_, ""),
+            "due_at": fmt(done + rng.integers(-5 * 86400, 5 * 86400, rows)).str[:10],
+            "canceled_at": "",
+        }
+    )
+    return frame.to_csv(index=False).encode("utf-8")

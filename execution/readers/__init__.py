@@ -20,6 +20,7 @@ from execution.readers.mapping import (
     preview,
     status_counts,
     team_counts,
+    unknown_counts,
     unknown_values,
 )
 from execution.readers.observations import DEFAULT_METRICS, read_observations
@@ -39,5 +40,6 @@ __all__ = [
     "read_observations",
     "status_counts",
     "team_counts",
+    "unknown_counts",
     "unknown_values",
 ]

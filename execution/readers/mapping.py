@@ -54,6 +54,15 @@ def unknown_values(values: Iterable[str], known: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def unknown_counts(values: pd.Series, known: Iterable[str]) -> pd.DataFrame:
+    """Distinct values not among `known` (case ignored) with their counts, e.g. statuses the
+    org's saved status mapping does not cover yet, or teams not mapped to ours."""
+    counts = distinct_counts(values)
+    keys = {k.strip().casefold() for k in known}
+    unknown = ~counts["value"].map(lambda v: str(v).casefold() in keys).astype(bool)
+    return counts.loc[unknown].reset_index(drop=True)
+
+
 def closest_names(
     unknown: Iterable[str], known: Iterable[str], *, n: int = 3, cutoff: float = 0.6
 ) -> dict[str, list[str]]:

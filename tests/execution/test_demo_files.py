@@ -151,3 +151,12 @@ def test_low_stability_precedes_late_delivery_and_long_handoff_waits_one_period_
     rho_same_within = spearmanr(within(same, "stability"), within(same, "on_time")).statistic
     assert rho_lag_within > 0.3
     assert rho_same_within < rho_lag_within - 0.2
+
+
+def test_the_bench_file_is_a_clean_neutral_items_csv() -> None:
+    from execution.demo_files import bench_items_csv
+
+    res = read_items(bench_items_csv(rows=2000))
+    assert res.meta["preset"] == "neutral"
+    assert len(res.frame) == 2000 and res.skipped.empty
+    assert res.frame["done_at"].notna().mean() > 0.7

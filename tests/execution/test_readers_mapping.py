@@ -9,6 +9,7 @@ from execution.readers.mapping import (
     preview,
     status_counts,
     team_counts,
+    unknown_counts,
     unknown_values,
 )
 from tests.execution.helpers import fixture
@@ -79,3 +80,9 @@ def test_preview_detects_wide_observations_and_proposes_metric_codes() -> None:
     long = preview(fixture("observations_semicolon_bom.csv"), kind="observations")
     assert long.detected == "long"
     assert long.mapping["Value"] == "value"
+
+
+def test_unknown_counts_lists_statuses_the_saved_mapping_does_not_cover() -> None:
+    items = read_items(fixture("jira_all_fields.csv")).frame
+    got = unknown_counts(items["status"], ["done", "In Progress", "Closed"])
+    assert got.to_dict("records") == [{"value": "Blocked", "count": 1}]
