@@ -10,7 +10,9 @@ from django.test import TestCase
 
 from orgs.demo import demo_org_create
 from orgs.periods import recent_periods
+from scoring.models import DimensionSnapshot
 from scoring.selectors_reliability import reliability_for_org
+from scoring.services import snapshot_recompute
 from surveys.demo import seed_demo
 from surveys.models import PulseRound
 
@@ -33,3 +35,11 @@ class DemoReliabilityTests(TestCase):
                 assert d.ci_low < d.alpha < d.ci_high and -1 <= d.alpha <= 1
                 assert d.k_items >= 3 and d.n >= 50
                 assert all(it.item_total_r is not None for it in d.items)
+        # Trends compare like with like: every arrow rests on statements both periods asked.
+        snapshot_recompute(org_id=org.id)
+        dims = DimensionSnapshot.objects.filter(organization=org, has_trend=True)
+        assert dims.exists() and not dims.filter(comparable=False, significant=True).exists()
+        assert not dims.filter(significant=True, shared_items=0).exists()
+        assert all(
+            d.p_adjusted is not None and d.p_adjusted < 0.05 for d in dims.filter(significant=True)
+        )
