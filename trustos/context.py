@@ -19,6 +19,7 @@ from orgs.models import (
     Role,
 )
 from orgs.tenancy import Tenant, get_tenant
+from scoring.selectors_reliability import RELIABILITY_ROLES
 
 
 def employee_sees_team_results(tenant: Tenant) -> bool:
@@ -50,6 +51,7 @@ NAV: list[Page] = [
     Page("Decisions", "decisions:list", DECISION_READ_ROLES, also=can_log_decisions),
     Page("Pulses", "surveys:round_list", PULSE_ROLES),
     Page("Rubric", "surveys:rubric", RUBRIC_ROLES),
+    Page("Reliability", "scoring:reliability", RELIABILITY_ROLES),
     Page("Set-up", "orgs:setup", SETUP_ROLES),
 ]
 
