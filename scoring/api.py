@@ -23,7 +23,7 @@ from orgs.tenancy import Tenant, get_tenant
 from scoring.selectors import (
     DIM_FIELDS,
     REASON_TEXT,
-    TRUST_FIELDS,
+    TRUST_CELL_FIELDS,
     DimensionCell,
     ResultRow,
     TeamResults,
@@ -64,6 +64,17 @@ def _cell_fields() -> dict[str, serializers.Field]:
         "p_value": _num(),
         "significant": serializers.BooleanField(required=False),
         "has_trend": serializers.BooleanField(required=False),
+        "comparable": serializers.BooleanField(
+            required=False,
+            help_text="the trend is measured on statements both periods asked (like for like); "
+            "false: no shared statement, so no delta and no p",
+        ),
+        "p_adjusted": serializers.FloatField(
+            allow_null=True,
+            required=False,
+            help_text="Benjamini–Hochberg adjusted p across the period's trend tests; "
+            "significant = p_adjusted < 0.05",
+        ),
     }
 
 
@@ -74,6 +85,15 @@ DimensionCellOut = inline_serializer(
         "key": serializers.CharField(help_text="rubric dimension key"),
         "name": serializers.CharField(),
         **_cell_fields(),
+        "shared_items": serializers.IntegerField(
+            required=False, help_text="statements asked in both periods: the trend's base"
+        ),
+        "favourable_n_eff": serializers.FloatField(
+            allow_null=True,
+            required=False,
+            help_text="effective independent answers behind the favourable interval "
+            "(each respondent is a cluster)",
+        ),
     },
 )
 ResultsOut = inline_serializer(
@@ -121,7 +141,7 @@ RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
 def _rounded(cell: dict[str, Any]) -> dict[str, Any]:
     # p-values to 3 significant figures: 2 decimals would print 0.05 next to "significant".
     return {
-        k: (round_sig(v) if k == "p_value" else round(v, RESULT_ROUNDING))
+        k: (round_sig(v) if k in ("p_value", "p_adjusted") else round(v, RESULT_ROUNDING))
         if isinstance(v, float)
         else v
         for k, v in cell.items()
@@ -148,7 +168,7 @@ def _row_json(row: ResultRow) -> dict[str, Any]:
         "team_id": row.team_id,
         "team_name": row.team_name,
         "period": row.period.isoformat(),
-        "trust_index": _cell_json(row.trust_index, TRUST_FIELDS),
+        "trust_index": _cell_json(row.trust_index, TRUST_CELL_FIELDS),
         "dimensions": [_dimension_json(c) for c in row.dimensions],
         **{name: _source_json(cell) for name, cell in row.sources.items()},
     }

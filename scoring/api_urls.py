@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from scoring import api
+from scoring import api, api_reliability
 
 app_name = "scoringapi"
-urlpatterns = [path("results/", api.ResultsAPI.as_view(), name="results")]
+urlpatterns = [
+    path("results/", api.ResultsAPI.as_view(), name="results"),
+    path("reliability/", api_reliability.ReliabilityAPI.as_view(), name="reliability"),
+]

@@ -34,6 +34,11 @@ class SnapshotBase(models.Model):
     p_value = models.FloatField(null=True, blank=True)
     significant = models.BooleanField(default=False)
     has_trend = models.BooleanField(default=False)
+    # Like-for-like trend (trustmath/trends.py): False when the two periods share no item,
+    # then there is no delta and no p. p_adjusted: Benjamini–Hochberg across the period's
+    # trend tests; `significant` is p_adjusted < 0.05.
+    comparable = models.BooleanField(default=False)
+    p_adjusted = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -44,6 +49,7 @@ class TrustIndexSnapshot(SnapshotBase):
     """Trust index of one team (or the org) in one period: weighted mean of dimension scores."""
 
     dimensions = models.PositiveSmallIntegerField(help_text="dimensions with answers")
+    band = models.CharField(max_length=60, blank=True, help_text="maturity band of the index")
 
     class Meta:
         constraints = [
@@ -69,6 +75,12 @@ class DimensionSnapshot(SnapshotBase):
     favourable_low = models.FloatField()
     favourable_high = models.FloatField()
     band = models.CharField(max_length=60, blank=True)
+    shared_items = models.PositiveSmallIntegerField(
+        default=0, help_text="items asked in both this and the previous period (the trend's base)"
+    )
+    # The favourable interval counts each respondent as a cluster (trustmath.stats.
+    # clustered_wilson): this is the effective number of independent answers it rests on.
+    favourable_n_eff = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -34,7 +34,18 @@ from surveys.models import Dimension
 from trustmath.engine import ORG_ID
 from trustmath.suppression import REASON_CODES
 
-TRUST_FIELDS = ["n", "score", "prev_score", "delta", "p_value", "significant", "has_trend"]
+TRUST_FIELDS = [
+    "n",
+    "score",
+    "prev_score",
+    "delta",
+    "p_value",
+    "significant",
+    "has_trend",
+    "comparable",
+    "p_adjusted",
+]
+TRUST_CELL_FIELDS = [*TRUST_FIELDS, "band"]  # the index's band (dimensions have their own)
 DIM_FIELDS = [
     *TRUST_FIELDS,
     "sd",
@@ -46,6 +57,8 @@ DIM_FIELDS = [
     "favourable_low",
     "favourable_high",
     "band",
+    "shared_items",
+    "favourable_n_eff",
 ]
 # The API's legend of reason codes, worded once in core.reasons ("k" left as the letter).
 REASON_TEXT = {
@@ -68,6 +81,9 @@ class TrustCell:
     p_value: float | None = None
     significant: bool = False
     has_trend: bool = False
+    comparable: bool = False  # the trend compares items both periods asked (trustmath.trends)
+    p_adjusted: float | None = None  # Benjamini–Hochberg across the period's trend tests
+    band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,8 @@ class DimensionCell(TrustCell):
     favourable_low: float | None = None
     favourable_high: float | None = None
     band: str | None = None
+    shared_items: int | None = None  # items the trend rests on
+    favourable_n_eff: float | None = None  # respondent-clustered effective answers
 
 
 @dataclass(frozen=True)
@@ -160,7 +178,7 @@ def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) ->
         shown.rename(columns={"period": "prev_period"}), on=[*keys, "prev_period"], how="left"
     )
     ok = out["prev_ok"].fillna(False).astype(bool)
-    for col in ["prev_score", "delta", "p_value"]:
+    for col in ["prev_score", "delta", "p_value", "p_adjusted"]:
         out[col] = out[col].where(ok, None)
     out["significant"] = out["significant"].astype(bool) & ok
     out["has_trend"] = out["has_trend"].astype(bool) & ok
@@ -219,7 +237,9 @@ def results_for_teams(
     # Whole tree on purpose: complementary suppression must see the teams the reader can't.
     trust = pd.DataFrame(
         list(
-            trust_qs.values("team_key", "n_own", "rubric_id", "period", "dimensions", *TRUST_FIELDS)
+            trust_qs.values(
+                "team_key", "n_own", "rubric_id", "period", "dimensions", *TRUST_CELL_FIELDS
+            )
         )
     )
     dims = pd.DataFrame(
@@ -266,7 +286,7 @@ def results_for_teams(
         for _, row in trust.sort_values(["team_id", "period"]).iterrows()
     ]
     trust_cells = [
-        TrustCell(**_values(row, TRUST_FIELDS))
+        TrustCell(**_values(row, TRUST_CELL_FIELDS))
         for _, row in trust.sort_values(["team_id", "period"]).iterrows()
     ]
     # Other apps' labelled sources for the same (team, period) cells: one call each.

@@ -83,6 +83,9 @@ def snapshot_recompute(
                         p_value=none_if_missing(r.p_value),
                         significant=bool(r.significant),
                         has_trend=bool(r.has_trend),
+                        comparable=bool(r.comparable),
+                        p_adjusted=none_if_missing(r.p_adjusted),
+                        band=str(none_if_missing(r.band) or ""),
                         computed_at=now,
                     )
                 )
@@ -114,6 +117,10 @@ def snapshot_recompute(
                         p_value=none_if_missing(r.p_value),
                         significant=bool(r.significant),
                         has_trend=bool(r.has_trend),
+                        comparable=bool(r.comparable),
+                        p_adjusted=none_if_missing(r.p_adjusted),
+                        shared_items=int(r.shared_items),
+                        favourable_n_eff=none_if_missing(r.favourable_n_eff),
                         computed_at=now,
                     )
                 )

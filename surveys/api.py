@@ -19,13 +19,25 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.links import link_token_from_authorization
+from surveys.selectors_forms import round_form
 from surveys.services.errors import SurveyError
+from surveys.services.forms import round_form_hand_out
 from surveys.services.responses import (
     COMMENT_MAX,
     invitation_for_token,
     response_submit,
-    round_items,
 )
+
+
+def _form_field() -> serializers.IntegerField:
+    """The rotation form number the questions came with (a fresh instance each time)."""
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="the `form` of GET: the statements this respondent was asked. Without it, "
+        "the first form holding every answered statement is assumed.",
+    )
 
 
 class SurveyThrottle(AnonRateThrottle):
@@ -40,6 +52,7 @@ SubmitIn = inline_serializer(
             child=serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
         ),
         "comment": serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX),
+        "form": _form_field(),
     },
 )
 
@@ -51,6 +64,7 @@ SubmitInURL = inline_serializer(
             child=serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
         ),
         "comment": serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX),
+        "form": _form_field(),
     },
 )
 SubmitOut = inline_serializer("SurveySubmitted", {"detail": serializers.CharField()})
@@ -69,6 +83,11 @@ SurveyOut = inline_serializer(
         "closes_at": serializers.DateTimeField(),
         "scale": serializers.DictField(child=serializers.CharField()),
         "comment_max": serializers.IntegerField(),
+        "form": serializers.IntegerField(
+            allow_null=True,
+            help_text="this respondent's rotation form: send it back with the answers "
+            "(null: the round asks everyone the same statements)",
+        ),
         "items": inline_serializer(
             "SurveyItem",
             {"key": serializers.CharField(), "text": serializers.CharField()},
@@ -116,7 +135,12 @@ class _TokenAPIView(APIView):
     def _submit(self, token: Any, data: dict[str, Any]) -> Response:
         if not isinstance(token, str) or not token:
             raise SurveyError("token is required", {"token": "required"})
-        response_submit(token=token, answers=data.get("answers"), comment=data.get("comment", ""))
+        response_submit(
+            token=token,
+            answers=data.get("answers"),
+            comment=data.get("comment", ""),
+            form=data.get("form"),
+        )
         return Response({"detail": "Thank you: your answers were saved anonymously."}, status=201)
 
 
@@ -141,13 +165,20 @@ class SurveyAPI(_TokenAPIView):
             raise SurveyError("token is required", {"token": "required"})
         inv = invitation_for_token(token=token)
         rnd = inv.round
+        # A new form number per read, handed out in opening order and never stored
+        # (surveys/services/forms.py): the client sends it back with the answers.
+        form = round_form_hand_out(round=rnd)
         return Response(
             {
                 "title": rnd.title,
                 "closes_at": rnd.closes_at,
                 "scale": {"1": "strongly disagree", "5": "strongly agree", "null": "skip"},
                 "comment_max": COMMENT_MAX,
-                "items": [{"key": it.key, "text": it.text} for it in round_items(round=rnd)],
+                "form": form,
+                "items": [
+                    {"key": it.key, "text": it.text}
+                    for it in round_form(round=rnd, form_index=form)
+                ],
             }
         )
 

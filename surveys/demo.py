@@ -5,6 +5,11 @@ Per team and period, each dimension has a latent level
 and an answer x on the 1-5 scale is drawn around 1 + 4 * level (person and item noise),
 inverted (6 - x) for reverse-keyed items, so the scoring engine recovers the planted level
 as a 0-100 score. Written with bulk_create and numpy: no per-answer ORM calls.
+
+Each respondent answers their own rotation form (surveys/rotation.py), handed out in turn
+from the org's form counter as the real survey page does, so every pair of a dimension's
+statements is co-answered each period and Cronbach's α is computable for every dimension
+(10 questions: 11 forms in the cycle, ~110 respondents per period).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from orgs.models import Organization, Person, Team
 from surveys.links import PULSE_LINK
 from surveys.models import (
     Answer,
+    FormCounter,
     Invitation,
     PulseRound,
     PulseSchedule,
@@ -29,11 +35,14 @@ from surveys.models import (
     RoundItem,
     RoundStatus,
 )
-from surveys.selectors import rubric_active
+from surveys.rotation import form_items, forms_per_cycle
+from surveys.selectors import rubric_active, rubric_dimensions
 from surveys.services.counts import periods_close_out, round_invitations_reduce
 from surveys.services.rounds import round_pick_items
 
-QUESTIONS = 8
+# Ten questions (about two minutes): 11 forms per rotation cycle, so the demo's ~110
+# respondents a period co-answer every statement pair ~10 times (α for every dimension).
+QUESTIONS = 10
 SKIP_RATE = 0.04
 COMMENT_RATE = 0.08
 LOW_COMMENTS = [
@@ -86,6 +95,16 @@ def seed_demo(
         by_team.setdefault(p.team_id, []).append(p)  # type: ignore[arg-type]
     n_resp = 0
     n_answers = 0
+    dims = rubric_dimensions(rubric=rubric)
+    bank_items = [it for d in dims for it in d.items.all()]
+    bank = [(d.key, [it.key for it in d.items.all()]) for d in dims]
+    cycle = forms_per_cycle(bank, questions=QUESTIONS)
+    column = {it.key: i for i, it in enumerate(bank_items)}
+    on_form = np.zeros((cycle, len(bank_items)), dtype=bool)  # form × statement
+    for g in range(cycle):  # a dozen forms
+        on_form[g, [column[k] for k in form_items(bank, questions=QUESTIONS, form_index=g)]] = True
+    counter, _ = FormCounter.objects.get_or_create(organization=org, rubric=rubric)
+    next_form = counter.next_form
     for index, period in enumerate(periods):
         current = index == len(periods) - 1
         opens, closes = _round_times(period, today, tz, current)
@@ -98,6 +117,7 @@ def seed_demo(
             opens_at=opens,
             closes_at=closes,
             status=RoundStatus.OPEN if current else RoundStatus.CLOSED,
+            questions=QUESTIONS,
             dispatch_finished_at=opens,
             closed_at=None if current else closes,
         )
@@ -105,12 +125,13 @@ def seed_demo(
         RoundItem.objects.bulk_create(
             [RoundItem(round=rnd, item=it, position=i) for i, it in enumerate(items)]
         )
-        item_ids = np.array([it.pk for it in items])
-        item_dims = [it.dimension.key for it in items]
-        reverse = np.array([it.reverse_keyed for it in items])
+        # Answers are drawn for the whole bank, then each respondent keeps their form's.
+        item_ids = np.array([it.pk for it in bank_items])
+        item_dims = [it.dimension.key for it in bank_items]
+        reverse = np.array([it.reverse_keyed for it in bank_items])
         invitations: list[Invitation] = []
         responses: list[Response] = []
-        answer_rows: list[tuple[int, np.ndarray]] = []
+        answer_rows: list[tuple[int, np.ndarray, np.ndarray]] = []
         for team in leaf_teams:
             members = by_team.get(team.pk, [])
             if not members:
@@ -139,11 +160,13 @@ def seed_demo(
                 [prof.base + prof.dims.get(d, 0.0) + prof.trend * index for d in item_dims]
             ).clip(0.05, 0.95)
             person_noise = nrng.normal(0.0, 0.45, size=(n, 1))
-            item_noise = nrng.normal(0.0, 0.7, size=(n, len(items)))
+            item_noise = nrng.normal(0.0, 0.7, size=(n, len(bank_items)))
             agree = np.rint(1 + 4 * level + person_noise + item_noise).clip(1, 5)
             # The answer as typed: a reverse-keyed statement is agreed with when trust is low.
             typed = np.where(reverse, 6 - agree, agree).astype(int)
             skipped = nrng.random(typed.shape) < SKIP_RATE
+            asked = on_form[(next_form + np.arange(n)) % cycle]  # forms in opening order
+            next_form += n
             last_day = min(closes.astimezone(tz).date(), today)
             first_day = opens.astimezone(tz).date()
             span = max((last_day - first_day).days, 0)
@@ -165,7 +188,7 @@ def seed_demo(
                     )
                 )
                 values = np.where(skipped[row], 0, typed[row])
-                answer_rows.append((len(responses) - 1, values))
+                answer_rows.append((len(responses) - 1, asked[row], values))
         Invitation.objects.bulk_create(invitations)
         Response.objects.bulk_create(responses)
         answers = [
@@ -174,8 +197,8 @@ def seed_demo(
                 item_id=int(item_id),
                 value=int(v) if v else None,
             )
-            for ri, values in answer_rows
-            for item_id, v in zip(item_ids, values, strict=True)
+            for ri, mask, values in answer_rows
+            for item_id, v in zip(item_ids[mask], values[mask], strict=True)
         ]
         Answer.objects.bulk_create(answers, batch_size=2000)
         if not current:
@@ -183,6 +206,7 @@ def seed_demo(
             round_invitations_reduce(round_id=rnd.pk)
         n_resp += len(responses)
         n_answers += len(answers)
+    FormCounter.objects.filter(pk=counter.pk).update(next_form=next_form)
     # Past periods whose rounds all closed keep only people counts.
     periods_close_out(
         organization=org,

@@ -172,6 +172,10 @@ class PulseRound(models.Model):
     status = models.CharField(
         max_length=20, choices=RoundStatus.choices, default=RoundStatus.SCHEDULED
     )
+    # Question budget Q of each respondent's form (surveys/rotation.py: form_items); the
+    # round items are then the statements the round *may* ask. Null: a round made before
+    # per-respondent forms, whose invitees all answer its round items.
+    questions = models.PositiveSmallIntegerField(null=True, blank=True)
     dispatch_finished_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -184,6 +188,26 @@ class PulseRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FormCounter(models.Model):
+    """The next rotation form of an org's rubric: forms go out in the order people open a survey.
+
+    One counter per (organization, rubric), continued across rounds and periods, so the
+    forms of any period are consecutive (surveys/rotation.py guarantee 3). It counts forms
+    handed out and nothing else: no person, invitation or time is stored with a form.
+    """
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="+")
+    next_form = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "rubric"], name="form_counter_unique")
+        ]
 
 
 class RoundItem(models.Model):

@@ -16,12 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from core.link_views import link_form_dispatch
+from surveys.selectors_forms import round_form
 from surveys.services.errors import RoundClosed, RoundNotOpen, SurveyError, TokenUnknown, TokenUsed
+from surveys.services.forms import round_form_hand_out
 from surveys.services.responses import (
     COMMENT_MAX,
     invitation_for_token,
+    respondent_items,
     response_submit,
-    round_items,
 )
 
 SCALE = [
@@ -81,11 +83,22 @@ def _answer(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
     except SurveyError as exc:
         return _problem_page(request, exc)
     rnd = inv.round
-    items = round_items(round=rnd)
     chosen: dict[str, str] = {}
     errors: dict[str, str] = {}
     comment = ""
     status = 200
+    # The person's rotation form: a new number each time the form is opened, then carried
+    # in the page (never stored: surveys/services/forms.py says why).
+    form_index: str | int | None = request.POST.get("form") if submit else None
+    if submit:
+        posted = {key[2:]: None for key in request.POST if key.startswith("q_")}
+        try:
+            items = respondent_items(round=rnd, form=form_index, answers=posted)
+        except SurveyError as exc:  # a form number that fits no form: show a fresh form
+            submit, errors, status = False, exc.errors or {"__all__": exc.message}, 400
+    if not submit:
+        form_index = round_form_hand_out(round=rnd)
+        items = round_form(round=rnd, form_index=form_index)
     if submit:
         answers: dict[str, int | None] = {}
         for it in items:
@@ -101,7 +114,7 @@ def _answer(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
         comment = request.POST.get("comment", "")
         if not errors:
             try:
-                response_submit(token=token, answers=answers, comment=comment)
+                response_submit(token=token, answers=answers, comment=comment, form=form_index)
                 return render(request, "surveys/survey_thanks.html", {"round": rnd})
             except (TokenUsed, RoundClosed, TokenUnknown, RoundNotOpen) as exc:
                 return _problem_page(request, exc)
@@ -125,6 +138,7 @@ def _answer(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
             "token": token,
             "org": rnd.organization,
             "questions": questions,
+            "form_index": form_index,
             "scale": SCALE,
             "comment": comment,
             "comment_max": COMMENT_MAX,

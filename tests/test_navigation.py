@@ -117,6 +117,14 @@ class EveryPageOpensTests(TestCase):
                 with self.subTest(user=username, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
 
+    def test_admins_and_facilitators_reach_the_reliability_page_and_others_do_not(self) -> None:
+        url = reverse("scoring:reliability")
+        for username in ("admin", "facilitator"):
+            self.assertIn(url, self._pages_of(username))
+            self.assertContains(self.client.get(url), "Cronbach")
+        for username in ("leader", "eng-leader", "employee"):
+            self.assertNotIn(url, self._pages_of(username))
+
     def test_the_admin_reaches_the_audit_log_and_each_setup_page(self) -> None:
         pages = self._pages_of("admin")
         # Guards the test itself: the set-up links were really followed.

@@ -19,6 +19,7 @@ from orgs.models import (
     Role,
 )
 from orgs.tenancy import Tenant, get_tenant
+from scoring.selectors_reliability import RELIABILITY_ROLES
 
 
 def employee_sees_team_results(tenant: Tenant) -> bool:
@@ -51,6 +52,7 @@ NAV: list[Page] = [
     Page("Execution", "execution:page", RESULTS_ROLES),
     Page("Pulses", "surveys:round_list", PULSE_ROLES),
     Page("Rubric", "surveys:rubric", RUBRIC_ROLES),
+    Page("Reliability", "scoring:reliability", RELIABILITY_ROLES),
     Page("Set-up", "orgs:setup", SETUP_ROLES),
 ]
 

@@ -45,6 +45,7 @@ from surveys.models import (
     Response,
     RoundStatus,
 )
+from surveys.selectors_forms import round_form, round_form_for_keys, round_pool
 from surveys.services.errors import (
     InvalidSubmission,
     RoundClosed,
@@ -100,10 +101,46 @@ def round_check_open(*, round: PulseRound) -> None:
 
 
 def round_items(*, round: PulseRound) -> list[Item]:
+    """The round items: what everyone answers in a round of before per-respondent forms, the
+    round's sample form since (each respondent answers their own: `respondent_items`)."""
     return [
         ri.item
         for ri in round.round_items.select_related("item", "item__dimension").order_by("position")
     ]
+
+
+def respondent_items(*, round: PulseRound, form: Any, answers: Any = None) -> list[Item]:
+    """The statements of the respondent's form: `form` as handed out (surveys.services.forms).
+
+    Without a form number (an API client of before per-respondent forms), the first form of
+    the cycle holding every answered statement; InvalidSubmission when none does. A round
+    made before per-respondent forms asks everyone all its items.
+    """
+    pool = round_pool(round=round)
+    if round.questions is None:
+        return pool
+    if form is not None and form != "":
+        try:
+            index = int(form)
+        except (TypeError, ValueError):
+            index = -1
+        if isinstance(form, bool) or index < 0:
+            raise InvalidSubmission(
+                "form must be the form number the questions came with.",
+                {"form": "not a form number"},
+            )
+        return round_form(round=round, form_index=index, pool=pool)
+    # Unknown keys are left to the validation, which names them.
+    known = {it.key for it in pool}
+    keys = [str(k) for k in answers if str(k) in known] if isinstance(answers, dict) else []
+    found = round_form_for_keys(round=round, keys=keys, pool=pool)
+    if found is None:
+        raise InvalidSubmission(
+            "These statements are not asked together in this round; send the form number "
+            "the questions came with.",
+            {"form": "required for these statements"},
+        )
+    return round_form(round=round, form_index=found, pool=pool)
 
 
 def _validate(
@@ -129,7 +166,11 @@ def _validate(
         )
         for k in unknown:
             errors[f"answers.{k}"] = (
-                f"item {k!r} is not asked in this round."
+                (
+                    f"item {k!r} is not asked in this round."
+                    if round.questions is None
+                    else f"item {k!r} is not on this form of the round."
+                )
                 if k in in_rubric
                 else f"unknown item {k!r}."
             )
@@ -205,11 +246,17 @@ def _attributes_for(*, inv: Invitation, team_id: int) -> dict[str, Any]:
     )
 
 
-def response_submit(*, token: str, answers: Any, comment: Any = "") -> PendingResponse:
-    """Spend the token and buffer its anonymous answers; they reach Response at the next flush."""
+def response_submit(
+    *, token: str, answers: Any, comment: Any = "", form: Any = None
+) -> PendingResponse:
+    """Spend the token and buffer its anonymous answers; they reach Response at the next flush.
+
+    `form`: the rotation form number the questions were shown with (`respondent_items`);
+    the answers must belong to that form, and its unanswered statements count as skips.
+    """
     inv = invitation_for_token(token=token)
     rnd = inv.round
-    items = round_items(round=rnd)
+    items = respondent_items(round=rnd, form=form, answers=answers)
     values = _validate(round=rnd, items=items, answers=answers, comment=comment)
     # The snapshot team decides the attribute peers; a person without one counts nowhere.
     team_id = inv.team_id or inv.person.team_id

@@ -37,7 +37,11 @@ REDISPATCH_AFTER = dt.timedelta(minutes=10)
 def round_pick_items(
     *, rubric: RubricVersion, organization: Organization, questions: int
 ) -> list[Item]:
-    """The items of the org's next round with this rubric, by the deterministic rotation."""
+    """The round items of the org's next round with this rubric: form r of the rotation.
+
+    Each respondent answers their own form (surveys.selectors_forms); the round items are
+    the round's sample form (shown on the round page, counted in the invitation email).
+    """
     dims = rubric_dimensions(rubric=rubric)
     bank = [(d.key, [it.key for it in d.items.all()]) for d in dims]
     by_key = {it.key: it for d in dims for it in d.items.all()}
@@ -86,6 +90,7 @@ def round_create(
         opens_at=opens_at,
         closes_at=opens_at + dt.timedelta(days=open_days),
         status=RoundStatus.OPEN if opens_at <= now else RoundStatus.SCHEDULED,
+        questions=questions,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     rnd.teams.set(teams)

@@ -90,3 +90,13 @@ class AuditLogTests(BaseTestCase):
         self.assertContains(r, "Pulse round sent")
         self.assertContains(r, "Decision status changed")
         self.assertContains(r, "Role revoked")
+
+    def test_the_audit_and_token_pages_name_the_time_zone_of_their_times(self) -> None:
+        self.org.time_zone = "Pacific/Auckland"
+        self.org.save()
+        self.client.post("/setup/teams/new/", {"name": "Research", "parent": ""})
+        self.client.post(
+            "/setup/api-token/", {"action": "create", "name": "sync", "scope": "read", "days": "30"}
+        )
+        for url in ("/setup/audit/", "/setup/api-token/"):
+            self.assertContains(self.client.get(url), "Pacific/Auckland")

@@ -6,6 +6,7 @@ from django.core import mail
 
 from orgs.models import Organization, Person, Team
 from surveys.models import Invitation, PulseRound
+from surveys.selectors_forms import round_form
 from tests.factories import invitation_token, people_make, round_make
 
 
@@ -25,3 +26,8 @@ def token_of(invitation: Invitation) -> str:
 
 def emails_to(address: str) -> list[mail.EmailMessage]:
     return [m for m in mail.outbox if address in m.to]
+
+
+def form_keys(rnd: PulseRound, form: int = 0) -> list[str]:
+    """The statement keys of rotation form `form` of the round (what one respondent answers)."""
+    return [it.key for it in round_form(round=rnd, form_index=form)]

@@ -15,7 +15,7 @@ from surveys.services.responses import COMMENT_MAX
 from surveys.services.rounds import round_close
 from tests.base import BaseTestCase
 from tests.factories import answers_flush
-from tests.surveys.helpers import add_people, open_round, token_of
+from tests.surveys.helpers import add_people, form_keys, open_round, token_of
 
 
 class SurveyAPITests(BaseTestCase):
@@ -25,7 +25,7 @@ class SurveyAPITests(BaseTestCase):
             self.round = open_round(self.org, [self.sales], questions=8)
         self.inv = self.round.invitations.first()
         self.token = token_of(self.inv)
-        self.keys = [ri.item.key for ri in self.round.round_items.select_related("item")]
+        self.keys = form_keys(self.round, 0)  # the first form handed out
         self.url = reverse("surveysapi:response_submit")
 
     def post(self, body: object, raw: str | None = None) -> object:
@@ -77,11 +77,11 @@ class SurveyAPITests(BaseTestCase):
         assert res.json()["errors"]["answers.zz9"] == "unknown item 'zz9'."
         self.assert_nothing_stored()
 
-    def test_it_rejects_an_item_of_the_rubric_not_asked_in_this_round(self) -> None:
+    def test_it_rejects_an_item_of_the_rubric_not_on_the_respondents_form(self) -> None:
         other = Item.objects.filter(rubric=self.round.rubric).exclude(key__in=self.keys).first()
-        res = self.post({"token": self.token, "answers": {other.key: 3}})
+        res = self.post({"token": self.token, "form": 0, "answers": {other.key: 3}})
         assert res.status_code == 400
-        assert "not asked in this round" in res.json()["errors"][f"answers.{other.key}"]
+        assert "not on this form" in res.json()["errors"][f"answers.{other.key}"]
         self.assert_nothing_stored()
 
     def test_it_rejects_a_closed_round_with_410(self) -> None:
