@@ -1,18 +1,15 @@
 """The demo files: generated for an org's teams, offered for download and imported by the seeder.
 
 The realistic Jira "all fields" export, its changelog and a Linear export come from
-`execution.demo_files` (seeded: the same org, periods and day give the same bytes). Without
-that module a tiny neutral example is offered, so the import page never links nowhere.
+`execution.demo_files` (seeded: the same org, periods and day give the same bytes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
 
+from execution.demo_files import demo_files as demo_files_make
 from orgs.demo import TEAM_PROFILES
 from orgs.models import Organization
 from orgs.periods import recent_periods
@@ -33,21 +30,6 @@ DEMO_STATUSES = {
     "Canceled": "done",
 }
 
-EXAMPLE_ITEMS = (
-    "item_id,team,title,status,assignee,created_at,started_at,done_at,due_at\n"
-    "EX-1,Platform,Rotate keys,Done,ada@example.com,2026-10-01 09:00,2026-10-02 09:00,"
-    "2026-10-06 17:00,2026-10-08 17:00\n"
-    "EX-2,Platform,Cache warm-up,In Progress,bob@example.com,2026-10-03 09:00,"
-    "2026-10-05 09:00,,2026-10-20 17:00\n"
-)
-EXAMPLE_HISTORY = (
-    "item_id,field,from_value,to_value,at\n"
-    "EX-1,status,To Do,In Progress,2026-10-02 09:00\n"
-    "EX-1,assignee,bob@example.com,ada@example.com,2026-10-03 10:00\n"
-    "EX-1,status,In Progress,Done,2026-10-06 17:00\n"
-    "EX-2,status,To Do,In Progress,2026-10-05 09:00\n"
-)
-
 
 @dataclass(frozen=True)
 class DemoFile:
@@ -57,14 +39,6 @@ class DemoFile:
     role: str  # main | history
     preset: str
     date_format: str = ""
-
-
-def generator() -> ModuleType | None:
-    """`execution.demo_files` when installed."""
-    try:
-        return importlib.import_module("execution.demo_files")
-    except ImportError:
-        return None
 
 
 def profile_levels(teams: list[str]) -> dict[str, float]:
@@ -85,30 +59,12 @@ def demo_bundle(
     *, org: Organization, today: dt.date, periods: list[dt.date] | None = None
 ) -> list[DemoFile]:
     """The demo files for the org's teams (leaf teams: the ones work items are filed under)."""
-    gen = generator()
-    if gen is None:
-        return [
-            DemoFile(
-                "example-items.csv",
-                "Work items in the neutral format (2 rows)",
-                EXAMPLE_ITEMS.encode(),
-                "main",
-                "neutral",
-            ),
-            DemoFile(
-                "example-history.csv",
-                "Their status and assignee history",
-                EXAMPLE_HISTORY.encode(),
-                "history",
-                "neutral",
-            ),
-        ]
     tree = org.team_tree()
     parents = {p for p in tree.parent_of.values() if p}
     teams = sorted(n for t, n in tree.names.items() if t not in parents)
     if periods is None:
         periods = recent_periods(today, org.reporting_period, DEMO_PERIODS)
-    files: Any = gen.demo_files(
+    files = demo_files_make(
         teams=teams,
         periods=periods,
         today=today,

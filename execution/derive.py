@@ -101,12 +101,7 @@ def work_frames(*, organization: Organization) -> tuple[pd.DataFrame, pd.DataFra
 
 
 def flow_metrics_recompute(*, organization: Organization, as_of: dt.datetime | None = None) -> int:
-    """Replace the org's derived observations with flow metrics of its work items; returns rows.
-
-    Without the maths module (not yet installed) nothing derived is written and 0 returned.
-    """
-    if not maths.available("flow"):
-        return 0
+    """Replace the org's derived observations with flow metrics of its work items; returns rows."""
     items, events = work_frames(organization=organization)
     Observation.objects.filter(organization=organization, source=ObservationSource.DERIVED).delete()
     if items.empty:

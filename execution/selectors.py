@@ -52,7 +52,6 @@ class Joined:
     frame: pd.DataFrame
     dimensions: list[tuple[str, str]]  # (key, name) in rubric order
     definitions: list[MetricDefinition]
-    maths_missing: str = ""  # why health/friction are absent, in words
     team_names: dict[int, str] = field(default_factory=dict)
     metrics_long: pd.DataFrame = field(default_factory=pd.DataFrame)  # team, period, metric, value
 
@@ -214,19 +213,12 @@ def team_period_join(*, tenant: Tenant) -> Joined:
     joined = trust.merge(decisions, on=["team", "period"], how="outer").merge(
         metrics, on=["team", "period"], how="outer"
     )
-    missing = ""
-    if not obs.empty and maths.available("execution_health"):
-        health = maths.execution_health(
-            obs[["team", "period", "metric", "value"]], definitions_frame(defs)
-        )
+    if not obs.empty:
+        health = maths.health(obs[["team", "period", "metric", "value"]], definitions_frame(defs))
         joined = joined.merge(
             health[["team", "period", "execution_health", "n_metrics"]],
             on=["team", "period"],
             how="left",
-        )
-    elif not obs.empty:
-        missing = (
-            "Execution health needs the flow maths module, which this build does not have yet."
         )
     for col in ("execution_health", "n_metrics", "trust_index"):
         if col not in joined.columns:
@@ -238,7 +230,7 @@ def team_period_join(*, tenant: Tenant) -> Joined:
         joined["trust_shown"] & joined["trust_index"].notna() & joined["execution_health"].notna()
     )
     joined["friction_index"] = float("nan")
-    if both.any() and maths.available("execution_health"):
+    if both.any():
         joined.loc[both, "friction_index"] = maths.friction_index(
             joined.loc[both, "trust_index"], joined.loc[both, "execution_health"]
         ).to_numpy()
@@ -249,7 +241,6 @@ def team_period_join(*, tenant: Tenant) -> Joined:
         frame=joined,
         dimensions=dims,
         definitions=defs,
-        maths_missing=missing,
         team_names=teams,
         metrics_long=obs,
     )

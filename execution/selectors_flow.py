@@ -56,7 +56,7 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     f = j.frame
     periods = sorted(f["period"].dropna().unique())
     if not periods:
-        return Friction(periods=[], period=None, rows=[], hotspots=[], note=j.maths_missing)
+        return Friction(periods=[], period=None, rows=[], hotspots=[])
     # By default the latest period where a friction index can be shown (the current period's
     # round is often still open, so its trust index is not out yet).
     with_friction = sorted(f.loc[f["friction_index"].notna(), "period"].unique())
@@ -65,7 +65,7 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     spots: list[dict[str, Any]] = []
     spot_teams: set[int] = set()
     usable = cur[cur["friction_index"].notna()]
-    if not usable.empty and maths.available("execution_health"):
+    if not usable.empty:
         dim_names = dict(j.dimensions)
         metric_names = {d.code: d.name for d in j.definitions}
         obs = j.metrics_long
@@ -97,7 +97,7 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
         for r in cur.to_dict("records")
     ]
     rows.sort(key=lambda x: (x.friction is None, -(x.friction or 0), x.team.casefold()))
-    return Friction(periods=periods, period=chosen, rows=rows, hotspots=spots, note=j.maths_missing)
+    return Friction(periods=periods, period=chosen, rows=rows, hotspots=spots)
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,6 @@ class Handoffs:
 
 def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
     """Team × team handoffs per period, items waiting > min_days, handoffs per person vs size."""
-    if not maths.available("handoffs"):
-        return Handoffs([], [], [], note="The handoff maths module is not in this build yet.")
     org = tenant.org
     names = org.team_tree().names
     visible = tenant.visible_team_ids()
@@ -207,9 +205,6 @@ def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
     has_health = j.frame["execution_health"].notna() if "execution_health" in j.frame else None
     f = j.frame[has_health] if has_health is not None else j.frame
     n = len(f)
-    if j.maths_missing or not maths.available("drivers"):
-        reason = j.maths_missing or "The drivers maths module is not in this build yet."
-        return Drivers([], [], n, hidden_reason=reason)
     if not preds:
         return Drivers(
             [],

@@ -16,7 +16,6 @@ from execution.models import ImportFile, ImportKind, ImportRun, StatusCategory
 from orgs.tenancy import scoped
 
 PREVIEW_ROWS = 8
-OBSERVATION_ROLES = ("team", "period", "metric", "value", "ignore")
 
 
 def observation_role_choices() -> list[tuple[str, str]]:
@@ -78,42 +77,23 @@ def import_preview(*, run: ImportRun) -> Preview:
     f = _file(run)
     if f is None:
         return Preview(headers=[], rows=[], error="The file is gone; upload it again.")
-    readers = reading.readers_module("mapping")
-    if readers is not None and run.kind != ImportKind.HISTORY:
-        kind = "observations" if run.kind == ImportKind.OBSERVATIONS else "items"
-        try:
-            p = readers.preview(
-                bytes(f.data),
-                kind=kind,
-                n=PREVIEW_ROWS,
-                preset=run.options.get("preset") or None,
-                column_map=run.options.get("column_map") or None,
-                filename=f.name,
-                sheet=run.options.get("sheet") or None,
-            )
-        except DomainError as exc:
-            return Preview(headers=[], rows=[], error=exc.message)
-        return Preview(
-            headers=list(p.headers),
-            rows=[["" if c is None else str(c) for c in r] for r in p.rows],
-            shape=str(p.detected or "") if kind == "observations" else "",
-            column_map=dict(p.mapping),
-            detected=str(p.detected or "") if kind == "items" else "",
-            date_format=str(p.date_format or ""),
-        )
+    kind = {ImportKind.OBSERVATIONS: "observations", ImportKind.HISTORY: "history"}.get(
+        ImportKind(run.kind), "items"
+    )
     try:
-        table = reading.raw_table(data=bytes(f.data), name=f.name, sheet=run.options.get("sheet"))
-    except reading.ReadError as exc:
+        p = reading.preview(
+            data=bytes(f.data), name=f.name, kind=kind, options=run.options, n=PREVIEW_ROWS
+        )
+    except DomainError as exc:
         return Preview(headers=[], rows=[], error=exc.message)
-    head = table.head(PREVIEW_ROWS).fillna("").astype(str)
-    headers = [str(c) for c in table.columns]
-    shape, cmap = "", dict(run.options.get("column_map") or {})
-    if run.kind == ImportKind.OBSERVATIONS:
-        if not cmap:
-            cmap = {h: h.strip().lower() for h in headers if h.strip().lower() in OBSERVATION_ROLES}
-        roles = set(cmap.values())
-        shape = "long" if {"metric", "value"} <= roles else "wide"
-    return Preview(headers=headers, rows=head.values.tolist(), shape=shape, column_map=cmap)
+    return Preview(
+        headers=list(p.headers),
+        rows=[["" if c is None else str(c) for c in r] for r in p.rows],
+        shape=str(p.detected or "") if kind == "observations" else "",
+        column_map=dict(p.mapping),
+        detected=str(p.detected or "") if kind == "items" else "",
+        date_format=str(p.date_format or ""),
+    )
 
 
 def _frame(run: ImportRun) -> pd.DataFrame:

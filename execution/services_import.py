@@ -73,13 +73,7 @@ def import_run_create(
     if not files:
         raise InvalidInput("Choose a file to import.", {"file": "required"})
     for _, name, data in files:
-        if len(data) > reading.MAX_BYTES:
-            raise reading.ReadError(
-                f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                f"{reading.MAX_BYTES // 1024 // 1024} MB."
-            )
-        if not data.strip():
-            raise reading.ReadError(f"{name} is empty.")
+        reading.file_check(name=name, data=data)
     with transaction.atomic():
         run = ImportRun.objects.create(
             organization=organization,

@@ -4,7 +4,6 @@ planted relation (low decision stability / authority → late delivery the next 
 from __future__ import annotations
 
 import io
-import unittest
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,16 +11,11 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from execution import maths
-from execution.demo_offer import generator
 from execution.models import ImportRun, ImportState, Observation, WorkItem
 from orgs.demo import DEMO_SLUG
 from orgs.models import Organization
 
-READY = generator() is not None and maths.available()
 
-
-@unittest.skipUnless(READY, "execution.demo_files or the flow maths not in this build yet")
 class DemoSeederTests(TestCase):
     org: Organization
 
@@ -78,7 +72,6 @@ class DemoSeederTests(TestCase):
         self.assertIn(b"Labels", r.content[:5000])
 
 
-@unittest.skipUnless(READY, "execution.demo_files or the flow maths not in this build yet")
 class DemoUploadThroughThePagesTests(TestCase):
     """What `make run` promises: the admin downloads the demo's Jira export and changelog,
     uploads them, goes through the steps and reads the report."""

@@ -4,20 +4,16 @@ handoffs and drivers; permissions and a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
-import unittest
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from execution import maths
 from execution.models import Observation
 from orgs.models import Team
 from scoring.services import snapshot_recompute
 from tests.base import BaseTestCase
 from tests.scoring.db_fixture import P1, P2, build
-
-HEALTH = maths.available("execution_health")
 
 
 class ExecutionViewsTests(BaseTestCase):
@@ -68,7 +64,6 @@ class ExecutionViewsTests(BaseTestCase):
         ):
             self.assertEqual(self.client.get(reverse(name)).status_code, 403, name)
 
-    @unittest.skipUnless(HEALTH, "trustmath.execution_health not in this build yet")
     def test_friction_is_hidden_where_the_trust_index_is_hidden(self) -> None:
         self.login(self.owner)
         page = self.client.get(reverse("execution:friction"), {"period": P2.isoformat()})
