@@ -17,7 +17,7 @@ from tests.surveys.helpers import add_people
 from trustos.celery import app as celery_app
 
 rename = importlib.import_module("surveys.migrations.0005_rename_task_names")
-PROJECT_APPS = {"core", "orgs", "surveys", "scoring", "decisions"}
+PROJECT_APPS = {"core", "orgs", "surveys", "scoring", "decisions", "execution"}
 NAME_STYLE = re.compile(r"^(?P<app>[a-z]+)\.[a-z]+(_[a-z0-9]+)+$")
 
 
