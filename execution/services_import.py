@@ -126,9 +126,10 @@ def import_run_execute(*, run_id: int, on_progress: Progress | None = None) -> I
 
     _set(run, state=ImportState.RUNNING, progress=1)
     try:
-        with transaction.atomic():
-            result = _execute(run, progress)
-    except Exception as exc:  # the report must say why; the rows were rolled back
+        # Reading and checking run outside the write transaction, so the progress they
+        # report is committed and the page's progress bar moves while the file is read.
+        result = _execute(run, progress)
+    except Exception as exc:  # the report must say why; the writes were rolled back
         message = exc.message if isinstance(exc, InvalidInput) else f"{type(exc).__name__}: {exc}"
         _set(
             run,
@@ -211,25 +212,29 @@ def _observations(run: ImportRun, file: ImportFile, progress: Progress) -> dict[
     frame, bad = duplicates_drop(frame, ["team", "period", "metric"], "metric")
     skipped += bad
     progress(60, "writing")
-    Observation.objects.bulk_create(
-        [
-            Observation(
-                organization=org,
-                team_id=int(t),
-                period=p,
-                metric=str(m),
-                value=float(v),
-                source=ObservationSource.UPLOAD,
-                import_run=run,
-            )
-            for t, p, m, v in frame[["team", "period", "metric", "value"]].itertuples(index=False)
-        ],
-        update_conflicts=True,
-        unique_fields=["organization", "team", "period", "metric", "source"],
-        update_fields=["value", "import_run", "updated_at"],
-        batch_size=1000,
-    )
-    _audit(run, imported=len(frame), skipped=len(skipped))
+    # Every write in one transaction: a failure leaves nothing behind.
+    with transaction.atomic():
+        Observation.objects.bulk_create(
+            [
+                Observation(
+                    organization=org,
+                    team_id=int(t),
+                    period=p,
+                    metric=str(m),
+                    value=float(v),
+                    source=ObservationSource.UPLOAD,
+                    import_run=run,
+                )
+                for t, p, m, v in frame[["team", "period", "metric", "value"]].itertuples(
+                    index=False
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["organization", "team", "period", "metric", "source"],
+            update_fields=["value", "import_run", "updated_at"],
+            batch_size=1000,
+        )
+        _audit(run, imported=len(frame), skipped=len(skipped))
     return {
         "imported": len(frame),
         "skipped": skipped,
@@ -279,28 +284,32 @@ def _work_items(run: ImportRun, files: dict[str, ImportFile], progress: Progress
         warnings += hres.warnings
         events = hres.frame
     progress(55, "writing work items")
-    written = _write_items(run, items, source)
-    ids = dict(
-        WorkItem.objects.filter(organization=org, source=source).values_list("item_id", "pk")
-    )
-    n_events = 0
-    if not events.empty:
-        keys = events["item_id"].astype("string").str.strip()
-        unknown = ~keys.isin(list(ids))
-        where = (
-            "the work-item file" if run.kind == ImportKind.WORK_ITEMS else "the imported work items"
+    # Every write and the derived metrics in one transaction: a failure leaves nothing.
+    with transaction.atomic():
+        written = _write_items(run, items, source)
+        ids = dict(
+            WorkItem.objects.filter(organization=org, source=source).values_list("item_id", "pk")
         )
-        skipped += [
-            {**r, "column": "history: item_id"}
-            for r in dropped(events, unknown, "item_id", keys, f"item is not in {where}")
-        ]
-        events = events.loc[~unknown].assign(item_pk=keys[~unknown].map(ids))
-        events, bad = duplicates_drop(events, ["item_pk", "field", "at", "to_value"], "at")
-        skipped += [{**r, "column": "history: at"} for r in bad]
-        n_events = _write_events(org, events)
-    progress(80, "deriving flow metrics")
-    derived = flow_metrics_recompute(organization=org)
-    _audit(run, imported=written + n_events, skipped=len(skipped))
+        n_events = 0
+        if not events.empty:
+            keys = events["item_id"].astype("string").str.strip()
+            unknown = ~keys.isin(list(ids))
+            where = (
+                "the work-item file"
+                if run.kind == ImportKind.WORK_ITEMS
+                else "the imported work items"
+            )
+            skipped += [
+                {**r, "column": "history: item_id"}
+                for r in dropped(events, unknown, "item_id", keys, f"item is not in {where}")
+            ]
+            events = events.loc[~unknown].assign(item_pk=keys[~unknown].map(ids))
+            events, bad = duplicates_drop(events, ["item_pk", "field", "at", "to_value"], "at")
+            skipped += [{**r, "column": "history: at"} for r in bad]
+            n_events = _write_events(org, events)
+        progress(80, "deriving flow metrics")
+        derived = flow_metrics_recompute(organization=org)
+        _audit(run, imported=written + n_events, skipped=len(skipped))
     return {
         "imported": written + n_events,
         "items": written,
