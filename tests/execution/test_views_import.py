@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from execution.models import ImportRun, ImportState, StatusMapping, TeamAlias, WorkItem
+from execution.models import (
+    ImportRun,
+    ImportState,
+    MetricDefinition,
+    StatusMapping,
+    TeamAlias,
+    WorkItem,
+)
 from tests.base import BaseTestCase
 from tests.execution.app_helpers import HISTORY_CSV, ITEMS_CSV, OBS_LONG
 
@@ -143,3 +150,24 @@ class ImportPermissionTests(BaseTestCase):
             )
             self.assertEqual(r.status_code, 403)
         self.assertFalse(ImportRun.objects.exists())
+
+
+class MetricTargetsPageTests(BaseTestCase):
+    def test_an_admin_edits_a_target_and_floor_on_the_page(self) -> None:
+        self.login(self.owner)
+        page = self.client.get(reverse("execution:metrics"))
+        self.assertContains(page, "Cycle time (first in progress → done)")
+        r = self.client.post(
+            reverse("execution:metrics"), {"code": "throughput", "target": "40", "floor": "10"}
+        )
+        self.assertRedirects(r, reverse("execution:metrics"))
+        d = MetricDefinition.objects.get(organization=self.org, code="throughput")
+        self.assertEqual((d.target, d.floor), (40, 10))
+
+    def test_a_target_on_the_wrong_side_is_refused_with_the_reason_on_the_page(self) -> None:
+        self.login(self.owner)
+        r = self.client.post(
+            reverse("execution:metrics"), {"code": "throughput", "target": "5", "floor": "10"}
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "target must be above the floor", status_code=400)
