@@ -200,6 +200,7 @@ def test_finish_before_start_is_reported() -> None:
     assert res.frame["item_id"].tolist() == ["T-3"]
     assert res.skipped["row"].tolist() == [2, 3]
     assert res.skipped["column"].tolist() == ["done_at", "done_at"]
+    assert res.skipped["value"].tolist() == ["2025-07-01", "2025-07-03"]  # as in the file
     assert res.skipped["reason"].iloc[0] == (
         "finished before it started: done_at 2025-07-01 00:00 UTC is before created_at "
         "2025-07-05 00:00 UTC"
