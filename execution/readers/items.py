@@ -264,9 +264,7 @@ def items_from_table(
                     + f" is before {start_header} "
                     + frame.loc[wrong, start].dt.strftime("%Y-%m-%d %H:%M UTC")
                 )
-                parts.append(
-                    skipped_rows(rows[wrong], header, raw_dates[end][wrong], reason)
-                )
+                parts.append(skipped_rows(rows[wrong], header, raw_dates[end][wrong], reason))
                 bad_any |= wrong
 
     # Duplicate item ids among the good rows: the first is kept, the others reported.
