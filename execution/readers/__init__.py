@@ -23,7 +23,7 @@ from execution.readers.mapping import (
     unknown_counts,
     unknown_values,
 )
-from execution.readers.observations import DEFAULT_METRICS, read_observations
+from execution.readers.observations import DEFAULT_METRICS, period_label_dates, read_observations
 from execution.readers.presets import PRESETS
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "ReadResult",
     "closest_names",
     "distinct_counts",
+    "period_label_dates",
     "preview",
     "read_history",
     "read_items",
