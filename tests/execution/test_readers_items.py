@@ -268,3 +268,10 @@ def test_a_million_row_neutral_file_reads_through_the_fast_path() -> None:
     assert read_table(data.replace(b"Core,", b"Core ,", 1)).padded is True
     assert read_table(data.replace(b",", b"\t")).padded is False  # empty TSV cells are not padding
     assert len(read_items(data).frame) == 5000
+
+
+def test_a_column_map_naming_a_missing_column_is_refused() -> None:
+    with pytest.raises(ReadError) as err:
+        read_items(fixture("neutral_items.csv"), column_map={"Squad": "team"})
+    assert err.value.code == "unknown_columns"
+    assert "Squad" in err.value.message
