@@ -6,7 +6,8 @@
     preview(file, kind=..., n=20)                                             -> first rows + mapping
 
 A file that cannot be read as a whole raises ReadError (code: too_large, empty, header_only,
-sheet_required, unknown_sheet, missing_columns, unreadable, unknown_preset); a row that
+sheet_required, unknown_sheet, missing_columns, unknown_columns, unreadable, unknown_preset,
+unknown_shape); a row that
 cannot be taken is in ReadResult.skipped with its row, column, value and reason.
 """
 
