@@ -7,8 +7,8 @@
 
 A file that cannot be read as a whole raises ReadError (code: too_large, empty, header_only,
 sheet_required, unknown_sheet, missing_columns, unknown_columns, unreadable, unknown_preset,
-unknown_shape); a row that
-cannot be taken is in ReadResult.skipped with its row, column, value and reason.
+unknown_shape); a row that cannot be taken is in ReadResult.skipped with its row, column,
+value and reason.
 """
 
 from execution.readers.base import ReadError, ReadResult
