@@ -35,6 +35,12 @@ class OrganizationSettingsForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": MIN_K, "max": MAX_K}),
         help_text=f"No result is shown for fewer than k respondents. At least {MIN_K}.",
     )
+    comment_k = forms.IntegerField(
+        label="Comment threshold",
+        widget=forms.NumberInput(attrs={"min": MIN_K, "max": MAX_K}),
+        help_text="Comments of a group are shown only when at least this many people of it "
+        "answered. Never below k; 10 by default.",
+    )
     time_zone = forms.CharField(
         max_length=64,
         help_text="An IANA time zone such as Europe/Berlin or America/Toronto.",
@@ -59,6 +65,7 @@ class OrganizationSettingsForm(forms.Form):
             "name": org.name,
             "reporting_period": org.reporting_period,
             "anonymity_k": org.anonymity_k,
+            "comment_k": org.comment_k,
             "time_zone": org.time_zone,
             "checkin_offsets_days": ", ".join(str(d) for d in org.checkin_offsets_days),
             "employees_can_log_decisions": org.employees_can_log_decisions,
