@@ -109,7 +109,8 @@ def dashboard_query(*, tenant: Tenant, params: Any) -> DashboardQuery:
     raw_period = _single(params, "period")
     period = None
     if raw_period is not None:
-        period = (periods_parse([raw_period], kind=kind) or [None])[0]
+        parsed_periods = periods_parse([raw_period], kind=kind) or []
+        period = parsed_periods[0] if parsed_periods else None
         if period is not None and not dt.date(2000, 1, 1) <= period <= dt.date(2100, 1, 1):
             msg = f"no results can exist for the period {period_label(period, kind)}"
             raise InvalidInput(msg, {"period": msg})

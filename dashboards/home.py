@@ -66,11 +66,11 @@ def employee_home(*, tenant: Tenant, user: Any, now: dt.datetime | None = None) 
         sent_at__gt=now - dt.timedelta(days=CHECKIN_ANSWER_DAYS),
         decision__isnull=False,
     ).select_related("decision")
-    for inv in checkins.order_by("sent_at"):
+    for ci in checkins.order_by("sent_at"):
         home.checkins.append(
             {
-                "title": inv.decision.title if inv.decision else "",
-                "url": CHECKIN_LINK.url(inv),
+                "title": ci.decision.title if ci.decision else "",
+                "url": CHECKIN_LINK.url(ci),
             }
         )
     home.results_allowed = bool(

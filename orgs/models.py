@@ -10,9 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core.constants import K_DEFAULT, K_FLOOR, K_MAX
+from orgs.tree import TeamTree
 
 COMMENT_K_DEFAULT = 10
-from orgs.tree import TeamTree
 
 
 def default_checkin_offsets() -> list[int]:

@@ -18,7 +18,7 @@ from scoring.services import snapshot_recompute
 from surveys.models import Response
 from tests.base import BaseTestCase
 from tests.factories import round_make
-from tests.scoring.db_fixture import P1, P2, build
+from tests.scoring.db_fixture import P2, build
 
 PAGES = ["dashboards:overview", "dashboards:heatmap", "dashboards:trends", "dashboards:comments"]
 API = ["dashboardapi:heatmap", "dashboardapi:trends"]
