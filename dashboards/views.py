@@ -17,6 +17,7 @@ from dashboards.filters import (
     dashboard_tenant,
 )
 from dashboards.selectors import heatmap_build, overview_build, trends_frame
+from orgs.models import Role
 from orgs.periods import period_label
 from orgs.tenancy import Tenant
 
@@ -33,6 +34,8 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
         "attributes_available": attribute_filters_available(),
         "attributes_message": ATTRIBUTES_UNAVAILABLE,
         "has_execution": False,  # execution metrics not on this installation yet
+        # In words and in Role order (most rights first), as the plain home page says it.
+        "role_names": [label for value, label in Role.choices if value in tenant.roles],
     }
 
 
