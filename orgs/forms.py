@@ -36,6 +36,7 @@ class OrganizationSettingsForm(forms.Form):
         help_text=f"No result is shown for fewer than k respondents. At least {MIN_K}.",
     )
     comment_k = forms.IntegerField(
+        required=False,  # left out: unchanged (API clients and older forms don't send it)
         label="Comment threshold",
         widget=forms.NumberInput(attrs={"min": MIN_K, "max": MAX_K}),
         help_text="Comments of a group are shown only when at least this many people of it "
@@ -75,6 +76,8 @@ class OrganizationSettingsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """Run the service's rules on every field that parsed, so all errors show at once."""
         cleaned = super().clean() or {}
+        if cleaned.get("comment_k") is None:
+            cleaned.pop("comment_k", None)
         try:
             organization_validate(**cleaned)
         except ValidationError as exc:
