@@ -126,3 +126,17 @@ class EveryPageOpensTests(TestCase):
         # Guards the test itself: the set-up links were really followed.
         for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles"):
             self.assertIn(reverse(name), pages)
+
+    def test_every_dashboard_page_opens_for_every_role_that_sees_the_dashboard(self) -> None:
+        dashboard = reverse("dashboards:overview")
+        subpages = [
+            reverse(n) for n in ("dashboards:heatmap", "dashboards:trends", "dashboards:comments")
+        ] + [reverse("dashboards:export", args=["heatmap", "csv"])]
+        for username in DEMO_LOGINS:
+            pages = self._pages_of(username)
+            if dashboard not in pages:
+                self.assertEqual(username, "employee")
+                continue
+            for url in [dashboard, *subpages]:
+                with self.subTest(user=username, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
