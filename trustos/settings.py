@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "scoring",
     "decisions",
     "execution",
+    "workshops",
+    "handoffs",
     "dashboards",
 ]
 
