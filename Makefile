@@ -51,6 +51,7 @@ format: install
 
 bench: install
 	$(PY) -m bench
+	$(PY) -m bench.execution
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -75,3 +75,7 @@ def checkin_invitation(*, to: str, ctx: Mapping[str, Any]) -> None:
 
 def account_created(*, to: str, ctx: Mapping[str, Any]) -> None:
     send("account-created", to=to, ctx=ctx)
+
+
+def leader_digest(*, to: str, ctx: Mapping[str, Any]) -> None:
+    send("digest", to=to, ctx=ctx)

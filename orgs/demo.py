@@ -32,28 +32,35 @@ class TeamProfile:
     dims: dict[str, float] = field(default_factory=dict)
     trend: float = 0.0  # change of base per period (positive = improving)
     execution: float = 0.5  # execution health level; follows trust by construction
+    # A team inside another team (not directly under its department): a small group below a
+    # team with its own people needs no complementary suppression of a sibling.
+    parent: str | None = None
 
 
 # Decision stability and authority to act are the planted weak spots of some teams.
 TEAM_PROFILES: dict[str, TeamProfile] = {
-    "Discovery": TeamProfile("Product", 13, 0.62, {"decision_stability": -0.05}, 0.00, 0.64),
+    "Discovery": TeamProfile("Product", 14, 0.62, {"decision_stability": -0.05}, 0.00, 0.64),
     "Growth": TeamProfile(
         "Product", 16, 0.38, {"decision_stability": -0.22, "authority_to_act": -0.18}, -0.02, 0.30
     ),
-    "Design": TeamProfile("Product", 9, 0.66, {"support_consistency": 0.06}, 0.01, 0.68),
-    "Product Ops": TeamProfile("Product", 4, 0.55, {}, 0.00, 0.55),
+    "Design": TeamProfile("Product", 10, 0.66, {"support_consistency": 0.06}, 0.01, 0.68),
+    "Product Ops": TeamProfile("Product", 10, 0.55, {}, 0.00, 0.55),
     "Platform": TeamProfile("Engineering", 18, 0.70, {"handoff_context": 0.05}, 0.01, 0.74),
     "Payments": TeamProfile(
         "Engineering", 13, 0.42, {"decision_stability": -0.2, "follow_through": -0.12}, 0.03, 0.36
     ),
     "Mobile": TeamProfile("Engineering", 14, 0.52, {"authority_to_act": -0.15}, -0.01, 0.48),
-    "Data": TeamProfile("Engineering", 10, 0.60, {"ownership_clarity": 0.05}, 0.02, 0.62),
+    "Data": TeamProfile("Engineering", 11, 0.60, {"ownership_clarity": 0.05}, 0.02, 0.62),
     "Customer Support": TeamProfile(
         "Operations", 22, 0.46, {"constructive_failure": -0.2}, 0.00, 0.44
     ),
     "Sales Ops": TeamProfile("Operations", 14, 0.57, {"handoff_context": -0.12}, 0.00, 0.55),
-    "Finance": TeamProfile("Operations", 8, 0.64, {}, 0.00, 0.66),
-    "People": TeamProfile("Operations", 7, 0.68, {"support_consistency": 0.05}, 0.01, 0.70),
+    "Finance": TeamProfile("Operations", 9, 0.64, {}, 0.00, 0.66),
+    "People": TeamProfile("Operations", 8, 0.68, {"support_consistency": 0.05}, 0.01, 0.70),
+    # Small teams, to show suppression: each sits below a larger team with its own people.
+    "UX Research": TeamProfile("Product", 3, 0.6, {}, 0.0, 0.6, parent="Design"),
+    "Security": TeamProfile("Engineering", 4, 0.62, {}, 0.0, 0.62, parent="Platform"),
+    "Legal": TeamProfile("Operations", 3, 0.6, {}, 0.0, 0.6, parent="Finance"),
 }
 DEPARTMENTS = ["Product", "Engineering", "Operations"]
 
@@ -174,7 +181,7 @@ def demo_seed_apps(
 
 @transaction.atomic
 def demo_org_create(*, rng: random.Random, today: dt.date) -> Organization:
-    """Create the demo org with ~150 people in 12 teams under 3 departments, and the logins."""
+    """Create the demo org with ~160 people in 15 teams under 3 departments, and the logins."""
     org = Organization.objects.create(
         name="Northwind Labs",
         slug=DEMO_SLUG,
@@ -185,9 +192,9 @@ def demo_org_create(*, rng: random.Random, today: dt.date) -> Organization:
     depts = {name: Team.objects.create(organization=org, name=name) for name in DEPARTMENTS}
     teams: dict[str, Team] = {}
     for name, prof in TEAM_PROFILES.items():
-        teams[name] = Team.objects.create(
-            organization=org, name=name, parent=depts[prof.department]
-        )
+        # Profiles list a parent team before the teams inside it.
+        parent = teams[prof.parent] if prof.parent else depts[prof.department]
+        teams[name] = Team.objects.create(organization=org, name=name, parent=parent)
 
     used: set[str] = set()
     people: list[Person] = []

@@ -35,6 +35,13 @@ class OrganizationSettingsForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": MIN_K, "max": MAX_K}),
         help_text=f"No result is shown for fewer than k respondents. At least {MIN_K}.",
     )
+    comment_k = forms.IntegerField(
+        required=False,  # left out: unchanged (API clients and older forms don't send it)
+        label="Comment threshold",
+        widget=forms.NumberInput(attrs={"min": MIN_K, "max": MAX_K}),
+        help_text="Comments of a group are shown only when at least this many people of it "
+        "answered. Never below k; 10 by default.",
+    )
     time_zone = forms.CharField(
         max_length=64,
         help_text="An IANA time zone such as Europe/Berlin or America/Toronto.",
@@ -59,6 +66,7 @@ class OrganizationSettingsForm(forms.Form):
             "name": org.name,
             "reporting_period": org.reporting_period,
             "anonymity_k": org.anonymity_k,
+            "comment_k": org.comment_k,
             "time_zone": org.time_zone,
             "checkin_offsets_days": ", ".join(str(d) for d in org.checkin_offsets_days),
             "employees_can_log_decisions": org.employees_can_log_decisions,
@@ -68,6 +76,8 @@ class OrganizationSettingsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """Run the service's rules on every field that parsed, so all errors show at once."""
         cleaned = super().clean() or {}
+        if cleaned.get("comment_k") is None:
+            cleaned.pop("comment_k", None)
         try:
             organization_validate(**cleaned)
         except ValidationError as exc:

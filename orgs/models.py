@@ -12,6 +12,8 @@ from django.db import models
 from core.constants import K_DEFAULT, K_FLOOR, K_MAX
 from orgs.tree import TeamTree
 
+COMMENT_K_DEFAULT = 10
+
 
 def default_checkin_offsets() -> list[int]:
     return [7, 30]
@@ -40,6 +42,11 @@ class Organization(models.Model):
     checkin_offsets_days = models.JSONField(default=default_checkin_offsets)
     employees_can_log_decisions = models.BooleanField(default=False)
     employees_see_team_results = models.BooleanField(default=False)
+    # Comments are text a colleague may recognise, so they need a larger group than numbers
+    # (the best survey tools use a separate, higher threshold); never below k (`comment_threshold`).
+    comment_k = models.PositiveSmallIntegerField(
+        default=COMMENT_K_DEFAULT, validators=[MinValueValidator(K_FLOOR), MaxValueValidator(K_MAX)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -61,6 +68,11 @@ class Organization(models.Model):
     def k(self) -> int:
         """The anonymity threshold, never below the floor whatever the database holds."""
         return max(int(self.anonymity_k or K_DEFAULT), K_FLOOR)
+
+    @property
+    def comment_threshold(self) -> int:
+        """People a group needs before its comments are shown: comment_k, never below k."""
+        return max(int(self.comment_k or COMMENT_K_DEFAULT), self.k)
 
     def team_tree(self) -> TeamTree:
         """The team tree, loaded with one query and cached on this instance."""

@@ -29,6 +29,7 @@ ORG_FIELDS = (
     "checkin_offsets_days",
     "employees_can_log_decisions",
     "employees_see_team_results",
+    "comment_k",
 )
 MIN_K, MAX_K = 3, 50
 
@@ -71,6 +72,17 @@ def organization_validate(**fields: Any) -> dict[str, Any]:
                 errors.setdefault(key, []).append(
                     f"The anonymity threshold cannot be below {MIN_K}: with fewer respondents "
                     "someone can subtract their own answer and read another's."
+                )
+            elif value > MAX_K:
+                errors.setdefault(key, []).append(f"At most {MAX_K}.")
+        elif key == "comment_k":
+            k = fields.get("anonymity_k")
+            k = k if isinstance(k, int) and not isinstance(k, bool) else MIN_K
+            if isinstance(value, bool) or not isinstance(value, int):
+                errors.setdefault(key, []).append("A whole number is required.")
+            elif value < max(k, MIN_K):
+                errors.setdefault(key, []).append(
+                    f"The comment threshold cannot be below the anonymity threshold ({k})."
                 )
             elif value > MAX_K:
                 errors.setdefault(key, []).append(f"At most {MAX_K}.")

@@ -144,3 +144,17 @@ class EveryPageOpensTests(TestCase):
         self.client.force_login(self.users["employee"])
         for name in (*views, "execution:import", "execution:metrics"):
             self.assertEqual(self.client.get(reverse(name)).status_code, 403, name)
+
+    def test_every_dashboard_page_opens_for_every_role_that_sees_the_dashboard(self) -> None:
+        dashboard = reverse("dashboards:overview")
+        subpages = [
+            reverse(n) for n in ("dashboards:heatmap", "dashboards:trends", "dashboards:comments")
+        ] + [reverse("dashboards:export", args=["heatmap", "csv"])]
+        for username in DEMO_LOGINS:
+            pages = self._pages_of(username)
+            if dashboard not in pages:
+                self.assertEqual(username, "employee")
+                continue
+            for url in [dashboard, *subpages]:
+                with self.subTest(user=username, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)

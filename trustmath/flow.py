@@ -139,6 +139,18 @@ def _long(cells: pd.DataFrame, pairs: Mapping[str, tuple[str, str]]) -> pd.DataF
     return pd.concat(parts, ignore_index=True)
 
 
+def _period_grid(period_days: np.ndarray, period: str, last: int | None = None) -> np.ndarray:
+    """Every period start (day numbers) from the earliest in `period_days` to the latest (or
+    `last`); loops over periods (a few dozen), not rows."""
+    if period_days.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    end = int(period_days.max()) if last is None else last
+    grid = [int(period_days.min())]
+    while grid[-1] < end:
+        grid.append(int(next_period_days(np.array(grid[-1:]), period)[0]))
+    return np.array(grid, dtype=np.int64)
+
+
 def _wip_ages(p: Prepared, start: np.ndarray, tz: str, period: str, as_of_ns: int) -> pd.DataFrame:
     """Age of every item in progress at each period end: (team, period day, age days)."""
     end = np.minimum(
@@ -147,13 +159,9 @@ def _wip_ages(p: Prepared, start: np.ndarray, tz: str, period: str, as_of_ns: in
     cand = np.flatnonzero((start != NAT) & (start <= as_of_ns) & (p.team_code >= 0) & (end > start))
     if cand.size == 0:
         return pd.DataFrame({"team": [], "period": [], "age": []})
-    first_day = int(period_start_days(local_days(start[cand].min(keepdims=True), tz), period)[0])
+    first_day = period_start_days(local_days(start[cand].min(keepdims=True), tz), period)
     last_day = int(period_start_days(local_days(np.array([as_of_ns]), tz), period)[0])
-    n_steps = 1
-    probe = np.array([first_day], dtype=np.int64)
-    while probe[-1] < last_day:  # loop over periods (a few dozen), not rows
-        probe = np.r_[probe, next_period_days(probe[-1:], period)]
-        n_steps += 1
+    probe = _period_grid(first_day, period, last=last_day)
     bounds = np.minimum(local_midnight_ns(next_period_days(probe, period), tz), as_of_ns)
     bounds, keep = np.unique(bounds, return_index=True)
     probe = probe[keep]
@@ -215,40 +223,55 @@ def flow_metrics(
     n_handoffs = np.bincount(p.ev_ix[ho.pos], minlength=p.n)[d]
     n_followups = np.bincount(p.ev_ix[p.ev_field == F_FOLLOWUP], minlength=p.n)[d]
     timed = hist & (cycle_total[d] > 0)
-    per = pd.DataFrame(
-        {
-            "team": p.team_code[d],
-            "period": per_period,
-            "one": 1.0,
-            "on_time": on_time,
-            "lead": days_between(p.created[d], p.done[d]),
-            "cycle": days_between(start[d], p.done[d]),
-            "blocked": np.where(timed, blocked[d], np.nan),
-            "active": np.where(timed, active[d], np.nan),
-            "total": np.where(timed, cycle_total[d], np.nan),
-            "reopened": np.where(hist, reopened * 100.0, np.nan),
-            "handoffs": np.where(hist, n_handoffs, np.nan),
-            "followups": np.where(hist, n_followups, np.nan),
-        }
+    # Per team × period sums and counts with one bincount each over dense cell codes
+    # (team code × period index); medians with one groupby on that single int key.
+    grid = _period_grid(per_period, period)
+    n_p = max(len(grid), 1)
+    cell = p.team_code[d] * n_p + np.searchsorted(grid, per_period)
+    size = (int(p.team_code.max(initial=-1)) + 1) * n_p
+
+    def total(w: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=np.asarray(w, dtype=float), minlength=size)
+
+    lead = days_between(p.created[d], p.done[d])
+    cycle = days_between(start[d], p.done[d])
+    ot_ok = ~np.isnan(on_time)
+    throughput = np.bincount(cell, minlength=size)
+    on_time_n = total(ot_ok)
+    timed_n = total(timed)
+    t_active = total(np.where(timed, active[d], 0.0))
+    t_blocked = total(np.where(timed, blocked[d], 0.0))
+    t_total = total(np.where(timed, cycle_total[d], 0.0))
+    hist_n = total(hist)
+    medians = (
+        pd.DataFrame({"cell": cell, "lead": lead, "cycle": cycle})
+        .groupby("cell", sort=False)[["lead", "cycle"]]
+        .agg(["median", "count"])
+        .reindex(np.arange(size))
     )
-    g = per.groupby(["team", "period"], sort=True)
-    cells = g.agg(
-        throughput=("one", "sum"),
-        on_time=("on_time", "mean"),
-        on_time_n=("on_time", "count"),
-        lead=("lead", "median"),
-        lead_n=("lead", "count"),
-        cycle=("cycle", "median"),
-        cycle_n=("cycle", "count"),
-        blocked=("blocked", "sum"),
-        active=("active", "sum"),
-        total=("total", "sum"),
-        timed_n=("total", "count"),
-        reopened=("reopened", "mean"),
-        hist_n=("reopened", "count"),
-        handoffs=("handoffs", "mean"),
-        followups=("followups", "mean"),
-    ).reset_index()
+    used = np.flatnonzero(throughput > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cells = pd.DataFrame(
+            {
+                "team": used // n_p,
+                "period": grid[used % n_p] if len(grid) else np.zeros(0, dtype=np.int64),
+                "throughput": throughput[used].astype(float),
+                "on_time": (total(np.where(ot_ok, on_time, 0.0)) / on_time_n)[used],
+                "on_time_n": on_time_n[used],
+                "lead": medians[("lead", "median")].to_numpy()[used],
+                "lead_n": medians[("lead", "count")].fillna(0).to_numpy()[used],
+                "cycle": medians[("cycle", "median")].to_numpy()[used],
+                "cycle_n": medians[("cycle", "count")].fillna(0).to_numpy()[used],
+                "blocked": t_blocked[used],
+                "active": t_active[used],
+                "total": t_total[used],
+                "timed_n": timed_n[used],
+                "reopened": (100.0 * total(hist & reopened) / hist_n)[used],
+                "hist_n": hist_n[used],
+                "handoffs": (total(np.where(hist, n_handoffs, 0)) / hist_n)[used],
+                "followups": (total(np.where(hist, n_followups, 0)) / hist_n)[used],
+            }
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         cells["blocked_pct"] = 100.0 * cells["blocked"] / cells["total"]
         cells["flow_eff"] = 100.0 * cells["active"] / cells["total"]

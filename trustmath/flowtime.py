@@ -233,7 +233,9 @@ def prepare(items: pd.DataFrame, events: pd.DataFrame | None, as_of_ns: int) -> 
         events = pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
     _require(events, EVENT_COLUMNS, "events")
     team_code, _ = pd.factorize(items["team"])
-    ix = _event_item_positions(items, events)
+    # Ids are only hashed to match events; without history an id is never looked up (the
+    # readers report repeated rows).
+    ix = _event_item_positions(items, events) if len(events) else np.zeros(0, dtype=np.int64)
     at = to_ns(events["at"])
     field_codes, field_uniques = pd.factorize(events["field"].to_numpy(dtype=object))
     lookup = {name: code for code, name in enumerate(FIELDS)}

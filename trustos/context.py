@@ -47,6 +47,7 @@ class Page:
 
 # Apps add pages by adding rows here; the role sets live in orgs.models next to Role.
 NAV: list[Page] = [
+    Page("Dashboard", "dashboards:overview", RESULTS_ROLES),
     Page("Results", "scoring:results", RESULTS_ROLES, also=employee_sees_team_results),
     Page("Decisions", "decisions:list", DECISION_READ_ROLES, also=can_log_decisions),
     Page("Execution", "execution:page", RESULTS_ROLES),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "scoring",
     "decisions",
     "execution",
+    "workshops",
+    "handoffs",
     "dashboards",
 ]
 

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dashboards import views as dashboard_views
+from dashboards.home import employee_home
 from orgs.models import Role
 from orgs.tenancy import get_tenant
 from trustos.health import broker_ok, database_ok
@@ -26,8 +28,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a user lands: what their roles let them do in their organization."""
+    """Where a user lands: admins and leaders on the dashboard overview; everyone else on
+    what their roles let them do, their open survey links and their team's results."""
     tenant = get_tenant(request)
+    if (
+        tenant is not None
+        and request.method == "GET"
+        and (tenant.is_admin or Role.LEADER in tenant.roles)
+        and tenant.visible_team_ids() != frozenset()
+    ):
+        return dashboard_views.overview(request)
     # In words and in Role order (most rights first), e.g. "Org admin, Leader".
     role_names = [label for value, label in Role.choices if tenant and value in tenant.roles]
-    return render(request, "home.html", {"tenant": tenant, "role_names": role_names})
+    mine = employee_home(tenant=tenant, user=request.user) if tenant is not None else None
+    return render(request, "home.html", {"tenant": tenant, "role_names": role_names, "mine": mine})

@@ -6,8 +6,9 @@
     preview(file, kind=..., n=20)                                             -> first rows + mapping
 
 A file that cannot be read as a whole raises ReadError (code: too_large, empty, header_only,
-sheet_required, unknown_sheet, missing_columns, unreadable, unknown_preset); a row that
-cannot be taken is in ReadResult.skipped with its row, column, value and reason.
+sheet_required, unknown_sheet, missing_columns, unknown_columns, unreadable, unknown_preset,
+unknown_shape); a row that cannot be taken is in ReadResult.skipped with its row, column,
+value and reason.
 """
 
 from execution.readers.base import ReadError, ReadResult
@@ -23,7 +24,7 @@ from execution.readers.mapping import (
     unknown_counts,
     unknown_values,
 )
-from execution.readers.observations import DEFAULT_METRICS, read_observations
+from execution.readers.observations import DEFAULT_METRICS, period_label_dates, read_observations
 from execution.readers.presets import PRESETS
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ReadResult",
     "closest_names",
     "distinct_counts",
+    "period_label_dates",
     "preview",
     "read_history",
     "read_items",

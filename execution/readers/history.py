@@ -69,6 +69,17 @@ FIELD_NAMES: dict[str, str] = {
 }
 
 
+def _exact_repeats(frame: pd.DataFrame) -> pd.Series:
+    """Rows equal to an earlier row. Row hashes find the candidates in one C pass; only
+    those are compared in full, so a hash collision can never drop a row."""
+    hashes = pd.util.hash_pandas_object(frame, index=False)
+    candidates = hashes.duplicated(keep=False)
+    out = pd.Series(False, index=frame.index)
+    if candidates.any():
+        out[candidates] = frame.loc[candidates].duplicated(keep="first")
+    return out
+
+
 def read_history(
     file: BinaryIO | bytes,
     *,
@@ -77,7 +88,7 @@ def read_history(
     field_names: Mapping[str, str] | None = None,
     date_format: str = AUTO,
     tz: str = "UTC",
-    strip_quote: bool = True,
+    strip_quote: bool = False,
     limit_bytes: int = DEFAULT_LIMIT_BYTES,
     filename: str | None = None,
     sheet: str | None = None,
@@ -88,7 +99,7 @@ def read_history(
 
     known_items: the work-item ids of the matching items file; rows for other items are
     skipped with that reason. field_names: extra raw field name -> status|assignee|team|followup
-    (for example a custom team field). date_format: strftime format, "auto" guesses it;
+    (for example a custom team field). strip_quote: remove a leading ' (Excel formula guard). date_format: strftime format, "auto" guesses it;
     naive times are in `tz`.
     """
     table = read_table(
@@ -128,8 +139,10 @@ def read_history(
     if "author" in roles:
         frame["author"] = col("author")
     names = {**FIELD_NAMES, **{norm_header(k): v for k, v in (field_names or {}).items()}}
-    lowered = frame["raw_field"].str.lower().str.replace(r"\s+", " ", regex=True)
-    frame["field"] = lowered.map(names)
+    # Few distinct field names, many rows: normalise the distinct names, then map.
+    distinct = frame["raw_field"].dropna().unique()
+    canonical = {raw: names.get(" ".join(str(raw).lower().split())) for raw in distinct}
+    frame["field"] = frame["raw_field"].map(canonical)
 
     raw_at = col("at")
     fmt = date_format
@@ -164,11 +177,11 @@ def read_history(
         unknown = ~frame["item_id"].isin(known)
         report(unknown, "item_id", frame["item_id"], "item not in the work-item file")
     key = ["item_id", "field", "from_value", "to_value", "at"]
-    dup = frame[key].where(~bad).duplicated(keep="first") & ~bad
+    dup = _exact_repeats(frame.loc[~bad, key]).reindex(frame.index, fill_value=False)
     report(dup, "item_id", frame["item_id"], "the same change appears twice; the first row is kept")
 
     out = frame.loc[~bad].drop(columns=["raw_field"])
-    out = out.sort_values(["item_id", "at"], kind="stable").reset_index(drop=True)
+    out = out.reset_index(drop=True)  # file order: the maths sorts by item and time itself
     extra = [c for c in out.columns if c not in EVENT_COLUMNS]
     out = out[list(EVENT_COLUMNS) + extra]
     skipped = skipped_frame(parts)

@@ -199,11 +199,12 @@ def items_from_table(
             fmt = guessed
     parts: list[pd.DataFrame] = []
     bad_any = pd.Series(False, index=frame.index)
+    raw_dates: dict[str, pd.Series] = {}
     for role in ITEM_DATE_COLUMNS:
         if role not in roles:
             frame[role] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
             continue
-        raw = _one(table, roles[role], preset.strip_quote)
+        raw = raw_dates[role] = _one(table, roles[role], preset.strip_quote)
         parsed, bad = parse_dates(raw, fmt=fmt, tz=tz)
         frame[role] = parsed
         if bad.any():
@@ -263,9 +264,7 @@ def items_from_table(
                     + f" is before {start_header} "
                     + frame.loc[wrong, start].dt.strftime("%Y-%m-%d %H:%M UTC")
                 )
-                parts.append(
-                    skipped_rows(rows[wrong], header, frame.loc[wrong, end].astype(str), reason)
-                )
+                parts.append(skipped_rows(rows[wrong], header, raw_dates[end][wrong], reason))
                 bad_any |= wrong
 
     # Duplicate item ids among the good rows: the first is kept, the others reported.

@@ -279,3 +279,26 @@ def observation_mapping(
     for h, role in (column_map or {}).items():
         mapping[h] = role
     return shape, {h: (r or "ignore") for h, r in mapping.items()}
+
+
+PERIOD_FORMATS = ("%Y-%m", "%Y-%m-%d", "%b %Y", "%B %Y", "%m/%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def period_label_dates(labels: pd.Series) -> pd.Series:
+    """The first day each period label names (datetime64, NaT when no format fits).
+
+    Accepts 2026-11, 2026-11-01, Nov 2026, November 2026, 11/2026, 2026-W45 (ISO week:
+    its Monday). The app then checks the date is a period start of the org's calendar.
+    """
+    text = pd.Series(labels, dtype=object).astype(str).str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    week = text.str.fullmatch(r"\d{4}-?W\d{2}")
+    if week.any():
+        iso = text[week].str.replace("-", "", regex=False) + "1"
+        out[week] = pd.to_datetime(iso, format="%GW%V%u", errors="coerce")
+    for fmt in PERIOD_FORMATS:
+        todo = out.isna() & ~week
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    return out

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from execution.readers.base import ReadError
+
 ISO = "ISO8601"
 # JavaScript's Date.toString(), as some tools write it: "Mon Jul 14 2025 15:42:00 GMT+0200 (CEST)".
 JS_DATE = "%a %b %d %Y %H:%M:%S GMT%z"
@@ -193,6 +195,14 @@ def match_columns(
     all count, so `Labels, Labels` gives two positions).
     """
     normed = [norm_header(h) for h in headers]
+    absent = [k for k in (column_map or {}) if norm_header(k) not in normed]
+    if absent:
+        raise ReadError(
+            f"The column map names columns the file does not have: {', '.join(absent)}. "
+            f"The file's columns are: {', '.join(headers)}.",
+            code="unknown_columns",
+            meta={"unknown": absent, "headers": list(headers)},
+        )
     taken: set[int] = set()
     out: dict[str, list[int]] = {}
     if column_map:

@@ -25,6 +25,7 @@ CHUNK_BYTES = 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 # Byte classes for the padded-cell scan (numpy over each chunk: it sees every byte of a big file).
 _BOUNDARY = np.zeros(256, dtype=bool)
 _BOUNDARY[list(b',;\t\r\n"')] = True
@@ -39,6 +40,8 @@ def _has_padding(chunk: bytes, delimiter: str) -> bool:
     if not len(pos):
         return False
     edge = _BOUNDARY.copy()
+    if len(delimiter) == 1 and ord(delimiter) < 128:  # a chosen delimiter such as "|"
+        edge[ord(delimiter)] = True
     edge[32] = False
     if delimiter != "\t":
         edge[9] = False
@@ -192,10 +195,16 @@ def read_table(
     size = _remaining_size(stream)
     if size is not None and size > limit_bytes:
         raise too_large(limit_bytes)
-    start = stream.tell() if stream.seekable() else None
+    seekable = bool(getattr(stream, "seekable", lambda: False)())
+    start = stream.tell() if seekable else None
     head = stream.read(HEAD_BYTES)
     if len(head) > limit_bytes:
         raise too_large(limit_bytes)
+    if head.startswith(OLE_MAGIC):
+        raise ReadError(
+            "This is an old Excel .xls file: save it as .xlsx or CSV and upload that.",
+            code="unreadable",
+        )
     if head.startswith(XLSX_MAGIC):
         return _read_xlsx(head, stream, limit_bytes=limit_bytes, sheet=sheet, nrows=nrows)
     enc = encoding or detect_encoding(head)
@@ -225,7 +234,8 @@ def _read_csv(
     text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head, final=False)
     if not text.replace("\ufeff", "").strip():
         raise ReadError("The file is empty.", code="empty")
-    sep = delimiter or detect_delimiter(text, filename)
+    named = {v: k for k, v in DELIMITER_NAMES.items()}
+    sep = named.get(delimiter or "", delimiter) or detect_delimiter(text, filename)
     first = next(csv.reader(io.StringIO(_first_line(text.lstrip("\ufeff"))), delimiter=sep), [])
     headers = _clean_headers(list(first))
     limited = _LimitedStream(head, stream, limit_bytes, sep)
@@ -247,7 +257,8 @@ def _read_csv(
         raise
     except pd.errors.ParserError as exc:
         raise ReadError(
-            f"The file could not be read as a {DELIMITER_NAMES[sep]}-separated table: {exc}",
+            f"The file could not be read as a {DELIMITER_NAMES.get(sep, repr(sep))}-separated "
+            f"table: {exc}",
             code="unreadable",
         ) from None
     except pd.errors.EmptyDataError:
@@ -269,7 +280,7 @@ def _read_csv(
     meta: dict[str, object] = {
         "format": "tsv" if sep == "\t" else "csv",
         "encoding": enc,
-        "delimiter": DELIMITER_NAMES[sep],
+        "delimiter": DELIMITER_NAMES.get(sep, sep),
         "bytes": limited.count,
     }
     # The byte scan only understands ASCII-compatible encodings; UTF-16 is always stripped.

@@ -20,7 +20,7 @@ def test_jira_changelog_normalises_fields_and_parses_locale_dates() -> None:
     )
     f = res.frame
     assert list(f.columns[:5]) == list(EVENT_COLUMNS)
-    assert f["field"].tolist() == ["team", "status", "assignee", "status", "status", "status"]
+    assert f["field"].tolist() == ["status", "assignee", "status", "status", "status", "team"]
     pay = f[f["item_id"] == "PAY-101"]
     assert pay["at"].iloc[0] == ts("2025-07-15 07:00")
     assert pay[["from_value", "to_value"]].iloc[-1].tolist() == ["In Review", "Done"]

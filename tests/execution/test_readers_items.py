@@ -200,6 +200,7 @@ def test_finish_before_start_is_reported() -> None:
     assert res.frame["item_id"].tolist() == ["T-3"]
     assert res.skipped["row"].tolist() == [2, 3]
     assert res.skipped["column"].tolist() == ["done_at", "done_at"]
+    assert res.skipped["value"].tolist() == ["2025-07-01", "2025-07-03"]  # as in the file
     assert res.skipped["reason"].iloc[0] == (
         "finished before it started: done_at 2025-07-01 00:00 UTC is before created_at "
         "2025-07-05 00:00 UTC"
@@ -267,3 +268,10 @@ def test_a_million_row_neutral_file_reads_through_the_fast_path() -> None:
     assert read_table(data.replace(b"Core,", b"Core ,", 1)).padded is True
     assert read_table(data.replace(b",", b"\t")).padded is False  # empty TSV cells are not padding
     assert len(read_items(data).frame) == 5000
+
+
+def test_a_column_map_naming_a_missing_column_is_refused() -> None:
+    with pytest.raises(ReadError) as err:
+        read_items(fixture("neutral_items.csv"), column_map={"Squad": "team"})
+    assert err.value.code == "unknown_columns"
+    assert "Squad" in err.value.message

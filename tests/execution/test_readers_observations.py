@@ -124,3 +124,16 @@ def test_a_long_file_missing_its_period_column_is_refused() -> None:
         read_observations(b"team,metric,value\nCore,throughput,1\n")
     assert err.value.code == "missing_columns"
     assert "period" in err.value.message
+
+
+def test_period_labels_name_their_first_day() -> None:
+    import pandas as pd
+
+    from execution.readers.observations import period_label_dates
+
+    got = period_label_dates(
+        pd.Series(["2026-11", "2026-11-01", "Nov 2026", "November 2026", "2026-W45", "soon"])
+    )
+    assert got.iloc[:4].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-01"] * 4
+    assert got.iloc[4] == pd.Timestamp("2026-11-02")  # ISO week 45 of 2026 starts Monday 2 Nov
+    assert pd.isna(got.iloc[5])

@@ -167,3 +167,19 @@ def test_a_header_only_xlsx_sheet_is_refused() -> None:
     with pytest.raises(ReadError) as err:
         read_table(xlsx_bytes({"S": [["team", "period", "value"]]}))
     assert err.value.code == "header_only"
+
+
+def test_the_delimiter_can_be_chosen_by_name_or_character() -> None:
+    data = b"item_id|team|status\nT-1|Core|Done\n"
+    assert read_table(data, delimiter="|").headers == ["item_id", "team", "status"]
+    assert read_table(b"a|b\nx |y\n", delimiter="|").padded is True
+    assert read_table(CSV.replace(",", ";").encode(), delimiter="semicolon").meta["delimiter"] == (
+        "semicolon"
+    )
+
+
+def test_an_old_binary_xls_is_refused_with_what_to_do() -> None:
+    with pytest.raises(ReadError) as err:
+        read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert err.value.code == "unreadable"
+    assert ".xlsx or CSV" in err.value.message

@@ -53,7 +53,7 @@ class SeedDemoDeterminismTests(TestCase):
         seed("--seed", "7", "--reset")
         second = dump()
         self.assertEqual(first, second)
-        self.assertEqual(len(first["teams"]), 15)  # 3 departments, 12 teams
+        self.assertEqual(len(first["teams"]), 18)  # 3 departments, 15 teams (3 small ones)
         self.assertGreater(len(first["people"]), 140)
         seed("--seed", "8", "--reset")
         other = dump()

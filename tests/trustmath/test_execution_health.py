@@ -170,3 +170,14 @@ def test_metric_scores_keep_only_defined_metrics_with_values() -> None:
     s = metric_scores(_metrics(), DEFS)
     assert len(s) == 4
     assert set(s["metric"]) == {"on_time_pct", "cycle_time_days"}
+
+
+def test_join_without_trust_or_decisions_still_lists_the_parts() -> None:
+    health = execution_health(_metrics(), DEFS)
+    j = team_period_join(None, None, _metrics(), health)
+    assert j["team"].tolist() == [1, 2]
+    assert j["friction_index"].isna().all()  # no trust index: no friction
+    assert j["execution_health_parts"].iloc[0] == ("cycle_time_days", "on_time_pct")
+    empty = team_period_join(None, None, None, None)
+    assert empty.empty
+    assert "friction_index_parts" in empty.columns

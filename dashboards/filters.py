@@ -1,0 +1,120 @@
+"""The dashboard's query: team and period parsed and checked once for every page, export and API.
+
+Bad input is a domain error with a message (400 for a malformed value, 404 for a team that
+is unknown, another organization's, or not the reader's — all the same to the caller), never a
+500 and never another org's data. Person-attribute filters are refused until the disclosure
+module offers an ad-hoc cell check (see `attribute_filters_available`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from core.errors import InvalidInput, NotFound
+from orgs import disclosure as orgs_disclosure
+from orgs.models import RESULTS_ROLES
+from orgs.periods import period_label
+from orgs.tenancy import Tenant, get_tenant
+from scoring.api import periods_parse, team_ids_parse
+from scoring.selectors import ResultTeam, results_default_team, results_teams
+
+# Query keys every dashboard page understands; anything else is named in the 400.
+KNOWN_KEYS = frozenset({"team", "period", "dimension", "sort", "dir", "format"})
+# Keys that would filter by person attributes (location, tenure band, ...).
+ATTRIBUTE_KEYS = frozenset({"location", "tenure_band", "attribute", "attr"})
+ATTRIBUTES_UNAVAILABLE = (
+    "Filters by person attributes (location, tenure band, …) are not available yet: every "
+    "such filter must first pass an ad-hoc disclosure check (filter and complement), which "
+    "this installation does not offer yet."
+)
+
+
+def dashboard_tenant(request: HttpRequest) -> Tenant:
+    """A results reader (admin, leader, facilitator) of an org; everyone else gets 403."""
+    tenant = get_tenant(request)
+    if tenant is None:
+        raise PermissionDenied("You are not a member of any organization.")
+    if not tenant.has_any_role(RESULTS_ROLES):
+        raise PermissionDenied("The dashboard is for admins, leaders and facilitators.")
+    visible = tenant.visible_team_ids()
+    if visible is not None and not visible:
+        raise PermissionDenied("You lead or facilitate no team yet.")
+    return tenant
+
+
+def attribute_filters_available() -> bool:
+    """Whether orgs.disclosure offers the ad-hoc cell check attribute filters need."""
+    return hasattr(orgs_disclosure, "disclosure_check_adhoc")
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """What one dashboard request asks for, already checked against the reader's teams."""
+
+    team_id: int
+    team_name: str
+    period: dt.date | None  # None = the latest period with results
+    teams: list[ResultTeam]
+    params: dict[str, str]
+
+    def querystring(self, **override: str | None) -> str:
+        """The query string of this request with some keys replaced (None drops a key)."""
+        merged = {**self.params, **override}
+        return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def _single(params: Mapping[str, Any], key: str) -> str | None:
+    values = [v for v in params.getlist(key) if v != ""] if hasattr(params, "getlist") else []
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InvalidInput(f"give one {key} at a time", {key: f"give one {key} at a time"})
+    return str(values[0]).strip()
+
+
+def dashboard_query(*, tenant: Tenant, params: Any) -> DashboardQuery:
+    """Parse `team` and `period` of a GET query; default to the reader's own top team.
+
+    Raises InvalidInput (400) for malformed values or unknown keys, NotFound (404) for a team
+    the reader may not see (unknown, another organization's or not theirs).
+    """
+    unknown = sorted(set(params.keys()) - KNOWN_KEYS)
+    attr = [k for k in unknown if k in ATTRIBUTE_KEYS or k.startswith("attr")]
+    if attr:
+        raise InvalidInput(ATTRIBUTES_UNAVAILABLE, {attr[0]: ATTRIBUTES_UNAVAILABLE})
+    if unknown:
+        msg = f"unknown filter '{unknown[0]}' (known: team, period, dimension, sort, dir)"
+        raise InvalidInput(msg, {unknown[0]: msg})
+    teams = results_teams(tenant=tenant)
+    raw_team = _single(params, "team")
+    team_id: int | None
+    if raw_team is None:
+        team_id = results_default_team(tenant=tenant, teams=teams)
+    else:
+        parsed = team_ids_parse([raw_team]) or []
+        team_id = parsed[0]
+        if team_id < 0 or team_id > 2**62:
+            raise InvalidInput("team ids are positive whole numbers", {"team": "out of range"})
+    names = {t.team_id: t.name for t in teams}
+    if team_id is None or team_id not in names:
+        raise NotFound(f"team {raw_team} not found" if raw_team else "You may see no team.")
+    kind = tenant.org.reporting_period
+    raw_period = _single(params, "period")
+    period = None
+    if raw_period is not None:
+        parsed_periods = periods_parse([raw_period], kind=kind) or []
+        period = parsed_periods[0] if parsed_periods else None
+        if period is not None and not dt.date(2000, 1, 1) <= period <= dt.date(2100, 1, 1):
+            msg = f"no results can exist for the period {period_label(period, kind)}"
+            raise InvalidInput(msg, {"period": msg})
+    keep = {k: str(v) for k, v in params.items() if k in KNOWN_KEYS and k != "format"}
+    return DashboardQuery(
+        team_id=team_id, team_name=names[team_id], period=period, teams=teams, params=keep
+    )

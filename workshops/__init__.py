@@ -1,0 +1,1 @@
+"""Facilitator workshops: agenda from the data, live anonymous polls, commitments followed up."""
