@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the form body: a too-large upload is a 413 page (core.uploads).
+    "core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -74,6 +76,15 @@ MIDDLEWARE = [
     "core.middleware.RefuseControlCharactersMiddleware",
     # Last, as django-axes asks: it turns a login refused by the lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+]
+
+# Uploads are counted as they stream and refused at the limit (core.uploads): per request,
+# all files together; a view may set its own (`upload_max_bytes`).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
 ROOT_URLCONF = "trustos.urls"
