@@ -116,5 +116,5 @@ class EveryPageOpensTests(TestCase):
     def test_the_admin_reaches_the_audit_log_and_each_setup_page(self) -> None:
         pages = self._pages_of("admin")
         # Guards the test itself: the set-up links were really followed.
-        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles"):
+        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles", "orgs:lockouts"):
             self.assertIn(reverse(name), pages)
