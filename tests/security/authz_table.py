@@ -100,6 +100,8 @@ ORGS: dict[str, Entry] = {
     "orgs:team_edit": (
         E("ok 403 403 403 login 404", pk="team:own"),
         E("404 403 403 403 login ok", pk="team:foreign"),
+        E("400 403 403 403 login 404", method="post", pk="team:sub"),
+        E("404 403 403 403 login 400", method="post", pk="team:foreign"),
     ),
     "orgs:team_list": E("ok 403 403 403 login ok"),
     "orgs:team_status": (
@@ -176,12 +178,14 @@ SURVEYS_API: dict[str, Entry] = {
     "surveysapi:response_submit": E("405 405 405 405 405 405"),
     "surveysapi:round_detail": (
         E("ok ok 403 403 401 404", pk="round:own"),
+        E("ok ok 403 403 401 404", pk="round:sub"),
         E("ok 404 403 403 401 404", pk="round:other"),
         E("404 404 403 403 401 ok", pk="round:foreign"),
     ),
     "surveysapi:round_list": E("ok ok 403 403 401 ok"),
     "surveysapi:schedule_detail": (
         E("ok ok 403 403 401 404", pk="schedule:own"),
+        E("ok ok 403 403 401 404", pk="schedule:sub"),
         E("ok 404 403 403 401 404", pk="schedule:other"),
         E("404 404 403 403 401 ok", pk="schedule:foreign"),
     ),
@@ -216,6 +220,9 @@ DECISIONS: dict[str, Entry] = {
     ),
     "decisions:edit": (
         E("ok ok 404 403 login 404", pk="decision:own"),
+        E("ok ok ok 403 login 404", pk="decision:sub"),
+        E("ok 404 404 403 login 404", pk="decision:other"),
+        E("ok 404 404 403 login 404", method="post", pk="decision:other"),
         E("404 404 404 403 login ok", pk="decision:foreign"),
     ),
     "decisions:list": E("ok ok ok 403 login ok"),
@@ -232,11 +239,15 @@ DECISIONS_API: dict[str, Entry] = {
     "decisionsapi:checkin_tokenless": E("400 400 400 400 400 400"),
     "decisionsapi:decision-detail": (
         E("ok ok 404 403 401 404", pk="decision:own"),
+        E("ok ok ok 403 401 404", pk="decision:sub"),
+        E("ok 404 404 403 401 404", pk="decision:other"),
         E("404 404 404 403 401 ok", pk="decision:foreign"),
     ),
     "decisionsapi:decision-list": E("ok ok ok 403 401 ok"),
     "decisionsapi:decision-results": (
         E("ok ok 404 403 401 404", pk="decision:own"),
+        E("ok ok ok 403 401 404", pk="decision:sub"),
+        E("ok 404 404 403 401 404", pk="decision:other"),
         E("404 404 404 403 401 ok", pk="decision:foreign"),
     ),
     "decisionsapi:stability": E("ok ok ok 403 401 ok"),
