@@ -130,7 +130,8 @@ def round_dispatch(
     deadline = None if budget is None else time.monotonic() + budget
     report = SendReport()
     for start in range(0, len(pending), CHUNK):
-        if deadline is not None and time.monotonic() > deadline:
+        # Checked after a chunk, never before the first: every run makes progress.
+        if deadline is not None and start and time.monotonic() > deadline:
             # Another run (any worker) sends the rest; queued with this run's outcome.
             task_queue_durable("surveys.dispatch_round", rnd.pk)
             result.continued = True
