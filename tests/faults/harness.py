@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -90,16 +91,8 @@ class RedisServer:
         self.proc = subprocess.Popen(
             [
                 self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.dir,
+                *shlex.split(f"--port {self.port} --dir {self.dir} --bind 127.0.0.1"),
+                *shlex.split("--appendonly no --save ''"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -204,12 +197,7 @@ class PostgresCluster:
                 str(self.bin / "initdb"),
                 "-D",
                 str(self.data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
+                *shlex.split("-U postgres --auth=trust -E UTF8 --locale=C.UTF-8"),
             ],
             check=True,
             stdout=subprocess.DEVNULL,
@@ -255,13 +243,7 @@ class PostgresCluster:
         subprocess.run(
             [
                 str(self.bin / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                name,
+                *shlex.split(f"-h 127.0.0.1 -p {self.port} -U postgres {name}"),
             ],
             check=True,
         )
@@ -311,26 +293,24 @@ class Worker:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "trustos",
-                "worker",
-                "-P",
-                "solo",
-                "-l",
-                "INFO",
-                "-n",
-                f"{name}@%h",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
+                *shlex.split(f"-m celery -A trustos worker -P solo -l INFO -n {name}@%h"),
+                *shlex.split("--without-heartbeat --without-mingle --without-gossip"),
             ],
             cwd=BASE,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+
+    def _log_text(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text()
+
+    def ready(self) -> bool:
+        return " ready." in self._log_text()
+
+    def received(self, task_name: str) -> bool:
+        return f"Task {task_name}[" in self._log_text()
 
     def kill(self) -> None:
         """SIGKILL: no warm shutdown, no message handed back; the broker must notice."""
@@ -365,19 +345,8 @@ class Gunicorn:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "gunicorn",
-                "trustos.wsgi",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--timeout",
-                "60",
-                "--access-logfile",
-                "-",
+                *shlex.split(f"-m gunicorn trustos.wsgi -b 127.0.0.1:{self.port} -w {workers}"),
+                *shlex.split(f"--threads {threads} --timeout 60 --access-logfile -"),
             ],
             cwd=BASE,
             env=env,

@@ -27,7 +27,6 @@ def main(base_url: str, jobs_path: str, concurrency: int) -> dict[str, object]:
     cursor = iter(range(len(jobs)))
 
     def run() -> None:
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
         while True:
             with lock:
                 i = next(cursor, None)
@@ -35,20 +34,25 @@ def main(base_url: str, jobs_path: str, concurrency: int) -> dict[str, object]:
                 break
             ip = f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
             body = json.dumps(jobs[i])
-            headers = {"Content-Type": "application/json", "X-Forwarded-For": ip}
+            # One connection per request: a kept-alive connection the server closed meanwhile
+            # would fail a POST that must not be retried blindly.
+            headers = {
+                "Content-Type": "application/json",
+                "X-Forwarded-For": ip,
+                "Connection": "close",
+            }
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
             try:
                 conn.request("POST", "/api/v1/responses/", body, headers)
                 resp = conn.getresponse()
                 resp.read()
                 status = resp.status
-                if resp.getheader("Connection", "").lower() == "close":
-                    conn.close()
             except (OSError, http.client.HTTPException):
                 status = 0
+            finally:
                 conn.close()
             with lock:
                 statuses[status] += 1
-        conn.close()
 
     started = time.monotonic()
     threads = [threading.Thread(target=run) for _ in range(concurrency)]

@@ -1,7 +1,8 @@
 """A Celery worker SIGKILLed while it sends a round's invitations is replaced by another worker.
 
 Real PostgreSQL (this test's database) and a private Redis; the worker's mail backend writes
-every email to a file, 30 ms each, so the kill lands mid-dispatch. The unacknowledged task
+every email to a file, 20 ms each, so the kill lands mid-dispatch. Two workers run; the one
+that took the dispatch is killed, the other (already running, as in production) takes over. The unacknowledged task
 goes back to the queue after the visibility timeout (settings.CELERY_VISIBILITY_TIMEOUT) and
 the second worker sends the rest: everyone exactly once, except at most the one email in
 flight at the kill, sent again with the same link.
@@ -53,21 +54,23 @@ class WorkerKilledMidDispatchTests(TransactionTestCase):
             broker_url=redis.url(),
             EMAIL_BACKEND="tests.faults.mailrec.RecordingBackend",
             TRUSTOS_MAIL_LOG=str(mail_log),
-            TRUSTOS_MAIL_DELAY="0.03",
+            TRUSTOS_MAIL_DELAY="0.02",
         )
-        first = second = None
+        workers: list[Worker] = []
         try:
             with publishing_to(redis.url()):
-                first = Worker(env, "first")
+                # Two workers, as in production: one takes the dispatch, the other stands by.
+                workers = [Worker(env, "one"), Worker(env, "two")]
+                assert wait_until(lambda: all(w.ready() for w in workers), 90, 0.5)
                 rnd = round_create(organization=org, teams=[team], title="Kill")
                 assert wait_until(lambda: len(mail_lines(mail_log)) >= 60, 60), (
-                    "the first worker never started sending"
+                    "no worker started sending"
                 )
-                first.kill()
+                busy = next(w for w in workers if w.received("surveys.dispatch_round"))
+                busy.kill()
                 killed_at = time.monotonic()
                 sent_before_kill = len(mail_lines(mail_log))
                 assert sent_before_kill < PEOPLE, "the dispatch finished before the kill"
-                second = Worker(env, "second")
                 finished = wait_until(
                     lambda: PulseRound.objects.filter(
                         pk=rnd.pk, dispatch_finished_at__isnull=False
@@ -77,7 +80,7 @@ class WorkerKilledMidDispatchTests(TransactionTestCase):
                 )
                 took = time.monotonic() - killed_at
         finally:
-            logs = [w.stop() for w in (first, second) if w is not None]
+            logs = [w.stop() for w in workers]
             redis.close()
         assert finished, "no worker finished the dispatch:\n" + "\n".join(logs)[-4000:]
         print(f"killed after {sent_before_kill} emails; replaced and finished in {took:.1f}s")
