@@ -76,6 +76,7 @@ class LoadTests(TransactionTestCase):
                     broker_url=redis.url(),
                     TRUSTED_PROXY_COUNT="1",
                     LOG_LEVEL="WARNING",
+                    DEBUG="0",  # as served in production: no per-query debug bookkeeping
                 ),
                 workers=3,
                 threads=4,
