@@ -54,6 +54,7 @@ class LoadTests(TransactionTestCase):
         redis = RedisServer()  # the web process publishes a flush per answer; no worker here
         redis.start()
         server = None
+        jobs_file: Path | None = None
         try:
             with publishing_to(redis.url()):  # the round's dispatch task waits there, unsent
                 rnd = round_create(organization=org, teams=teams, title="Load")
@@ -102,6 +103,8 @@ class LoadTests(TransactionTestCase):
         finally:
             log = server.stop() if server is not None else ""
             redis.close()
+            if jobs_file is not None:
+                jobs_file.unlink(missing_ok=True)
         print(f"load: {SUBMISSIONS} submissions, {CLIENTS} clients, {took:.1f}s: {summary}")
         assert summary["statuses"] == {"201": SUBMISSIONS} or summary["statuses"] == {
             "200": SUBMISSIONS

@@ -9,6 +9,7 @@ it) publishes what waited, and a real worker sends each invitation of the round 
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -52,6 +53,7 @@ class RedisDownTests(TransactionTestCase):
         assert inv is not None
         answers = {it.key: 4 for it in round_items(round=open_rnd)}
         mail_log = Path(tempfile.mkdtemp(prefix="trustos-mail-")) / "mail.jsonl"
+        self.addCleanup(shutil.rmtree, mail_log.parent, True)
         redis = RedisServer()
         redis.start()
         worker = None

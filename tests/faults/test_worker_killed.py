@@ -10,6 +10,7 @@ flight at the kill, sent again with the same link.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -47,6 +48,7 @@ class WorkerKilledMidDispatchTests(TransactionTestCase):
         team = Team.objects.create(organization=org, name="Crew")
         people_make(org=org, team=team, n=PEOPLE)
         mail_log = Path(tempfile.mkdtemp(prefix="trustos-mail-")) / "mail.jsonl"
+        self.addCleanup(shutil.rmtree, mail_log.parent, True)
         redis = RedisServer()
         redis.start()
         env = app_env(
