@@ -15,21 +15,19 @@ the tenant may see. Suppressed cells carry no numbers at all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
-
-import pandas as pd
 
 from core.reasons import PULSE_ANSWERS
 from core.reasons import REASON_TEXT as CORE_REASON_TEXT
 from core.reasons import reason_text as core_reason_text
 from core.registry import ResultSource, SourceCell, result_sources
 from orgs.models import Organization
-from orgs.periods import previous_period
 from orgs.tenancy import Tenant
-from scoring.disclosure import results_disclosure
-from scoring.models import DimensionSnapshot, TrustIndexSnapshot
+from scoring.disclosure import TRUST_MEASURE
+from scoring.models_release import ResultRelease, ResultReleaseRow
 from surveys.models import Dimension
 from trustmath.engine import ORG_ID
 from trustmath.suppression import REASON_CODES
@@ -130,41 +128,16 @@ def reason_text(code: str | None, k: int) -> str:
     return core_reason_text(code or "", k=k)
 
 
-def _clean(value: Any) -> Any:
-    """NaN/<NA> → None, numpy scalars → Python, so nothing unshowable leaves this module."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
+def _cell_kwargs(payload: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    """A released cell's stored payload as dataclass arguments: reason only when suppressed,
+    numbers only when not (the release stored no numbers for a suppressed cell anyway)."""
+    if payload.get("suppressed", True):
+        return {"suppressed": True, "reason": payload.get("reason") or None}
+    return {k: v for k, v in payload.items() if k in names and k != "reason"}
 
 
-def _values(row: Any, fields: list[str]) -> dict[str, Any]:
-    """The cell's fields of one frame row: reason only when suppressed, numbers only when not."""
-    if row["suppressed"]:
-        return {"suppressed": True, "reason": row["reason"]}
-    return {"suppressed": False, **{f: _clean(row[f]) for f in fields}}
-
-
-def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) -> pd.DataFrame:
-    """Drop the trend of a cell whose previous-period cell is hidden or not at hand.
-
-    prev_score and delta would otherwise hand out the very number suppression hid.
-    """
-    prev_of = {p: previous_period(p, kind) for p in cells["period"].unique()}
-    shown = cells.loc[~cells["suppressed"], [*keys, "period"]].assign(prev_ok=True)
-    out = cells.assign(prev_period=cells["period"].map(prev_of)).merge(
-        shown.rename(columns={"period": "prev_period"}), on=[*keys, "prev_period"], how="left"
-    )
-    ok = out["prev_ok"].fillna(False).astype(bool)
-    for col in ["prev_score", "delta", "p_value"]:
-        out[col] = out[col].where(ok, None)
-    out["significant"] = out["significant"].astype(bool) & ok
-    out["has_trend"] = out["has_trend"].astype(bool) & ok
-    return out.drop(columns=["prev_period", "prev_ok"])
+_TRUST_NAMES = frozenset(f.name for f in fields(TrustCell))
+_DIM_NAMES = frozenset(f.name for f in fields(DimensionCell)) - {"key", "name"}
 
 
 def _tree(org: Organization) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -210,65 +183,44 @@ def results_for_teams(
         allowed &= {int(t) for t in team_ids}
 
     wanted = None if periods is None else sorted(set(periods))
-    trust_qs = TrustIndexSnapshot.objects.filter(organization_id=org.id)
-    dim_qs = DimensionSnapshot.objects.filter(organization_id=org.id)
-    if wanted is not None:
-        # The period before each one too: a trend may only be shown if that cell was visible.
-        load = set(wanted) | {previous_period(p, org.reporting_period) for p in wanted}
-        trust_qs, dim_qs = trust_qs.filter(period__in=load), dim_qs.filter(period__in=load)
-    # Whole tree on purpose: complementary suppression must see the teams the reader can't.
-    trust = pd.DataFrame(
-        list(
-            trust_qs.values("team_key", "n_own", "rubric_id", "period", "dimensions", *TRUST_FIELDS)
-        )
-    )
-    dims = pd.DataFrame(
-        list(
-            dim_qs.values("team_key", "n_own", "rubric_id", "period", "dimension_key", *DIM_FIELDS)
-        )
-    )
     sources = list(result_sources)
-    if trust.empty:
+    release = (
+        ResultRelease.objects.filter(organization_id=org.id)
+        .order_by("-released_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if release is None:
         return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
-
-    trust = trust.rename(columns={"team_key": "team_id"})
-    dims = dims.rename(columns={"team_key": "team_id"}) if not dims.empty else dims
-    trust, dims = results_disclosure(org=org, trust=trust, dims=dims)
-    dim_meta: list[DimensionMeta] = []
-    if not dims.empty:
-        seen = list(
-            Dimension.objects.filter(rubric_id__in=set(dims["rubric_id"].tolist()))
-            .order_by("rubric_id", "position", "id")
-            .values_list("key", "name")
-        )
-        dim_meta = list({key: DimensionMeta(key=key, name=name) for key, name in seen}.values())
-
-    kind = org.reporting_period
-    trust = _hide_unsupported_trends(trust, ["team_id", "rubric_id"], kind)
-    trust = trust[trust["team_id"].isin(allowed)]
-    if not dims.empty:
-        dims = _hide_unsupported_trends(dims, ["team_id", "rubric_id", "dimension_key"], kind)
-        dims = dims[dims["team_id"].isin(allowed)]
+    # The latest release only: decided on the whole tree and checked against the ledger when
+    # it was published; here only the viewer's teams and periods are picked from it.
+    qs = ResultReleaseRow.objects.filter(release_id=release)
+    if team_ids is not None or len(allowed) < len(names):
+        qs = qs.filter(team_key__in=sorted(allowed))
     if wanted is not None:
-        trust = trust[trust["period"].isin(wanted)]
-        dims = dims[dims["period"].isin(wanted)] if not dims.empty else dims
+        qs = qs.filter(period__in=wanted)
+    stored = list(
+        qs.order_by("team_key", "period", "rubric_id").values_list(
+            "team_key", "period", "rubric_id", "cells"
+        )
+    )
+    stored = [r for r in stored if r[0] in allowed]
+    if not stored:
+        return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
+    # One json.loads for every row: the cells were stored as JSON text for this.
+    decoded: list[dict[str, dict[str, Any]]] = json.loads(
+        "[" + ",".join(r[3] for r in stored) + "]"
+    )
+    rubric_ids = sorted({int(r[2]) for r in stored})
+    seen = list(
+        Dimension.objects.filter(rubric_id__in=rubric_ids)
+        .order_by("rubric_id", "position", "id")
+        .values_list("key", "name")
+    )
+    dim_meta = list({key: DimensionMeta(key=key, name=name) for key, name in seen}.values())
     order = {d.key: i for i, d in enumerate(dim_meta)}
     dim_names = {d.key: d.name for d in dim_meta}
-    by_cell: dict[tuple[int, dt.date, int], list[DimensionCell]] = {}
-    for _, row in dims.iterrows():  # result cells of the visible teams, not answers
-        key = str(row["dimension_key"])
-        cell = DimensionCell(key=key, name=dim_names.get(key, ""), **_values(row, DIM_FIELDS))
-        by_cell.setdefault((int(row["team_id"]), row["period"], int(row["rubric_id"])), []).append(
-            cell
-        )
-    keys = [
-        (int(row["team_id"]), row["period"], int(row["rubric_id"]))
-        for _, row in trust.sort_values(["team_id", "period"]).iterrows()
-    ]
-    trust_cells = [
-        TrustCell(**_values(row, TRUST_FIELDS))
-        for _, row in trust.sort_values(["team_id", "period"]).iterrows()
-    ]
+    keys = [(int(t), p, int(r)) for t, p, r, _ in stored]
     # Other apps' labelled sources for the same (team, period) cells: one call each.
     found = {s.field: s.cells(org, [(t, p) for t, p, _ in keys]) for s in sources}
     rows = [
@@ -277,13 +229,17 @@ def results_for_teams(
             team_name=names[team_id],
             period=period,
             rubric_id=rubric_id,
-            trust_index=cell,
-            dimensions=sorted(
-                by_cell.get((team_id, period, rubric_id), []), key=lambda c: order.get(c.key, 99)
-            ),
-            sources={f: cells.get((team_id, period)) for f, cells in found.items()},
+            trust_index=TrustCell(**_cell_kwargs(cells.get(TRUST_MEASURE, {}), _TRUST_NAMES)),
+            dimensions=[
+                DimensionCell(key=key, name=dim_names.get(key, ""), **_cell_kwargs(c, _DIM_NAMES))
+                for key, c in sorted(
+                    ((key, c) for key, c in cells.items() if key != TRUST_MEASURE),
+                    key=lambda kc: order.get(kc[0], 99),
+                )
+            ],
+            sources={f: got.get((team_id, period)) for f, got in found.items()},
         )
-        for (team_id, period, rubric_id), cell in zip(keys, trust_cells, strict=True)
+        for (team_id, period, rubric_id), cells in zip(keys, decoded, strict=True)
     ]
     periods_out = sorted({r.period for r in rows})
     return TeamResults(

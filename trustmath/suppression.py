@@ -112,6 +112,10 @@ REASON_STALE = "stale"
 # index, later friction index or execution health) when one of the parts it is computed
 # from is hidden, because the composite and the shown parts would give the hidden part back.
 REASON_PART_HIDDEN = "part_hidden"
+# Set by the release ledger (trustmath.ledger): the cell's response set would differ from
+# one released earlier by 1 … k − 1 responses. Passed in as a forced suppression, so the
+# complementary rule still runs around it (a hidden cell is never parent minus children).
+REASON_LEDGER = "ledger"
 REASON_CODES = (
     REASON_NONE,
     REASON_NO_RESPONSES,
@@ -119,13 +123,15 @@ REASON_CODES = (
     REASON_COMPLEMENTARY,
     REASON_STALE,
     REASON_PART_HIDDEN,
+    REASON_LEDGER,
 )
 
 # Integer codes used inside the matrices; the index is the code.
 _REASON_LABELS = np.array(
-    [REASON_NONE, REASON_NO_RESPONSES, REASON_FEWER_THAN_K, REASON_COMPLEMENTARY], dtype=object
+    [REASON_NONE, REASON_NO_RESPONSES, REASON_FEWER_THAN_K, REASON_COMPLEMENTARY, REASON_LEDGER],
+    dtype=object,
 )
-_R_NONE, _R_EMPTY, _R_SMALL, _R_COMPL = 0, 1, 2, 3
+_R_NONE, _R_EMPTY, _R_SMALL, _R_COMPL, _R_LEDGER = 0, 1, 2, 3, 4
 
 ROOT_TEAM_ID = 0
 
@@ -194,12 +200,22 @@ class _Tree:
         return nva
 
 
-def _suppress_matrix(n: np.ndarray, tree: _Tree, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (visible, reason code) matrices for n of shape (groups, nodes)."""
+def _suppress_matrix(
+    n: np.ndarray, tree: _Tree, k: int, forced: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (visible, reason code) matrices for n of shape (groups, nodes).
+
+    ``forced`` (same shape, bool) hides cells with n ≥ k before the complementary pass, so
+    their neighbours are hidden as needed to keep them from being worked out.
+    """
     visible = n >= k
     reason = np.full(n.shape, _R_NONE, dtype=np.int8)
     reason[n == 0] = _R_EMPTY
     reason[(n > 0) & (n < k)] = _R_SMALL
+    if forced is not None:
+        hit = forced & visible
+        visible[hit] = False
+        reason[hit] = _R_LEDGER
     n_nodes = n.shape[1]
     for d in range(len(tree.levels) - 1, -1, -1):
         level = tree.levels[d]
@@ -235,8 +251,13 @@ def suppress_tree(
     k: int,
     parent_of: Mapping[int, int | None],
     by: Sequence[str] = ("period",),
+    forced: str | None = None,
 ) -> pd.DataFrame:
     """Mark which team cells may be shown; see the module docstring for the rules.
+
+    ``forced`` names a bool column: its True cells (refused by the release ledger) are
+    hidden with reason ``"ledger"`` (if not already hidden as small or empty) and then the
+    complementary rule runs around them as around any hidden cell.
 
     ``cells`` has columns ``team_id``, ``n``, ``n_own`` and the ``by`` columns, one row per
     (by group, team). Returns a copy with a bool ``suppressed`` and a str ``reason`` column
@@ -298,7 +319,11 @@ def suppress_tree(
             f"all its ancestors, must be present); inconsistent teams: {examples}."
         )
 
-    visible, reason = _suppress_matrix(n, tree, k)
+    forced_m = None
+    if forced is not None and forced in out.columns:
+        forced_m = np.zeros(n.shape, dtype=bool)
+        forced_m[group, node] = out[forced].fillna(False).astype(bool).to_numpy()
+    visible, reason = _suppress_matrix(n, tree, k, forced_m)
     out["suppressed"] = ~visible[group, node]
     out["reason"] = _REASON_LABELS[reason[group, node]]
     return out
