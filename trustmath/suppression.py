@@ -242,7 +242,67 @@ def _suppress_matrix(
             chosen = order[first]
             visible[g_idx[chosen], c_idx[chosen]] = False
             reason[g_idx[chosen], c_idx[chosen]] = _R_COMPL
+    if forced is not None:
+        _bury_forced(n, tree, k, forced & ~visible & (n > 0), visible, reason)
     return visible, reason
+
+
+def _bury_forced(
+    n: np.ndarray,
+    tree: _Tree,
+    k: int,
+    forced: np.ndarray,
+    visible: np.ndarray,
+    reason: np.ndarray,
+) -> None:
+    """Hide more until no forced cell can be computed from the visible ones (in place).
+
+    A forced cell F has n ≥ k, so the residual rule alone does not protect it: it must not
+    be exactly its visible descendants (then F = Σ of them: one of them is hidden), and the
+    people of F no visible descendant covers must share the residual region of F's nearest
+    visible ancestor V with at least k others (else V − its other visible parts ≈ F: V is
+    hidden, which merges its region into the next visible ancestor's). Each pass hides at
+    least one cell, and hiding more keeps the residual guarantee.
+    """
+    for _ in range(n.shape[1] + 1):  # at most one pass per team: each hides a cell
+        uncovered = n - tree.covered(n, visible)
+        g_f, f_idx = np.nonzero(forced)
+        if g_f.size == 0:
+            return
+        changed = False
+        # (a) F exactly covered by its visible descendants: hide the smallest of them.
+        exact = uncovered[g_f, f_idx] == 0
+        if exact.any():
+            marker = visible | forced
+            nma = tree.nearest_visible_ancestor(marker)
+            for g, f in zip(g_f[exact], f_idx[exact], strict=True):  # forced cells only
+                below = np.flatnonzero(visible[g] & (nma[g] == f))
+                if below.size:
+                    c = below[np.lexsort((tree.ids[below], n[g, below]))[0]]
+                    visible[g, c] = False
+                    reason[g, c] = _R_COMPL
+                    changed = True
+        if changed:
+            continue
+        # (b) F's uncovered people are (almost) all of its ancestor's residual region.
+        nva = tree.nearest_visible_ancestor(visible)
+        owner = nva[g_f, f_idx]
+        has = owner >= 0
+        rest = uncovered[g_f[has], owner[has]] - uncovered[g_f[has], f_idx[has]]
+        bad = rest < k
+        if not bad.any():
+            return
+        marker = visible | forced
+        nma = tree.nearest_visible_ancestor(marker)
+        for g, v in zip(g_f[has][bad], owner[has][bad], strict=True):  # forced cells only
+            if not visible[g, v]:
+                continue  # already fixed by an earlier one this pass
+            # Prefer hiding a sibling part of V's region with a residual of its own (≥ k),
+            # which keeps V (often the whole organization) shown; else hide V.
+            others = np.flatnonzero(visible[g] & (nma[g] == v) & (uncovered[g] > 0))
+            c = others[np.lexsort((tree.ids[others], n[g, others]))[0]] if others.size else v
+            visible[g, c] = False
+            reason[g, c] = _R_COMPL
 
 
 def suppress_tree(
