@@ -116,6 +116,9 @@ REASON_PART_HIDDEN = "part_hidden"
 # one released earlier by 1 … k − 1 responses. Passed in as a forced suppression, so the
 # complementary rule still runs around it (a hidden cell is never parent minus children).
 REASON_LEDGER = "ledger"
+# Never produced here: a figure whose source has not been released yet (a decision none of
+# whose check-in windows has closed) — reads serve releases only.
+REASON_NOT_RELEASED = "not_released"
 REASON_CODES = (
     REASON_NONE,
     REASON_NO_RESPONSES,
@@ -124,6 +127,7 @@ REASON_CODES = (
     REASON_STALE,
     REASON_PART_HIDDEN,
     REASON_LEDGER,
+    REASON_NOT_RELEASED,
 )
 
 # Integer codes used inside the matrices; the index is the code.
