@@ -1,15 +1,15 @@
-"""Reads of the scoring app: k-anonymous results from snapshots, the one path every reader uses.
+"""Reads of the scoring app: k-anonymous results from the org's latest release, the one path every reader uses.
 
 Every result leaves through `results_for_teams`, which builds the one typed read model the
-results page and API both render. It (1) reads snapshots and people counts only, never
-answers — seven queries whatever the number of teams or periods (snapshots, dimensions, the
-people counts k is tested on, the rounds that asked each dimension), plus one per registered
-result source;
-(2) decides what may be released through `scoring.disclosure` (the one disclosure module:
-each dimension and the trust index suppressed on the org's *whole* team tree with their own
-counts, a dimension hidden with its trust index, a trust index hidden when one of its
-dimensions is, and a trend hidden when its previous cell is); (3) only then keeps the teams
-the tenant may see. Suppressed cells carry no numbers at all.
+results page and API both render. It reads the org's **latest release** only
+(`scoring.releases`, published at a round's close, when late answers reach a closed round
+and when the team tree changed): there every cell was decided on the org's *whole* team
+tree (people counts, complementary suppression, composites follow their parts, trends
+follow their previous cell) and checked against the release ledger, so a read never
+recomputes and never decides anything; it only keeps the teams and periods the tenant may
+see. Three queries (latest release, its rows, the dimension names) plus one per registered
+result source, whatever the number of teams or periods; no per-row pandas. Suppressed
+cells carry no numbers at all (they were stored without them).
 """
 
 from __future__ import annotations
