@@ -3,7 +3,7 @@
 A `ResultRelease` is one publication for one org (when, and what triggered it); its
 `ResultReleaseRow`s are the read model exactly as the results page and API show it, one
 row per (team, period, rubric) with every measure's disclosed cell in `cells` (JSON text:
-measure → {suppressed, reason, and the numbers only when shown}). Reads take the org's
+measure → the reason code when hidden, else the values in the release's `columns` order). Reads take the org's
 latest release and never recompute; a suppressed cell carries no number, so nothing hidden
 is stored here either. Imported by scoring.models so Django registers it.
 """
@@ -33,6 +33,9 @@ class ResultRelease(models.Model):
     round_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="the round, if any")
     rows = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0, help_text="cells the ledger refused")
+    # JSON: {"trust": [column, …], "dimension": [column, …]}, the order of a shown cell's
+    # values in its rows (names once per release, not once per cell: smaller, faster reads).
+    columns = models.TextField(default="{}")
 
     class Meta:
         indexes = [models.Index(fields=["organization", "-released_at"])]
@@ -48,6 +51,7 @@ class ResultReleaseRow(models.Model):
     period = models.DateField()
     rubric_id = models.PositiveBigIntegerField()
     # JSON text, not a JSONField: a read decodes all rows in one json.loads call.
+    # {measure: reason code (hidden) | [values in the release's column order] (shown)}.
     cells = models.TextField()
 
     class Meta:

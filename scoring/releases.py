@@ -180,17 +180,21 @@ def _clean(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _payload_columns(frame: pd.DataFrame) -> list[str]:
+    """Every column of a disclosed snapshot frame that a shown cell carries."""
+    return [c for c in frame.columns if c not in _NOT_PAYLOAD]
+
+
 def _payloads(frame: pd.DataFrame, measure: pd.Series) -> pd.DataFrame:
-    """(period, rubric_id, team_id, measure, payload dict) per cell; numbers only if shown."""
-    fields = [c for c in frame.columns if c not in _NOT_PAYLOAD]
-    records = frame[fields].to_dict("records")
+    """(period, rubric_id, team_id, measure, payload) per cell: the reason code when hidden,
+    else the values in `_payload_columns` order (no number is stored for a hidden cell)."""
+    fields = _payload_columns(frame)
+    values = frame[fields].to_numpy(dtype=object).tolist()
     sup = frame["suppressed"].to_numpy()
     reason = frame["reason"].to_numpy()
     payload = [
-        {"suppressed": True, "reason": str(r)}
-        if s
-        else {"suppressed": False, "reason": None, **{f: _clean(v) for f, v in rec.items()}}
-        for rec, s, r in zip(records, sup, reason, strict=True)  # cells of one release
+        str(r) if s else [_clean(v) for v in vals]
+        for vals, s, r in zip(values, sup, reason, strict=True)  # cells of one release
     ]
     return pd.DataFrame(
         {
@@ -253,7 +257,10 @@ def results_release_publish(
     ResultReleaseRow.objects.bulk_create(rows, batch_size=1000)
     release.rows = len(rows)
     release.refused = len(forced)
-    release.save(update_fields=["rows", "refused"])
+    release.columns = json.dumps(
+        {"trust": _payload_columns(t), "dimension": _payload_columns(d) if not d.empty else []}
+    )
+    release.save(update_fields=["rows", "refused", "columns"])
     _drop_older(org, release)
     return release
 

@@ -128,16 +128,26 @@ def reason_text(code: str | None, k: int) -> str:
     return core_reason_text(code or "", k=k)
 
 
-def _cell_kwargs(payload: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
-    """A released cell's stored payload as dataclass arguments: reason only when suppressed,
-    numbers only when not (the release stored no numbers for a suppressed cell anyway)."""
-    if payload.get("suppressed", True):
-        return {"suppressed": True, "reason": payload.get("reason") or None}
-    return {k: v for k, v in payload.items() if k in names and k != "reason"}
+def _positions(columns: list[str], names: frozenset[str]) -> list[tuple[str, int]]:
+    """(dataclass field, position in a stored cell's values) for the fields the release has."""
+    return [(c, i) for i, c in enumerate(columns) if c in names]
 
 
-_TRUST_NAMES = frozenset(f.name for f in fields(TrustCell))
-_DIM_NAMES = frozenset(f.name for f in fields(DimensionCell)) - {"key", "name"}
+def _cell_kwargs(payload: Any, where: list[tuple[str, int]]) -> dict[str, Any]:
+    """A released cell as dataclass arguments: only the reason when it is hidden (a code),
+    the numbers when shown (the release stored no numbers for a hidden cell anyway)."""
+    if not isinstance(payload, list):
+        return {"suppressed": True, "reason": payload or None}
+    return {"suppressed": False, **{name: payload[i] for name, i in where}}
+
+
+_TRUST_NAMES = frozenset(f.name for f in fields(TrustCell)) - {"suppressed", "reason"}
+_DIM_NAMES = frozenset(f.name for f in fields(DimensionCell)) - {
+    "suppressed",
+    "reason",
+    "key",
+    "name",
+}
 
 
 def _tree(org: Organization) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -187,14 +197,18 @@ def results_for_teams(
     release = (
         ResultRelease.objects.filter(organization_id=org.id)
         .order_by("-released_at", "-id")
-        .values_list("id", flat=True)
+        .values_list("id", "columns")
         .first()
     )
     if release is None:
         return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
     # The latest release only: decided on the whole tree and checked against the ledger when
     # it was published; here only the viewer's teams and periods are picked from it.
-    qs = ResultReleaseRow.objects.filter(release_id=release)
+    release_id, columns = release
+    stored_columns = json.loads(columns)
+    trust_at = _positions(stored_columns.get("trust", []), _TRUST_NAMES)
+    dim_at = _positions(stored_columns.get("dimension", []), _DIM_NAMES)
+    qs = ResultReleaseRow.objects.filter(release_id=release_id)
     if team_ids is not None or len(allowed) < len(names):
         qs = qs.filter(team_key__in=sorted(allowed))
     if wanted is not None:
@@ -208,9 +222,7 @@ def results_for_teams(
     if not stored:
         return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
     # One json.loads for every row: the cells were stored as JSON text for this.
-    decoded: list[dict[str, dict[str, Any]]] = json.loads(
-        "[" + ",".join(r[3] for r in stored) + "]"
-    )
+    decoded: list[dict[str, Any]] = json.loads("[" + ",".join(r[3] for r in stored) + "]")
     rubric_ids = sorted({int(r[2]) for r in stored})
     seen = list(
         Dimension.objects.filter(rubric_id__in=rubric_ids)
@@ -229,9 +241,9 @@ def results_for_teams(
             team_name=names[team_id],
             period=period,
             rubric_id=rubric_id,
-            trust_index=TrustCell(**_cell_kwargs(cells.get(TRUST_MEASURE, {}), _TRUST_NAMES)),
+            trust_index=TrustCell(**_cell_kwargs(cells.get(TRUST_MEASURE), trust_at)),
             dimensions=[
-                DimensionCell(key=key, name=dim_names.get(key, ""), **_cell_kwargs(c, _DIM_NAMES))
+                DimensionCell(key=key, name=dim_names.get(key, ""), **_cell_kwargs(c, dim_at))
                 for key, c in sorted(
                     ((key, c) for key, c in cells.items() if key != TRUST_MEASURE),
                     key=lambda kc: order.get(kc[0], 99),
