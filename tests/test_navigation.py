@@ -128,7 +128,7 @@ class EveryPageOpensTests(TestCase):
     def test_the_admin_reaches_the_audit_log_and_each_setup_page(self) -> None:
         pages = self._pages_of("admin")
         # Guards the test itself: the set-up links were really followed.
-        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles"):
+        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles", "orgs:lockouts"):
             self.assertIn(reverse(name), pages)
 
     def test_leaders_and_admins_reach_every_execution_page(self) -> None:
