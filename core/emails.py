@@ -73,6 +73,10 @@ def checkin_invitation(*, to: str, ctx: Mapping[str, Any]) -> None:
     send("checkin-invitation", to=to, ctx={**ctx, "first_name": first_name(ctx["name"])})
 
 
+def handoff_checkin(*, to: str, ctx: Mapping[str, Any]) -> None:
+    send("handoff-checkin", to=to, ctx={**ctx, "first_name": first_name(ctx["name"])})
+
+
 def account_created(*, to: str, ctx: Mapping[str, Any]) -> None:
     send("account-created", to=to, ctx=ctx)
 

@@ -128,6 +128,8 @@ demo_seeders: Registry[DemoSeeder] = Registry("demo_seeders")
 round_scores_changed = Event("round_scores_changed")
 # Teams of an organization were moved or deleted, so stored cells no longer fit: org id.
 team_tree_changed = Event("team_tree_changed")
+# An organization's work items (and their history) were imported or re-imported: org id.
+work_items_imported = Event("work_items_imported")
 
 
 # --- Result sources ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from core import registry
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput
 from core.tasks import task_queue_on_commit
@@ -310,6 +311,7 @@ def _work_items(run: ImportRun, files: dict[str, ImportFile], progress: Progress
         progress(80, "deriving flow metrics")
         derived = flow_metrics_recompute(organization=org)
         _audit(run, imported=written + n_events, skipped=len(skipped))
+        registry.work_items_imported.announce(org.pk)
     return {
         "imported": written + n_events,
         "items": written,

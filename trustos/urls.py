@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("scoring.api_urls")),
     path("", include("decisions.api_urls")),
     path("", include("execution.api_urls")),
+    path("", include("handoffs.api_urls")),
     path("dashboard/", include("dashboards.api_urls")),
 ]
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("execution/", include("execution.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("handoffs/", include("handoffs.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline (CSP).

@@ -1,0 +1,51 @@
+"""Celery tasks of handoffs: thin, id-only wrappers around the services (idempotent)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.tasks import task
+from handoffs.checkins import (
+    handoff_checkin_send,
+    handoff_checkins_announce,
+    handoff_checkins_create_due,
+)
+from handoffs.flush import handoff_answers_flush, handoff_windows_close
+from handoffs.services import handoffs_from_history
+from orgs.models import Organization
+
+
+@task(name="handoffs.dispatch_checkins")
+def dispatch_checkins_task() -> int:
+    """Beat (hourly): close old windows, create due check-ins of every org, queue their emails."""
+    queued = 0
+    for org in Organization.objects.all().order_by("pk"):
+        handoff_windows_close(org=org)
+        with transaction.atomic():
+            ids = handoff_checkins_create_due(org=org)
+            for pk in ids:
+                send_checkin_task.delay_on_commit(pk)
+        handoff_answers_flush(org=org)
+        queued += len(ids)
+    handoff_checkins_announce(count=queued)  # one shared-channel line, never a link
+    return queued
+
+
+@task(name="handoffs.send_checkin")
+def send_checkin_task(checkin_id: int) -> bool:
+    """Send one check-in; does nothing if it was already sent (core.links claim-and-send)."""
+    return handoff_checkin_send(checkin_id=checkin_id)
+
+
+@task(name="handoffs.flush_answers")
+def flush_answers_task(org_id: int) -> int:
+    """After each answer: write the org's buffered groups that reached k (shuffled)."""
+    org = Organization.objects.filter(pk=org_id).first()
+    return handoff_answers_flush(org=org) if org is not None else 0
+
+
+@task(name="handoffs.scan_history")
+def scan_history_task(org_id: int) -> int:
+    """After an execution import: store the handoffs of the org's work-item history."""
+    org = Organization.objects.filter(pk=org_id).first()
+    return handoffs_from_history(org=org).created if org is not None else 0

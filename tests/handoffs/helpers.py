@@ -1,0 +1,111 @@
+"""Builders for handoff tests: a work-item history, a handoff, a sent check-in, answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from execution.models import EventField, WorkItem, WorkItemEvent
+from handoffs.checkins import HANDOFF_LINK, handoff_checkin_new, week_of
+from handoffs.models import HandoffAnswer, HandoffCheckIn, HandoffEvent, HandoffSource, Side
+from orgs.models import Organization, Person, Team
+
+
+def item_make(*, org: Organization, team: Team, key: str, assignee: str = "") -> WorkItem:
+    return WorkItem.objects.create(
+        organization=org,
+        source="jira",
+        item_id=key,
+        team=team,
+        title=key,
+        status="In Progress",
+        assignee=assignee,
+        created_at=timezone.now() - dt.timedelta(days=20),
+        started_at=timezone.now() - dt.timedelta(days=19),
+    )
+
+
+def event_make(
+    *, item: WorkItem, field: str, frm: str, to: str, at: dt.datetime
+) -> WorkItemEvent:
+    return WorkItemEvent.objects.create(
+        organization=item.organization,
+        item=item,
+        field={"assignee": EventField.ASSIGNEE, "team": EventField.TEAM}[field],
+        from_value=frm,
+        to_value=to,
+        at=at,
+    )
+
+
+def handoff_make(
+    *,
+    org: Organization,
+    from_team: Team,
+    to_team: Team,
+    at: dt.datetime | None = None,
+    from_person: Person | None = None,
+    to_person: Person | None = None,
+    item: str | None = None,
+) -> HandoffEvent:
+    at = at or timezone.now()
+    return HandoffEvent.objects.create(
+        organization=org,
+        source=HandoffSource.FORM,
+        item_ref=item or f"ITEM-{at.timestamp()}-{from_team.pk}-{to_team.pk}",
+        from_team=from_team,
+        to_team=to_team,
+        from_person=from_person,
+        to_person=to_person,
+        at=at,
+    )
+
+
+def checkin_sent(*, handoff: HandoffEvent, person: Person, side: str) -> tuple[HandoffCheckIn, str]:
+    """A sent check-in; returns it and its raw token (as the email carries it)."""
+    org = handoff.organization
+    inv = handoff_checkin_new(
+        org=org,
+        handoff=handoff,
+        person_id=person.pk,
+        side=side,
+        week=week_of(timezone.localdate()),
+    )
+    inv.sent_at = timezone.now()
+    inv.save()
+    return inv, HANDOFF_LINK.token(inv)
+
+
+def answered_pair(
+    *,
+    org: Organization,
+    from_team: Team,
+    to_team: Team,
+    senders: list[tuple[Person, int]],
+    receivers: list[tuple[Person, int, str]],
+) -> None:
+    """Used check-ins (the people counts) and released answers for one pair, this period."""
+    for person, handed in senders:
+        h = handoff_make(org=org, from_team=from_team, to_team=to_team, from_person=person)
+        inv, _ = checkin_sent(handoff=h, person=person, side=Side.SENDER)
+        HandoffCheckIn.objects.filter(pk=inv.pk).update(used=True)
+        _answer(org, inv, handed=handed)
+    for person, context, chased in receivers:
+        h = handoff_make(org=org, from_team=from_team, to_team=to_team, to_person=person)
+        inv, _ = checkin_sent(handoff=h, person=person, side=Side.RECEIVER)
+        HandoffCheckIn.objects.filter(pk=inv.pk).update(used=True)
+        _answer(org, inv, context=context, chased=chased)
+
+
+def _answer(org: Organization, inv: HandoffCheckIn, **fields: Any) -> None:
+    HandoffAnswer.objects.create(
+        organization=org,
+        from_team_id=inv.from_team_id,
+        to_team_id=inv.to_team_id,
+        side=inv.side,
+        period=inv.period,
+        answered_on=timezone.localdate(),
+        **fields,
+    )
