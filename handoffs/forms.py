@@ -20,7 +20,9 @@ class HandoffForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty for now.",
     )
-    link = forms.URLField(label="Link (optional)", required=False, max_length=500)
+    link = forms.URLField(
+        label="Link (optional)", required=False, max_length=500, assume_scheme="https"
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
