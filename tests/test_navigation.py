@@ -117,6 +117,20 @@ class EveryPageOpensTests(TestCase):
                 with self.subTest(user=username, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
 
+    def test_every_role_hands_off_work_and_leaders_see_the_planted_handoff_gap(self) -> None:
+        for username in DEMO_LOGINS:
+            self.assertIn(reverse("handoffs:new"), self._pages_of(username))
+        self.client.force_login(self.users["employee"])
+        other = Person.objects.filter(organization=self.org).exclude(user__isnull=False).first()
+        assert other is not None
+        r = self.client.post(reverse("handoffs:new"), {"item": "Hand-over doc", "to_person": other.pk})
+        self.assertIn(r.status_code, (200, 302))
+        self.assertNotIn(reverse("handoffs:pairs"), self._pages_of("employee"))
+        for username in ("admin", "leader"):
+            self.assertIn(reverse("handoffs:pairs"), self._pages_of(username))
+        self.client.force_login(self.users["admin"])
+        self.assertContains(self.client.get(reverse("handoffs:pairs")), "largest gap first")
+
     def test_admins_and_facilitators_reach_the_reliability_page_and_others_do_not(self) -> None:
         url = reverse("scoring:reliability")
         for username in ("admin", "facilitator"):
