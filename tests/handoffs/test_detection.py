@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from core import registry
+
 from handoffs.models import HandoffEvent, HandoffSource
 from handoffs.selectors import handoff_unmatched
 from handoffs.services import handoffs_from_history
@@ -73,3 +75,12 @@ class HistoryDetectionTests(BaseTestCase):
         handoffs_from_history(org=self.org)
         item.delete()
         assert not HandoffEvent.objects.filter(organization=self.org).exists()
+
+
+class ImportHookTests(BaseTestCase):
+    def test_an_execution_import_announcement_scans_the_history_after_commit(self) -> None:
+        item = item_make(org=self.org, team=self.sales, key="H-1", assignee="x")
+        event_make(item=item, field="team", frm="Platform", to="Sales", at=timezone.now())
+        with self.captureOnCommitCallbacks(execute=True):
+            registry.work_items_imported.announce(self.org.pk)
+        assert HandoffEvent.objects.filter(organization=self.org).count() == 1
