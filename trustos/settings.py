@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    # Only for its static htmx file (the import progress bar polls with it); no middleware.
+    "django_htmx",
     "core",
     "orgs",
     "surveys",
