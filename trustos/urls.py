@@ -46,6 +46,7 @@ urlpatterns = [
     path("results/", include("scoring.urls")),
     path("decisions/", include("decisions.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("workshops/", include("workshops.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline (CSP).
