@@ -40,7 +40,12 @@ def _workshop(
     org: Organization, team: Team, user: object, title: str, day: dt.date, state: str
 ) -> Workshop:
     agenda = [
-        {"kind": "review", "title": "Review last workshop's open commitments", "notes": "", "plays": []},
+        {
+            "kind": "review",
+            "title": "Review last workshop's open commitments",
+            "notes": "",
+            "plays": [],
+        },
         {
             "kind": "dimension",
             "key": "authority_to_act",
@@ -104,12 +109,16 @@ def seed_demo(
             )
             if c.asked_at is not None:
                 # The team's anonymous "did this happen?" answers (enough to be shown).
-                answer = {"done": "done", "partly": "partly", "dropped": "dropped"}.get(status, "not_yet")
+                answer = {"done": "done", "partly": "partly", "dropped": "dropped"}.get(
+                    status, "not_yet"
+                )
                 FollowUpAnswer.objects.bulk_create(
                     FollowUpAnswer(
                         organization=org,
                         commitment=c,
-                        answer=answer if rng.random() < 0.75 else rng.choice(["done", "not_yet", "partly"]),
+                        answer=answer
+                        if rng.random() < 0.75
+                        else rng.choice(["done", "not_yet", "partly"]),
                         answered_on=due + dt.timedelta(days=2),
                     )
                     for _ in range(max(org.k, 6))

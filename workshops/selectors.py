@@ -50,7 +50,9 @@ def team_figures(*, tenant: Tenant, team: Team, before: dt.date | None = None) -
     if not rows:
         return TeamFigures(period=None, k=results.k)
     row = max(rows, key=lambda r: r.period)
-    return TeamFigures(period=row.period, cells=row.dimensions, rubric_id=row.rubric_id, k=results.k)
+    return TeamFigures(
+        period=row.period, cells=row.dimensions, rubric_id=row.rubric_id, k=results.k
+    )
 
 
 def _plays(rubric_id: int | None, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -78,9 +80,7 @@ def commitments_to_review(*, team: Team, before: Workshop | None = None) -> list
     if prev is None:
         return []
     return list(
-        Commitment.objects.filter(workshop=prev, status__in=REVIEW_STATUSES).select_related(
-            "owner"
-        )
+        Commitment.objects.filter(workshop=prev, status__in=REVIEW_STATUSES).select_related("owner")
     )
 
 

@@ -53,7 +53,9 @@ class FollowThrough:
         return None if not self.due else 100.0 * self.done / self.due
 
 
-def _due_commitments(org: Organization, team_ids: Iterable[int] | None, today: dt.date) -> list[Commitment]:
+def _due_commitments(
+    org: Organization, team_ids: Iterable[int] | None, today: dt.date
+) -> list[Commitment]:
     qs = Commitment.objects.filter(organization=org, due_on__lt=today).select_related("workshop")
     if team_ids is not None:
         qs = qs.filter(workshop__team_id__in=list(team_ids))
@@ -84,7 +86,10 @@ def follow_through(
         rows = by_period[period]
         done = [c for c in rows if c.status == CommitmentStatus.DONE]
         days = [
-            (timezone.localtime(c.done_at, org.tz).date() - timezone.localtime(c.created_at, org.tz).date()).days
+            (
+                timezone.localtime(c.done_at, org.tz).date()
+                - timezone.localtime(c.created_at, org.tz).date()
+            ).days
             for c in done
             if c.done_at is not None
         ]
@@ -115,7 +120,10 @@ def follow_through_total(
         if c.status == CommitmentStatus.DONE and c.done_at is not None
     ]
     days = [
-        (timezone.localtime(c.done_at, org.tz).date() - timezone.localtime(c.created_at, org.tz).date()).days
+        (
+            timezone.localtime(c.done_at, org.tz).date()
+            - timezone.localtime(c.created_at, org.tz).date()
+        ).days
         for c in done
         if c.done_at is not None
     ]

@@ -22,7 +22,11 @@ def person_workshop_data(person: Any) -> dict[str, Any]:
             for c in owned
         ],
         "workshop_followup_questions": [
-            {"commitment": link.commitment.what, "sent": link.sent_at is not None, "answered": link.used}
+            {
+                "commitment": link.commitment.what,
+                "sent": link.sent_at is not None,
+                "answered": link.used,
+            }
             for link in FollowUpLink.objects.filter(person=person).select_related("commitment")
         ],
     }

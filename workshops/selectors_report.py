@@ -47,7 +47,11 @@ def workshop_day(workshop: Workshop) -> dt.date:
 def commitment_rows(*, workshop: Workshop, now: dt.datetime | None = None) -> list[CommitmentRow]:
     today = org_today(workshop.organization, now)
     return [
-        CommitmentRow(commitment=c, age_days=commitment_age_days(c, today), answers=followup_answers(commitment=c))
+        CommitmentRow(
+            commitment=c,
+            age_days=commitment_age_days(c, today),
+            answers=followup_answers(commitment=c),
+        )
         for c in Commitment.objects.filter(workshop=workshop).select_related(
             "owner", "decision", "organization"
         )
@@ -85,7 +89,11 @@ def figure_rows(
     day = workshop_day(workshop)
     before = team_figures(tenant=tenant, team=workshop.team, before=day)
     latest = team_figures(tenant=tenant, team=workshop.team)
-    after = latest if latest.period is not None and before.period is not None and latest.period > before.period else None
+    after = (
+        latest
+        if latest.period is not None and before.period is not None and latest.period > before.period
+        else None
+    )
     focus = set(workshop.focus_dimensions or [])
     rows = [
         FigureRow(

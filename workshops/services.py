@@ -44,7 +44,7 @@ def _clean_item(raw: Any) -> dict[str, Any]:
     }
     for key in ("key", "figure"):
         if item.get(key):
-            out[key] = str(item[key])[:TITLE_MAX * 2]
+            out[key] = str(item[key])[: TITLE_MAX * 2]
     if isinstance(item.get("decision_id"), int):
         out["decision_id"] = item["decision_id"]
     return out
@@ -113,9 +113,7 @@ def workshop_update(
     workshop.title = _clean_title(title)
     workshop.agenda = items
     workshop.scheduled_for = scheduled_for
-    workshop.focus_dimensions = [
-        i["key"] for i in items if i["kind"] == "dimension" and "key" in i
-    ]
+    workshop.focus_dimensions = [i["key"] for i in items if i["kind"] == "dimension" and "key" in i]
     workshop.save(update_fields=["title", "agenda", "scheduled_for", "focus_dimensions"])
     audit_record(
         organization=workshop.organization,

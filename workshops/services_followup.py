@@ -189,7 +189,9 @@ def commitments_mark_waiting(*, org: Organization, now: dt.datetime | None = Non
 
 def follow_up_org(*, org: Organization, now: dt.datetime | None = None) -> dict[str, int]:
     """One hourly pass for an org: reminders, new questions, sending, waiting."""
-    reminded = sum(commitment_remind(commitment_id=pk, now=now) for pk in reminders_due(org=org, now=now))
+    reminded = sum(
+        commitment_remind(commitment_id=pk, now=now) for pk in reminders_due(org=org, now=now)
+    )
     sent, unsent = followups_send(link_ids=followups_create_due(org=org, now=now))
     waiting = commitments_mark_waiting(org=org, now=now)
     return {"reminded": reminded, "sent": sent, "unsent": unsent, "waiting": waiting}
@@ -247,7 +249,9 @@ def followup_answer(
     now = now or timezone.now()
     ctx = followup_lookup(raw_token=raw_token, now=now)
     if answer not in FollowUpAnswerChoice.values:
-        raise ValidationError({"answer": "Choose one of the answers: done, partly, not yet or dropped."})
+        raise ValidationError(
+            {"answer": "Choose one of the answers: done, partly, not yet or dropped."}
+        )
     link, c = ctx.link, ctx.commitment
     with transaction.atomic():
         if not FOLLOWUP_LINK.spend(pk=link.pk):

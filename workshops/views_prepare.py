@@ -132,7 +132,9 @@ def _agenda_from_post(request: HttpRequest, workshop: Workshop) -> list[dict[str
     items = [item for _, _, item in sorted(keep, key=lambda t: (t[0], t[1]))]
     new_title = request.POST.get("new_title", "").strip()
     if new_title:
-        items.append({"kind": "note", "title": new_title, "notes": request.POST.get("new_notes", "")})
+        items.append(
+            {"kind": "note", "title": new_title, "notes": request.POST.get("new_notes", "")}
+        )
     return items
 
 

@@ -21,7 +21,9 @@ from workshops.selectors_report import report_context
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = require_tenant(request, WORKSHOP_ROLES)
     workshop = workshop_get(tenant=tenant, pk=pk)
-    return render(request, "workshops/report.html", report_context(tenant=tenant, workshop=workshop))
+    return render(
+        request, "workshops/report.html", report_context(tenant=tenant, workshop=workshop)
+    )
 
 
 REPORT_CSS = "css/workshop-report.css"

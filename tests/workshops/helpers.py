@@ -12,7 +12,12 @@ from workshops.models import Workshop
 
 
 def workshop_make(
-    *, org: Organization, team: Team, facilitator: Any = None, title: str = "Platform retro", **fields: Any
+    *,
+    org: Organization,
+    team: Team,
+    facilitator: Any = None,
+    title: str = "Platform retro",
+    **fields: Any,
 ) -> Workshop:
     fields.setdefault("scheduled_for", timezone.now() - dt.timedelta(days=1))
     fields.setdefault("state", Workshop.State.ENDED)

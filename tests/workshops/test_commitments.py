@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from decisions.models import Decision, DecisionSource
+from tests.base import BaseTestCase
+from tests.workshops.helpers import workshop_make
 from workshops.models_commitments import Commitment, CommitmentStatus
 from workshops.selectors_followthrough import follow_through, follow_through_total
 from workshops.services import commitment_create, commitment_status_set
-from tests.base import BaseTestCase
-from tests.workshops.helpers import workshop_make
 
 NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
 
@@ -22,7 +22,9 @@ NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
 @time_machine.travel(NOW, tick=False)
 class CommitmentTests(BaseTestCase):
     def setUp(self) -> None:
-        self.workshop = workshop_make(org=self.org, team=self.platform, facilitator=self.facilitator)
+        self.workshop = workshop_make(
+            org=self.org, team=self.platform, facilitator=self.facilitator
+        )
 
     def test_a_due_date_in_the_past_is_refused_with_a_message_and_nothing_stored(self) -> None:
         self.login(self.facilitator)
@@ -46,7 +48,10 @@ class CommitmentTests(BaseTestCase):
     def test_garbage_input_is_a_clear_400_not_a_500(self) -> None:
         self.login(self.facilitator)
         url = reverse("workshops:commitment_create", args=[self.workshop.pk])
-        for data in ({"what": "", "owner": "x", "due_on": "soon"}, {"what": "y" * 400, "owner": "", "due_on": "2026-07-01"}):
+        for data in (
+            {"what": "", "owner": "x", "due_on": "soon"},
+            {"what": "y" * 400, "owner": "", "due_on": "2026-07-01"},
+        ):
             with self.subTest(data=data):
                 self.assertEqual(self.client.post(url, data).status_code, 400)
         self.assertFalse(Commitment.objects.exists())
@@ -64,7 +69,9 @@ class CommitmentTests(BaseTestCase):
         )
         self.assertEqual(r.status_code, 302)
         c = Commitment.objects.get()
-        self.assertEqual((c.owner, c.due_on, c.status), (self.member_person, dt.date(2026, 6, 20), "open"))
+        self.assertEqual(
+            (c.owner, c.due_on, c.status), (self.member_person, dt.date(2026, 6, 20), "open")
+        )
         decision = Decision.objects.get()
         self.assertEqual(decision.source, DecisionSource.WORKSHOP)
         self.assertEqual(c.decision, decision)
@@ -75,11 +82,23 @@ class CommitmentTests(BaseTestCase):
 
     def test_follow_through_counts_due_commitments_and_median_days_to_done(self) -> None:
         with time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC), tick=False):
-            a, b, c = (
-                commitment_create(workshop=self.workshop, actor=self.facilitator, what=w, owner=self.member_person, due_on=dt.date(2026, 5, 20))
+            a, b, _c = (
+                commitment_create(
+                    workshop=self.workshop,
+                    actor=self.facilitator,
+                    what=w,
+                    owner=self.member_person,
+                    due_on=dt.date(2026, 5, 20),
+                )
                 for w in ("one", "two", "three")
             )
-        commitment_create(workshop=self.workshop, actor=self.facilitator, what="later", owner=self.member_person, due_on=dt.date(2026, 7, 1))
+        commitment_create(
+            workshop=self.workshop,
+            actor=self.facilitator,
+            what="later",
+            owner=self.member_person,
+            due_on=dt.date(2026, 7, 1),
+        )
         with time_machine.travel(dt.datetime(2026, 5, 11, 9, tzinfo=dt.UTC), tick=False):
             commitment_status_set(commitment=a, actor=None, status=CommitmentStatus.DONE)
         commitment_status_set(commitment=b, actor=None, status=CommitmentStatus.DROPPED)
@@ -94,4 +113,10 @@ class CommitmentTests(BaseTestCase):
 
     def test_service_refuses_past_due_dates(self) -> None:
         with self.assertRaises(ValidationError):
-            commitment_create(workshop=self.workshop, actor=None, what="x", owner=self.member_person, due_on=dt.date(2026, 6, 9))
+            commitment_create(
+                workshop=self.workshop,
+                actor=None,
+                what="x",
+                owner=self.member_person,
+                due_on=dt.date(2026, 6, 9),
+            )

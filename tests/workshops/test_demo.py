@@ -24,10 +24,16 @@ class DemoWorkshopTests(TestCase):
         cls.org = Organization.objects.get(slug=DEMO_SLUG)
         cls.mobile = Team.objects.get(organization=cls.org, name="Mobile")
 
-    def test_two_past_workshops_and_one_upcoming_draft_with_commitments_in_every_state(self) -> None:
-        states = sorted(Workshop.objects.filter(organization=self.org).values_list("state", flat=True))
+    def test_two_past_workshops_and_one_upcoming_draft_with_commitments_in_every_state(
+        self,
+    ) -> None:
+        states = sorted(
+            Workshop.objects.filter(organization=self.org).values_list("state", flat=True)
+        )
         self.assertEqual(states, ["draft", "ended", "ended"])
-        statuses = set(Commitment.objects.filter(organization=self.org).values_list("status", flat=True))
+        statuses = set(
+            Commitment.objects.filter(organization=self.org).values_list("status", flat=True)
+        )
         self.assertLessEqual({"done", "slipped", "dropped", "partly", "waiting", "open"}, statuses)
         total = follow_through_total(org=self.org, team_id=self.mobile.pk)
         self.assertGreater(total.due, 0)
@@ -35,7 +41,11 @@ class DemoWorkshopTests(TestCase):
 
     def test_the_demo_facilitator_opens_list_workshop_report_pdf_and_hotspot_link(self) -> None:
         self.client.force_login(get_user_model().objects.get(username="facilitator"))
-        past = Workshop.objects.filter(organization=self.org, state="ended").order_by("scheduled_for").last()
+        past = (
+            Workshop.objects.filter(organization=self.org, state="ended")
+            .order_by("scheduled_for")
+            .last()
+        )
         assert past is not None
         for url in (
             reverse("workshops:list"),

@@ -27,16 +27,23 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 class FollowUpTests(BaseTestCase):
     def setUp(self) -> None:
-        self.owner_person = person_make(org=self.org, name="Olga Owner", email="olga@example.com", team=self.platform)
+        self.owner_person = person_make(
+            org=self.org, name="Olga Owner", email="olga@example.com", team=self.platform
+        )
         self.others = [
             person_make(org=self.org, name=f"P{i}", email=f"p{i}@example.com", team=self.platform)
             for i in range(5)
         ]
-        self.workshop = workshop_make(org=self.org, team=self.platform, facilitator=self.facilitator)
+        self.workshop = workshop_make(
+            org=self.org, team=self.platform, facilitator=self.facilitator
+        )
         with time_machine.travel(at(DUE - dt.timedelta(days=10)), tick=False):
             self.c = commitment_create(
-                workshop=self.workshop, actor=self.facilitator, what="Write the runbook",
-                owner=self.owner_person, due_on=DUE,
+                workshop=self.workshop,
+                actor=self.facilitator,
+                what="Write the runbook",
+                owner=self.owner_person,
+                due_on=DUE,
             )
 
     def run_pass(self, day: dt.date) -> dict[str, int]:
@@ -45,7 +52,9 @@ class FollowUpTests(BaseTestCase):
 
     def answer(self, token: str, answer: str, day: dt.date) -> int:
         with time_machine.travel(at(day, 12), tick=False):
-            r = self.client.post(reverse("workshops:followup_form"), {"token": token, "answer": answer})
+            r = self.client.post(
+                reverse("workshops:followup_form"), {"token": token, "answer": answer}
+            )
         return r.status_code
 
     def test_the_owner_is_reminded_once_two_days_before_the_due_date(self) -> None:
@@ -112,8 +121,12 @@ class FollowUpTests(BaseTestCase):
 
     def test_an_expired_or_unknown_link_is_a_clear_page_and_stores_nothing(self) -> None:
         tokens = self._tokens()
-        self.assertEqual(self.answer(tokens["olga@example.com"], "done", DUE + dt.timedelta(days=40)), 410)
-        self.assertEqual(self.answer("not-a-real-token-at-all", "done", DUE + dt.timedelta(days=2)), 404)
+        self.assertEqual(
+            self.answer(tokens["olga@example.com"], "done", DUE + dt.timedelta(days=40)), 410
+        )
+        self.assertEqual(
+            self.answer("not-a-real-token-at-all", "done", DUE + dt.timedelta(days=2)), 404
+        )
         self.c.refresh_from_db()
         self.assertEqual(self.c.status, CommitmentStatus.OPEN)
         self.assertFalse(FollowUpAnswer.objects.exists())
@@ -132,5 +145,7 @@ class FollowUpTests(BaseTestCase):
     def test_the_owner_can_still_answer_a_waiting_commitment(self) -> None:
         tokens = self._tokens()
         self.run_pass(DUE + dt.timedelta(days=8))
-        self.assertEqual(self.answer(tokens["olga@example.com"], "not_yet", DUE + dt.timedelta(days=9)), 200)
+        self.assertEqual(
+            self.answer(tokens["olga@example.com"], "not_yet", DUE + dt.timedelta(days=9)), 200
+        )
         self.assertEqual(Commitment.objects.get().status, CommitmentStatus.SLIPPED)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
 from tests.workshops.helpers import workshop_make
 from workshops.models_commitments import Commitment
 from workshops.selectors_report import report_context
 from workshops.views_report import report_pdf_bytes
-from orgs.tenancy import tenant_for_user
-from django.template.loader import render_to_string
 
 _HEX = re.compile(rb"<([0-9a-fA-F]+)>")
 
@@ -32,7 +32,9 @@ def pdf_texts(pdf: bytes) -> list[str]:
         words = []
         for run in runs:
             glyphs = b"".join(_HEX.findall(run)).decode()
-            words.append("".join(cmap.get(int(glyphs[i : i + 4], 16), "?") for i in range(0, len(glyphs), 4)))
+            words.append(
+                "".join(cmap.get(int(glyphs[i : i + 4], 16), "?") for i in range(0, len(glyphs), 4))
+            )
         out.append("\n".join(words))
     return out
 
@@ -40,12 +42,18 @@ def pdf_texts(pdf: bytes) -> list[str]:
 class ReportTests(BaseTestCase):
     def setUp(self) -> None:
         self.workshop = workshop_make(
-            org=self.org, team=self.platform, title="Platform retro",
+            org=self.org,
+            team=self.platform,
+            title="Platform retro",
             agenda=[{"kind": "note", "title": "Decision rights", "notes": "", "plays": []}],
         )
         Commitment.objects.create(
-            organization=self.org, workshop=self.workshop, what="Publish the release rule",
-            owner=self.member_person, due_on=dt.date(2026, 12, 20), created_at=timezone.now(),
+            organization=self.org,
+            workshop=self.workshop,
+            what="Publish the release rule",
+            owner=self.member_person,
+            due_on=dt.date(2026, 12, 20),
+            created_at=timezone.now(),
         )
 
     def test_the_html_report_lists_agenda_commitments_and_no_polls(self) -> None:
@@ -67,7 +75,9 @@ class ReportTests(BaseTestCase):
     def test_the_pdf_contains_the_commitments_with_owner_and_date(self) -> None:
         tenant = tenant_for_user(self.facilitator)
         assert tenant is not None
-        html = render_to_string("workshops/report_pdf.html", report_context(tenant=tenant, workshop=self.workshop))
+        html = render_to_string(
+            "workshops/report_pdf.html", report_context(tenant=tenant, workshop=self.workshop)
+        )
         texts = pdf_texts(report_pdf_bytes(html, uncompressed_pdf=True))
         joined = "\n".join(texts)
         for needle in ("Publish the release rule", "Mia Member", "2026-12-20"):

@@ -19,8 +19,12 @@ class WorkshopRoleTests(BaseTestCase):
         r = self.client.get(reverse("workshops:list"))
         self.assertContains(r, "Platform retro")
         self.assertNotContains(r, "Sales retro")
-        self.assertEqual(self.client.get(reverse("workshops:detail", args=[self.sales.pk])).status_code, 404)
-        self.assertEqual(self.client.get(reverse("workshops:report_pdf", args=[self.sales.pk])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("workshops:detail", args=[self.sales.pk])).status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(reverse("workshops:report_pdf", args=[self.sales.pk])).status_code, 404
+        )
 
     def test_admins_see_every_workshop(self) -> None:
         self.login(self.owner)
@@ -30,16 +34,28 @@ class WorkshopRoleTests(BaseTestCase):
 
     def test_leaders_read_the_report_and_commitments_but_cannot_edit(self) -> None:
         self.login(self.leader)
-        self.assertEqual(self.client.get(reverse("workshops:report", args=[self.mine.pk])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("workshops:report", args=[self.mine.pk])).status_code, 200
+        )
         r = self.client.get(reverse("workshops:detail", args=[self.mine.pk]))
         self.assertContains(r, "Commitments")
         self.assertNotContains(r, "Record a commitment")
-        self.assertEqual(self.client.post(reverse("workshops:detail", args=[self.mine.pk]), {"title": "x"}).status_code, 403)
         self.assertEqual(
-            self.client.post(reverse("workshops:commitment_create", args=[self.mine.pk]), {"what": "x"}).status_code, 403
+            self.client.post(
+                reverse("workshops:detail", args=[self.mine.pk]), {"title": "x"}
+            ).status_code,
+            403,
+        )
+        self.assertEqual(
+            self.client.post(
+                reverse("workshops:commitment_create", args=[self.mine.pk]), {"what": "x"}
+            ).status_code,
+            403,
         )
         self.assertEqual(self.client.get(reverse("workshops:new")).status_code, 403)
-        self.assertEqual(self.client.get(reverse("workshops:detail", args=[self.sales.pk])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("workshops:detail", args=[self.sales.pk])).status_code, 404
+        )
 
     def test_employees_get_403_on_every_workshop_page(self) -> None:
         self.login(self.member)
@@ -56,7 +72,9 @@ class WorkshopRoleTests(BaseTestCase):
         self.login(self.outsider)
         for name in ("workshops:detail", "workshops:report", "workshops:report_pdf"):
             with self.subTest(name=name):
-                self.assertEqual(self.client.get(reverse(name, args=[self.mine.pk])).status_code, 404)
+                self.assertEqual(
+                    self.client.get(reverse(name, args=[self.mine.pk])).status_code, 404
+                )
 
     def test_anonymous_users_are_sent_to_log_in(self) -> None:
         r = self.client.get(reverse("workshops:report_pdf", args=[self.mine.pk]))
