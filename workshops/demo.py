@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -37,7 +38,7 @@ def _at(day: dt.date, org: Organization, hour: int = 10) -> dt.datetime:
 
 
 def _workshop(
-    org: Organization, team: Team, user: object, title: str, day: dt.date, state: str
+    org: Organization, team: Team, user: Any, title: str, day: dt.date, state: str
 ) -> Workshop:
     agenda = [
         {
