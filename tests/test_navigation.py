@@ -15,6 +15,7 @@ from core.models import AuditEntry
 from orgs.demo import DEMO_SLUG
 from orgs.models import Organization, Person, Team
 from tests.base import BaseTestCase
+from workshops.models import Workshop
 
 DEMO_LOGINS = ("admin", "leader", "eng-leader", "facilitator", "employee")
 HREF = re.compile(r'href="(/[^"#?]*)"')
@@ -172,3 +173,18 @@ class EveryPageOpensTests(TestCase):
             for url in [dashboard, *subpages]:
                 with self.subTest(user=username, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_facilitators_admins_and_leaders_reach_the_workshop_pages(self) -> None:
+        url = reverse("workshops:list")
+        for username in ("admin", "leader", "eng-leader", "facilitator"):
+            pages = self._pages_of(username)
+            self.assertIn(url, pages)
+            for w in Workshop.objects.filter(organization=self.org):
+                for name in ("workshops:detail", "workshops:report"):
+                    target = reverse(name, args=[w.pk])
+                    with self.subTest(user=username, url=target):
+                        self.assertIn(self.client.get(target).status_code, (200, 404))
+        self.assertNotIn(url, self._pages_of("employee"))
+        for username in ("admin", "facilitator"):
+            self.client.force_login(self.users[username])
+            self.assertEqual(self.client.get(reverse("workshops:new")).status_code, 200)

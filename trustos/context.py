@@ -53,6 +53,7 @@ NAV: list[Page] = [
     Page("Execution", "execution:page", RESULTS_ROLES),
     Page("Handoffs", "handoffs:pairs", RESULTS_ROLES),
     Page("Hand off", "handoffs:new", tuple(Role.values)),
+    Page("Workshops", "workshops:list", RESULTS_ROLES),
     Page("Pulses", "surveys:round_list", PULSE_ROLES),
     Page("Rubric", "surveys:rubric", RUBRIC_ROLES),
     Page("Reliability", "scoring:reliability", RELIABILITY_ROLES),

@@ -50,6 +50,7 @@ urlpatterns = [
     path("execution/", include("execution.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("handoffs/", include("handoffs.urls")),
+    path("workshops/", include("workshops.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline (CSP).
