@@ -270,6 +270,15 @@ DASHBOARDS: dict[str, Entry] = {
     "dashboardapi:trends": E("ok ok ok 403 401 ok"),
 }
 
+HANDOFFS: dict[str, Entry] = {
+    "handoffs:pairs": E("ok ok ok 403 login ok"),
+    "handoffs:new": E("ok ok ok ok login ok"),
+    "handoffs:checkin_open": E("ok ok ok ok ok ok"),
+    "handoffs:checkin_form": E("redir redir redir redir redir redir"),
+    "handoffsapi:handoffs": E("405 403 403 403 401 405"),
+    "handoffsapi:pairs": E("ok ok ok 403 401 ok"),
+}
+
 # URL namespace (the part before the first ':'; "" for names without one) -> its dict's name.
 TABLES: dict[str, str] = {
     "": "ROOT",
@@ -286,6 +295,8 @@ TABLES: dict[str, str] = {
     "dashboards": "DASHBOARDS",
     "dashboardsapi": "DASHBOARDS",
     "dashboardapi": "DASHBOARDS",
+    "handoffs": "HANDOFFS",
+    "handoffsapi": "HANDOFFS",
 }
 
 
