@@ -98,17 +98,13 @@ def handoff_checkin_new(
     )
 
 
-def _candidates(
-    org: Organization, today: dt.date
-) -> dict[int, list[tuple[HandoffEvent, str]]]:
+def _candidates(org: Organization, today: dt.date) -> dict[int, list[tuple[HandoffEvent, str]]]:
     """Person id → [(handoff, side)] due today (not yet asked about, across two teams)."""
     delay = checkin_delay_days()
     # Generous bound (weekends) on how old a due handoff can be; the exact test is below.
     oldest = today - dt.timedelta(days=GRACE_DAYS + 2 * delay + 4)
     events = (
-        HandoffEvent.objects.filter(
-            organization=org, at__date__gte=oldest, at__lte=timezone.now()
-        )
+        HandoffEvent.objects.filter(organization=org, at__date__gte=oldest, at__lte=timezone.now())
         .select_related("from_person", "to_person")
         .order_by("pk")
     )
@@ -124,7 +120,10 @@ def _candidates(
         due = working_days_after(timezone.localtime(ev.at, org.tz).date(), delay)
         if not due <= today < due + dt.timedelta(days=GRACE_DAYS):
             continue
-        sides = ((ev.from_person, Side.SENDER, ev.to_team_id), (ev.to_person, Side.RECEIVER, ev.from_team_id))
+        sides = (
+            (ev.from_person, Side.SENDER, ev.to_team_id),
+            (ev.to_person, Side.RECEIVER, ev.from_team_id),
+        )
         for person, side, other_team in sides:
             if person is None or not person.is_active or not person.email:
                 continue

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from core.links import link_nonce
 from handoffs.checkins import HANDOFF_LINK, week_of
 from handoffs.models import (
     Chased,
@@ -66,9 +65,7 @@ def seed_demo(
         for period in periods[-2:]:
             _plant(org, rng, f, t, period, team_people, struggling=gap_pair)
     names = org.team_tree().names
-    log(
-        f"Handoffs: planted a large gap on {names.get(planted[0])} → {names.get(planted[1])}"
-    )
+    log(f"Handoffs: planted a large gap on {names.get(planted[0])} → {names.get(planted[1])}")
 
 
 def _plant(
@@ -82,9 +79,7 @@ def _plant(
     struggling: bool,
 ) -> None:
     events = list(
-        HandoffEvent.objects.filter(organization=org, from_team_id=f, to_team_id=t).order_by(
-            "at"
-        )
+        HandoffEvent.objects.filter(organization=org, from_team_id=f, to_team_id=t).order_by("at")
     )
     in_period = [
         e
@@ -109,16 +104,13 @@ def _plant(
                 to_team_id=t,
                 period=period,
                 week=week_of(day),
-                nonce=link_nonce(),
                 sent_at=now,
                 used=True,
             )
-            row.token_hash = HANDOFF_LINK.issue(row).token_hash
-            row.sent_at, row.used = now, True
-            row.save()
+            HANDOFF_LINK.issue(row).save()  # a real link row, already used
             if side == Side.SENDER:
                 handed = rng.choice([4, 5, 5]) if struggling else rng.choice([3, 4, 4, 5])
-                answer = {"handed": handed}
+                answer: dict[str, object] = {"handed": handed}
             else:
                 context = rng.choice([1, 2, 2, 3]) if struggling else rng.choice([3, 4, 4, 5])
                 chased = (

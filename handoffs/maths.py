@@ -42,9 +42,7 @@ def pair_figures(answers: pd.DataFrame) -> pd.DataFrame:
     a["s"] = np.where(sender, item_score(a["handed"]), np.nan)
     a["s_fav"] = np.where(sender & a["handed"].notna(), (a["handed"] >= 4).astype(float), np.nan)
     a["r"] = np.where(~sender, item_score(a["context"]), np.nan)
-    a["r_fav"] = np.where(
-        ~sender & a["context"].notna(), (a["context"] >= 4).astype(float), np.nan
-    )
+    a["r_fav"] = np.where(~sender & a["context"].notna(), (a["context"] >= 4).astype(float), np.nan)
     chased = ~sender & a["chased"].isin(["never", "once", "several"])
     a["chase"] = np.where(chased, a["chased"].isin(["once", "several"]).astype(float), np.nan)
     a["chase2"] = np.where(chased, (a["chased"] == "several").astype(float), np.nan)

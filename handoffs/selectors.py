@@ -264,7 +264,10 @@ def handoff_source_cells(
             "recomputed_from_shown_pairs": True,
         }
         out[(team_id, period)] = SourceCell(
-            payload=payload, suppressed=False, score=round(score, 1), n=int(shown["receivers"].sum())
+            payload=payload,
+            suppressed=False,
+            score=round(score, 1),
+            n=int(shown["receivers"].sum()),
         )
     return out
 

@@ -168,9 +168,11 @@ def handoff_record(
         if isinstance(raw, Person):
             pid = raw.pk if raw.organization_id == org.pk else None
         elif isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()):
-            pid = Person.objects.filter(organization=org, pk=int(raw)).values_list(
-                "pk", flat=True
-            ).first()
+            pid = (
+                Person.objects.filter(organization=org, pk=int(raw))
+                .values_list("pk", flat=True)
+                .first()
+            )
         else:
             pid = person_match(raw, lookup)
         if raw not in (None, "") and pid is None:

@@ -99,6 +99,4 @@ def handoff_new_view(request: HttpRequest) -> HttpResponse:
             return redirect("handoffs:new")
     elif request.method == "POST":
         status = 400
-    return render(
-        request, "handoffs/new.html", {"form": form, "me": me}, status=status
-    )
+    return render(request, "handoffs/new.html", {"form": form, "me": me}, status=status)

@@ -124,7 +124,9 @@ class EveryPageOpensTests(TestCase):
         self.client.force_login(self.users["employee"])
         other = Person.objects.filter(organization=self.org).exclude(user__isnull=False).first()
         assert other is not None
-        r = self.client.post(reverse("handoffs:new"), {"item": "Hand-over doc", "to_person": other.pk})
+        r = self.client.post(
+            reverse("handoffs:new"), {"item": "Hand-over doc", "to_person": other.pk}
+        )
         self.assertIn(r.status_code, (200, 302))
         self.assertNotIn(reverse("handoffs:pairs"), self._pages_of("employee"))
         for username in ("admin", "leader"):

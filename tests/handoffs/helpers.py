@@ -27,9 +27,7 @@ def item_make(*, org: Organization, team: Team, key: str, assignee: str = "") ->
     )
 
 
-def event_make(
-    *, item: WorkItem, field: str, frm: str, to: str, at: dt.datetime
-) -> WorkItemEvent:
+def event_make(*, item: WorkItem, field: str, frm: str, to: str, at: dt.datetime) -> WorkItemEvent:
     return WorkItemEvent.objects.create(
         organization=item.organization,
         item=item,

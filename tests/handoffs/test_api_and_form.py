@@ -29,7 +29,11 @@ class HandoffApiTests(BaseTestCase):
         resp = self._post(link="https://tracker.example/PAY-1")
         assert resp.status_code == 201, resp.json()
         ev = HandoffEvent.objects.get()
-        assert (ev.from_team, ev.to_team, ev.source) == (self.platform, self.sales, HandoffSource.API)
+        assert (ev.from_team, ev.to_team, ev.source) == (
+            self.platform,
+            self.sales,
+            HandoffSource.API,
+        )
 
     def test_the_same_event_posted_twice_is_stored_once(self) -> None:
         assert self._post().status_code == 201

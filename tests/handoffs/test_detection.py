@@ -8,7 +8,6 @@ import datetime as dt
 from django.utils import timezone
 
 from core import registry
-
 from handoffs.models import HandoffEvent, HandoffSource
 from handoffs.selectors import handoff_unmatched
 from handoffs.services import handoffs_from_history
@@ -19,8 +18,12 @@ from tests.handoffs.helpers import event_make, item_make
 
 class HistoryDetectionTests(BaseTestCase):
     def setUp(self) -> None:
-        self.ana = person_make(org=self.org, team=self.platform, name="Ana Lima", email="ana@x.example")
-        self.ben = person_make(org=self.org, team=self.sales, name="Ben Kofi", email="ben@x.example")
+        self.ana = person_make(
+            org=self.org, team=self.platform, name="Ana Lima", email="ana@x.example"
+        )
+        self.ben = person_make(
+            org=self.org, team=self.sales, name="Ben Kofi", email="ben@x.example"
+        )
         self.t0 = timezone.now() - dt.timedelta(days=10)
 
     def test_assignee_change_within_a_team_is_an_event_of_that_team(self) -> None:
@@ -48,9 +51,7 @@ class HistoryDetectionTests(BaseTestCase):
         )
         first = handoffs_from_history(org=self.org)
         again = handoffs_from_history(org=self.org)
-        pairs = list(
-            HandoffEvent.objects.order_by("at").values_list("from_team_id", "to_team_id")
-        )
+        pairs = list(HandoffEvent.objects.order_by("at").values_list("from_team_id", "to_team_id"))
         assert pairs == [(self.platform.pk, self.sales.pk), (self.sales.pk, self.platform.pk)]
         assert (first.created, again.created) == (2, 0)
 
