@@ -18,11 +18,24 @@ class HandoffsConfig(AppConfig):
     def ready(self) -> None:
         from core import registry
         from handoffs import demo, tasks  # noqa: F401  (registers the Celery tasks)
+        from handoffs.gdpr import (
+            person_handoff_data,
+            person_handoff_erase,
+            person_handoff_summary,
+        )
         from handoffs.selectors import HANDOFF_SOURCE
 
         registry.work_items_imported.register("handoffs", _queue_scan)
+        registry.person_data.register(
+            "handoffs",
+            registry.PersonData(
+                export=person_handoff_data,
+                erase=person_handoff_erase,
+                summary=person_handoff_summary,
+            ),
+        )
         registry.result_sources.register("handoff_checkins", HANDOFF_SOURCE)
         # After execution (40): the demo's handoffs come from its imported work-item history.
         registry.demo_seeders.register(
-            "handoffs", registry.DemoSeeder(order=50, seed=demo.seed_demo, reset=demo.demo_reset)
+            "handoffs", registry.DemoSeeder(order=45, seed=demo.seed_demo, reset=demo.demo_reset)
         )

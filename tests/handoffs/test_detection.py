@@ -85,3 +85,23 @@ class ImportHookTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             registry.work_items_imported.announce(self.org.pk)
         assert HandoffEvent.objects.filter(organization=self.org).count() == 1
+
+
+class HandoffGdprTests(BaseTestCase):
+    def test_erasure_deletes_check_ins_and_unlinks_handoffs_never_answers(self) -> None:
+        from handoffs.gdpr import person_handoff_data, person_handoff_erase
+        from handoffs.models import HandoffAnswer, HandoffCheckIn, Side
+        from tests.handoffs.helpers import answered_pair, checkin_sent, handoff_make
+
+        ana = person_make(org=self.org, team=self.platform)
+        h = handoff_make(org=self.org, from_team=self.platform, to_team=self.sales, from_person=ana)
+        checkin_sent(handoff=h, person=ana, side=Side.SENDER)
+        answered_pair(
+            org=self.org, from_team=self.platform, to_team=self.sales, senders=[], receivers=[]
+        )
+        assert person_handoff_data(ana)["handoff_checkins_asked"] == 1
+        counts = person_handoff_erase(ana)
+        assert counts == {"handoff_checkins": 1, "handoff_events_unlinked": 1}
+        h.refresh_from_db()
+        assert h.from_person is None and not HandoffCheckIn.objects.filter(person=ana).exists()
+        assert HandoffAnswer.objects.count() == 0  # nothing to touch: answers hold no person

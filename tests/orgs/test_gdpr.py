@@ -234,7 +234,8 @@ class DecisionStakeholderGdprTests(BaseTestCase):
 
     def test_the_confirmation_lines_come_from_every_registered_app(self) -> None:
         self.assertEqual(
-            set(person_data.keys()), {"orgs", "surveys", "decisions", "execution", "workshops"}
+            set(person_data.keys()),
+            {"orgs", "surveys", "decisions", "execution", "workshops", "handoffs"},
         )
         lines = person_erase_summary(person=self.mia)
         per_app = {key: part.summary(self.mia) for key, part in person_data.items()}
