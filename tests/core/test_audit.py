@@ -50,7 +50,9 @@ class RegistryTests(SimpleTestCase):
 
     def test_every_app_registers_under_its_own_namespace(self) -> None:
         apps = {code.split(".")[0] for code in registered_actions()}
-        self.assertEqual(apps, {"orgs", "surveys", "decisions", "execution", "workshops"})
+        self.assertEqual(
+            apps, {"orgs", "surveys", "decisions", "execution", "workshops", "handoffs"}
+        )
 
     def test_it_rejects_a_code_without_app_object_and_verb(self) -> None:
         for bad in ("round.create", "Orgs.team.created", "orgs..created", ""):
