@@ -74,12 +74,19 @@ def _answers(org: Organization) -> pd.DataFrame:
     return frame.rename(columns={"from_team_id": "from_team", "to_team_id": "to_team"})
 
 
+SYSTEM_COLUMNS = [*KEYS, "count", "median_wait_days"]
+
+
+def _system_empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SYSTEM_COLUMNS})
+
+
 def _system(org: Organization) -> pd.DataFrame:
     """The execution history's handoff count and median wait per pair and period."""
     items, events = work_frames(organization=org)
-    cols = [*KEYS, "count", "median_wait_days"]
+    cols = SYSTEM_COLUMNS
     if items.empty or events.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return _system_empty()
     m = handoff_matrix(
         items,
         events,
@@ -105,12 +112,13 @@ def _recorded(org: Organization) -> dict[tuple[Any, ...], int]:
     return out
 
 
-def handoff_pair_figures(*, org: Organization) -> pd.DataFrame:
-    """Every pair and period of the org with its figures, decided by disclosure control."""
+def handoff_pair_figures(*, org: Organization, with_system: bool = True) -> pd.DataFrame:
+    """Every pair and period of the org with its figures, decided by disclosure control;
+    `with_system` adds the history's count and wait and the recorded events (more queries)."""
     people = _people(org)
     figures = pair_figures(_answers(org))
-    system = _system(org)
-    recorded = _recorded(org)
+    system = _system(org) if with_system else _system_empty()
+    recorded = _recorded(org) if with_system else {}
     keys = (
         {(p, f, t) for (p, f, t, _s) in people}
         | set(map(tuple, figures[KEYS].itertuples(index=False, name=None)))
@@ -236,8 +244,11 @@ def handoff_source_cells(
     """A team's handoff figures as a result source: the receiver experience of the handoffs
     the team received, recomputed from the released (shown) pairs only, so it reveals nothing
     a hidden pair holds; team 0 = every shown pair of the org."""
-    frame = handoff_pair_figures(org=org)
     out: dict[tuple[int, dt.date], SourceCell] = {}
+    # One query when the org has no answers: the results page reads this on every view.
+    if not HandoffAnswer.objects.filter(organization=org).exists():
+        return out
+    frame = handoff_pair_figures(org=org, with_system=False)
     for team_id, period in keys:
         rows = frame[frame["period"] == period] if not frame.empty else frame
         if team_id and not rows.empty:
