@@ -217,9 +217,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # after DISPATCH_BUDGET_SECONDS, surveys/services/dispatch.py). docs/operations.md.
 CELERY_VISIBILITY_TIMEOUT = 40
 CELERY_TASK_TIME_LIMIT = 30
-# Score recomputes are the exception: acknowledged on receipt, with their own limit
-# (scoring/tasks.py says why and how a lost one is found again).
-SCORING_TASK_TIME_LIMIT = env.int("SCORING_TASK_TIME_LIMIT", default=3600)
+# Long tasks (score recomputes, execution imports, decision metrics) are the exception:
+# acknowledged on receipt, with their own limit (core.tasks.long_running says why).
+LONG_TASK_TIME_LIMIT = env.int("LONG_TASK_TIME_LIMIT", default=3600)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message a worker took and never acknowledged (killed, machine lost) goes back to
