@@ -129,7 +129,8 @@ def poll_set_state(*, poll: Poll, action: str) -> Poll:
     with transaction.atomic():
         current = Poll.objects.select_for_update().get(pk=poll.pk)
         if current.state not in allowed:
-            raise Conflict(f"A {current.get_state_display().lower()} poll cannot be {action}ed.")
+            done = {"open": "opened", "close": "closed", "reveal": "revealed"}[action]
+            raise Conflict(f"A {current.get_state_display().lower()} poll cannot be {done}.")
         fields: dict[str, Any] = {"state": target}
         if target == Poll.State.OPEN:
             Poll.objects.filter(workshop_id=poll.workshop_id, state=Poll.State.OPEN).exclude(
