@@ -105,6 +105,10 @@ class EveryPageOpensTests(TestCase):
         if any(p == reverse("orgs:setup") for p in pages):
             setup = self.client.get(reverse("orgs:setup")).content.decode()
             pages += [p for p in HREF.findall(setup) if p.startswith("/setup/")]
+        if any(p == reverse("execution:page") for p in pages):
+            # The execution pages link each other (friction, handoffs, drivers; import for admins).
+            page = self.client.get(reverse("execution:page")).content.decode()
+            pages += [p for p in HREF.findall(page) if p.startswith("/execution/")]
         return sorted(set(pages))
 
     def test_every_demo_role_opens_every_page_it_is_linked_to(self) -> None:
@@ -125,8 +129,22 @@ class EveryPageOpensTests(TestCase):
     def test_the_admin_reaches_the_audit_log_and_each_setup_page(self) -> None:
         pages = self._pages_of("admin")
         # Guards the test itself: the set-up links were really followed.
-        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles"):
+        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles", "orgs:lockouts"):
             self.assertIn(reverse(name), pages)
+
+    def test_leaders_and_admins_reach_every_execution_page(self) -> None:
+        views = ("execution:page", "execution:friction", "execution:handoffs", "execution:drivers")
+        for username in ("admin", "leader", "facilitator"):
+            pages = self._pages_of(username)
+            for name in views:
+                self.assertIn(reverse(name), pages, username)
+        admin = self._pages_of("admin")
+        for name in ("execution:import", "execution:metrics"):
+            self.assertIn(reverse(name), admin)
+        self.assertNotIn(reverse("execution:page"), self._pages_of("employee"))
+        self.client.force_login(self.users["employee"])
+        for name in (*views, "execution:import", "execution:metrics"):
+            self.assertEqual(self.client.get(reverse(name)).status_code, 403, name)
 
     def test_every_dashboard_page_opens_for_every_role_that_sees_the_dashboard(self) -> None:
         dashboard = reverse("dashboards:overview")

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    # Only for its static htmx file (the import progress bar polls with it); no middleware.
+    "django_htmx",
     "core",
     "orgs",
     "surveys",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the form body: a too-large upload is a 413 page (core.uploads).
+    "core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +81,15 @@ MIDDLEWARE = [
     "core.middleware.RefuseControlCharactersMiddleware",
     # Last, as django-axes asks: it turns a login refused by the lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+]
+
+# Uploads are counted as they stream and refused at the limit (core.uploads): per request,
+# all files together; a view may set its own (`upload_max_bytes`).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
 ROOT_URLCONF = "trustos.urls"
@@ -199,6 +212,37 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may outlive the Redis visibility timeout below, or a second worker would start it
+# again while the first still runs: a hard limit (prefork pool) makes "the longest task" a
+# number. Long work is cut into bounded runs instead (invitation dispatch re-queues itself
+# after DISPATCH_BUDGET_SECONDS, surveys/services/dispatch.py). docs/operations.md.
+CELERY_VISIBILITY_TIMEOUT = 40
+CELERY_TASK_TIME_LIMIT = 30
+# Score recomputes are the exception: acknowledged on receipt, with their own limit
+# (scoring/tasks.py says why and how a lost one is found again).
+SCORING_TASK_TIME_LIMIT = env.int("SCORING_TASK_TIME_LIMIT", default=3600)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and never acknowledged (killed, machine lost) goes back to
+        # the queue this many seconds after it was delivered; no retry delay or countdown
+        # may be longer (else a waiting task is delivered twice).
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Look for such messages every 2 s (default: every 100 s).
+        "unacked_restore_interval": 2,
+        "unacked_restore_throttle": 1,
+        # A broker that vanished without closing the connection fails a publish in seconds
+        # (the web request then records the task in the outbox, core/outbox.py).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# A publish to a broker that is down gives up within about a second (web requests must not
+# hang); core/outbox.py keeps the task and publishes it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -243,6 +287,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the error family's statuses (core.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.error_responses_add",
+    ],
 }
 
 LOGGING = {

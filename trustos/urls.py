@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("surveys.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("decisions.api_urls")),
+    path("", include("execution.api_urls")),
     path("dashboard/", include("dashboards.api_urls")),
 ]
 
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("results/", include("scoring.urls")),
     path("decisions/", include("decisions.urls")),
+    path("execution/", include("execution.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("workshops/", include("workshops.urls")),
     path("w/", include("workshops.urls_participant")),
