@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_htmx",  # serves htmx as a static file (the projector view polls with it)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
