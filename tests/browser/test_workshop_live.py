@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from orgs.models import Role
+from tests.browser.test_accessibility import axe_violations
 from tests.factories import PASSWORD, org_make, team_make, user_make
+from tests.workshops.live_factory import poll_make, votes_make
 from workshops.models import Workshop
+from workshops.services_live import poll_set_state, workshop_go_live
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,3 +101,49 @@ def test_three_phones_vote_while_the_projector_updates_without_reload(
     assert "3 answered" in projector.inner_text("#ws-count")
     assert navigations == [], navigations  # every change came without a reload
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_join_participant_projector_and_run_pages_pass_axe(
+    live_server: Any, browser_page_factory: Any
+) -> None:
+    """axe-core (the shared helper of test_accessibility.py) on the join page with and without
+    an error, the phone page with each poll kind and waiting, the projector and the run page."""
+
+    org = org_make(name="Acme", slug="acme-axe")
+    team = team_make(org=org, name="Platform")
+    fac = user_make(username="fac-axe", org=org, role=Role.FACILITATOR, teams=[team])
+    ws = Workshop.objects.create(organization=org, team=team, facilitator=fac, title="Axe retro")
+    ws = workshop_go_live(workshop=ws)
+    base = live_server.url
+    found: list[str] = []
+    phone = browser_page_factory(viewport=PHONE, has_touch=True, bypass_csp=True)
+    phone.goto(f"{base}/w/")
+    found += axe_violations(phone)
+    phone.goto(f"{base}/w/?code=WRONG1")
+    found += axe_violations(phone)
+    phone.goto(f"{base}/w/{ws.join_code}/")  # waiting for the first question
+    found += axe_violations(phone)
+    kinds = {
+        "agree": [],
+        "choice": ["Handoffs", "Decisions"],
+        "rank": ["Handoffs", "Decisions", "Reviews"],
+        "text": [],
+        "matrix": ["Docs", "Tests"],
+    }
+    for kind, options in kinds.items():
+        poll = poll_make(workshop=ws, kind=kind, options=options)
+        phone.goto(f"{base}/w/{ws.join_code}/")
+        phone.wait_for_selector("form.ws-vote")
+        found += axe_violations(phone)
+    phone.click("button.ws-send")  # an empty 2×2 answer: the error message on the page
+    phone.wait_for_selector("#vote-error")
+    found += axe_violations(phone)
+    votes_make(poll=poll, raws=[{f"place_{i}": ["quick_win"] for i in range(2)}] * 3)
+    poll_set_state(poll=poll, action="reveal")
+    desk = browser_page_factory(viewport=LAPTOP, bypass_csp=True)
+    _login(desk, base, "fac-axe")
+    for path in (f"/workshops/{ws.pk}/run/", f"/workshops/{ws.pk}/projector/"):
+        desk.goto(base + path)
+        desk.wait_for_load_state()
+        found += axe_violations(desk)
+    assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
