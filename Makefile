@@ -67,6 +67,7 @@ format: install
 bench: install
 	$(PY) -m bench
 	$(PY) -m bench.execution
+	$(PY) -m bench.workshops
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -49,6 +49,7 @@ urlpatterns = [
     path("execution/", include("execution.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("workshops/", include("workshops.urls")),
+    path("w/", include("workshops.urls_participant")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline (CSP).

@@ -27,6 +27,7 @@ from tests.factories import (
     people_make,
     round_make,
 )
+from tests.workshops.live_factory import poll_make, workshop_make
 from workshops.models import Workshop
 from workshops.models_commitments import Commitment
 
@@ -125,6 +126,16 @@ def authz_objects_make(case: Any) -> dict[str, Any]:
     ):
         for whose, obj in objects.items():
             kinds[f"{name}:{whose}"] = obj.pk
+    # Live workshops (h-wslive): the facilitator's (Platform), Sales' and another org's.
+    live = {
+        "sub": workshop_make(org=org, team=case.platform, facilitator=case.facilitator),
+        "other": workshop_make(org=org, team=case.sales),
+        "foreign": workshop_make(org=other, team=case.other_team, facilitator=case.outsider),
+    }
+    for whose, ws in live.items():
+        kinds[f"liveworkshop:{whose}"] = ws.pk
+        kinds[f"livecode:{whose}"] = ws.join_code
+    kinds["livepoll:sub"] = poll_make(workshop=live["sub"], kind="agree").pk
     kinds["survey_token"] = invitation_token(rounds["sub"].invitations.order_by("id").first())
     kinds["checkin_token"] = checkin_invite(decision=decisions["sub"], person=case.member_person)
     kinds["reset_uid"] = urlsafe_base64_encode(force_bytes(case.member.pk))

@@ -288,6 +288,10 @@ DASHBOARDS: dict[str, Entry] = {
     "dashboardapi:trends": E("ok ok ok 403 401 ok"),
 }
 
+# Workshops run live (h-wslive): the runners are org admins and the workshop's facilitator
+# (or its team's); anyone else gets a 404. Participant pages (/w/) need no account.
+_RUN_W = {"workshop_id": "liveworkshop:sub"}
+_RUN_P = {"workshop_id": "liveworkshop:sub", "poll_id": "livepoll:sub"}
 WORKSHOPS: dict[str, Entry] = {
     "workshops:list": E("ok ok ok 403 login ok"),
     "workshops:new": E("ok 403 ok 403 login ok"),
@@ -307,6 +311,59 @@ WORKSHOPS: dict[str, Entry] = {
     ),
     "workshops:followup_open": E("ok ok ok ok ok ok"),
     "workshops:followup_form": E("404 404 404 404 404 404", method="post"),
+    "workshops:run": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("ok 404 404 404 login 404", workshop_id="liveworkshop:other"),
+        E("404 404 404 404 login ok", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:projector": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("404 404 404 404 login ok", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:projector_live": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("ok 404 404 404 login 404", workshop_id="liveworkshop:other"),
+    ),
+    "workshops:join_qr": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("404 404 404 404 login ok", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:go_live": (
+        E("405 405 405 405 login 405", **_RUN_W),
+        E("redir 404 redir 404 login 404", method="post", **_RUN_W),
+    ),
+    "workshops:end": (
+        E("405 405 405 405 login 405", **_RUN_W),
+        E("redir 404 redir 404 login 404", method="post", **_RUN_W),
+        E("404 404 404 404 login redir", method="post", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:poll_add": E("redir 404 redir 404 login 404", method="post", **_RUN_W),
+    "workshops:poll_edit": (
+        E("redir 404 redir 404 login 404", method="post", **_RUN_P),
+        E(
+            "404 404 404 404 login 404",
+            method="post",
+            workshop_id="liveworkshop:foreign",
+            poll_id="livepoll:sub",
+        ),
+    ),
+    "workshops:poll_action": (
+        E("405 405 405 405 login 405", action="lit:close", **_RUN_P),
+        E("redir 404 redir 404 login 404", method="post", action="lit:close", **_RUN_P),
+        E("redir 404 redir 404 login 404", method="post", action="lit:nonsense", **_RUN_P),
+    ),
+}
+WORKSHOPS_PARTICIPANT: dict[str, Entry] = {
+    "workshops_participant:join": E("ok ok ok ok ok ok"),
+    "workshops_participant:live": (
+        E("ok ok ok ok ok ok", code="livecode:sub"),
+        E("404 404 404 404 404 404", code="lit:ZZZZZZ"),
+    ),
+    "workshops_participant:status": E("ok ok ok ok ok ok", code="livecode:sub"),
+    "workshops_participant:vote": (
+        E("405 405 405 405 405 405", code="livecode:sub", poll_id="livepoll:sub"),
+        E("400 400 400 400 400 400", method="post", code="livecode:sub", poll_id="livepoll:sub"),
+    ),
 }
 
 # URL namespace (the part before the first ':'; "" for names without one) -> its dict's name.
@@ -326,6 +383,7 @@ TABLES: dict[str, str] = {
     "dashboardsapi": "DASHBOARDS",
     "dashboardapi": "DASHBOARDS",
     "workshops": "WORKSHOPS",
+    "workshops_participant": "WORKSHOPS_PARTICIPANT",
 }
 
 
