@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # date would not do: a fresh clone's pyproject.toml is always newer than an existing venv).
 INSTALLED := $(VENV)/requirements.txt
 
-.PHONY: run test test-fast test-services lint format bench install migrate seed clean
+.PHONY: run test test-fast test-services lint format bench install migrate seed clean axe
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -31,12 +31,27 @@ run: seed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m trustos.runall
 
+## make axe: axe-core (accessibility rules) from the npm registry, for tests/browser/test_accessibility.py.
+# One pinned file in the git-ignored var/; never node_modules, never committed.
+AXE_VERSION := 4.11.4
+AXE_JS := var/axe-core-$(AXE_VERSION)/axe.min.js
+
+$(AXE_JS):
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch axe-core (apt-get install npm)"; exit 1; }
+	@mkdir -p $(@D)
+	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js && \
+	rm -f axe-core-$(AXE_VERSION).tgz
+	@test -s $@ && echo "axe-core $(AXE_VERSION): $@"
+
+axe: $(AXE_JS)
+
 ## make test: install, lint (ruff, import contracts, mypy), run the whole suite (embedded SQLite + eager Celery).
-test: install lint
+test: install lint axe
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 ## the same suite against a real PostgreSQL and Redis started on loopback by the script.
-test-services: install
+test-services: install axe
 	bash scripts/with-services.sh $(PY) -m pytest -n 2 --dist loadfile -q
 
 lint: install

@@ -75,3 +75,11 @@ class Gone(DomainError):
     status = 410
     code = "gone"
     default_message = "This is no longer available."
+
+
+class PayloadTooLarge(DomainError):
+    """The request body or an uploaded file passes its size limit (core.uploads)."""
+
+    status = 413
+    code = "too_large"
+    default_message = "The upload is too large."

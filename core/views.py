@@ -6,7 +6,7 @@ raised in any page view here. The 500 page renders without request or database.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.exceptions import TemplateDoesNotExist
@@ -17,7 +17,16 @@ from core.errors import DomainError, NotFound, PermissionDenied
 PAGES = {403: "403.html", 404: "404.html", 410: "410.html"}
 
 
+# Paths answered in JSON even when Django, not DRF, refuses them (no URL matched the path).
+API_PREFIX = "/api/"
+
+
 def domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        # The API's error shape (core.api.domain_error_body), not an HTML page: a client of
+        # /api/v1/teams/1.5/ (no route) must get the JSON its schema documents.
+        body = {"detail": exc.message, "code": exc.code, "errors": exc.errors}
+        return JsonResponse(body, status=exc.status)
     template = PAGES.get(exc.status, "error.html")
     return render(
         request, template, {"message": exc.message, "status": exc.status}, status=exc.status

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.filters import IdFilter
 from orgs import services
 from orgs.models import Membership, Organization, Person, Role, Team
 from orgs.serializers import (
@@ -50,7 +51,7 @@ class OrganizationView(TenantScopedAPIMixin, generics.RetrieveUpdateAPIView):
 
 class TeamFilter(django_filters.FilterSet):
     # Plain numbers, not model choices: an unknown id and another org's id must look the same.
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     root = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", label="Only top-level teams"
     )
@@ -96,7 +97,7 @@ class TeamViewSet(TenantScopedAPIMixin, viewsets.ModelViewSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="team_id")
+    team = IdFilter(field_name="team_id")
 
     class Meta:
         model = Person

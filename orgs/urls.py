@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orgs import views, views_import, views_people
+from orgs import views, views_import, views_lockout, views_people
 
 app_name = "orgs"
 urlpatterns = [
@@ -29,4 +29,5 @@ urlpatterns = [
     path("roles/<int:pk>/revoke/", views.RoleRevokeView.as_view(), name="role_revoke"),
     path("api-token/", views.TokenView.as_view(), name="tokens"),
     path("audit/", views.AuditView.as_view(), name="audit"),
+    path("lockouts/", views_lockout.LockoutView.as_view(), name="lockouts"),
 ]

@@ -40,6 +40,9 @@ class ImportExampleView(AdminView):
 
 
 class ImportUploadView(AdminView):
+    # core.uploads stops a bigger upload as it streams in (a 413 page), before this view runs.
+    upload_max_bytes = importing.MAX_BYTES
+
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show(request, ImportUploadForm())
 
@@ -48,14 +51,6 @@ class ImportUploadView(AdminView):
         if not form.is_valid():
             return self.show(request, form, status=400)
         upload = form.cleaned_data["file"]
-        if upload.size > importing.MAX_BYTES:
-            # Checked before reading so a huge upload is never loaded into memory.
-            form.add_error(
-                "file",
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{importing.MAX_BYTES // 1024 // 1024} MB.",
-            )
-            return self.show(request, form, status=400)
         try:
             rows, errors = people_import_check(organization=self.tenant.org, data=upload.read())
         except ImportFileError as exc:

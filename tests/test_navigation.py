@@ -124,7 +124,7 @@ class EveryPageOpensTests(TestCase):
     def test_the_admin_reaches_the_audit_log_and_each_setup_page(self) -> None:
         pages = self._pages_of("admin")
         # Guards the test itself: the set-up links were really followed.
-        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles"):
+        for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles", "orgs:lockouts"):
             self.assertIn(reverse(name), pages)
 
     def test_every_dashboard_page_opens_for_every_role_that_sees_the_dashboard(self) -> None:

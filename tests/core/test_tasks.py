@@ -6,6 +6,7 @@ import importlib
 import re
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core import mail
 from django.test import TestCase
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -17,7 +18,12 @@ from tests.surveys.helpers import add_people
 from trustos.celery import app as celery_app
 
 rename = importlib.import_module("surveys.migrations.0005_rename_task_names")
-PROJECT_APPS = {"core", "orgs", "surveys", "scoring", "decisions"}
+# The project's own apps: those whose code lives in this repository, not in a package.
+PROJECT_APPS = {
+    c.name
+    for c in django_apps.get_app_configs()
+    if c.path.startswith(str(settings.BASE_DIR)) and "site-packages" not in c.path
+}
 NAME_STYLE = re.compile(r"^(?P<app>[a-z]+)\.[a-z]+(_[a-z0-9]+)+$")
 
 
