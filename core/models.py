@@ -64,3 +64,20 @@ class AuditEntry(models.Model):
         named `items`) must never meet the template engine's attribute lookup."""
         changes = self.changes if isinstance(self.changes, dict) else {"value": self.changes}
         return [(str(k), _display(v)) for k, v in changes.items()]
+
+
+class OutboxTask(models.Model):
+    """A Celery task still to publish (core/outbox.py): written in the transaction of the change
+    that needs it, or after a publish failed; deleted once the broker took the message."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)} ({self.attempts} attempts)"

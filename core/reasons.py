@@ -11,8 +11,10 @@ from __future__ import annotations
 from trustmath.suppression import (
     REASON_COMPLEMENTARY,
     REASON_FEWER_THAN_K,
+    REASON_LEDGER,
     REASON_NO_RESPONSES,
     REASON_NONE,
+    REASON_NOT_RELEASED,
     REASON_PART_HIDDEN,
     REASON_STALE,
 )
@@ -30,6 +32,11 @@ REASON_TEXT: dict[str, str] = {
     REASON_COMPLEMENTARY: "hidden so that a smaller group can't be worked out from the others",
     REASON_STALE: "hidden until the results are recomputed for the current teams",
     REASON_PART_HIDDEN: "hidden because one of its parts is hidden",
+    REASON_NOT_RELEASED: "not released yet: figures are published when a check-in window closes",
+    REASON_LEDGER: (
+        "hidden: it would differ from a result released earlier by fewer than {k} answers, "
+        "so comparing the two could reveal individual answers"
+    ),
 }
 
 # A code nobody registered still hides its number: it reads as plain "hidden".

@@ -2,17 +2,22 @@
 
 Tasks are thin: they take ids, call a service and are idempotent, because they are
 acknowledged late and may run twice after a worker dies. They are queued only after the
-surrounding transaction commits (`delay_on_commit`, from Celery's Django task class), so a
-worker never looks for a row that a rolled-back transaction never wrote.
+surrounding transaction commits, so a worker never looks for a row that a rolled-back
+transaction never wrote. A publish the broker refuses (Redis down) never fails the request:
+the task is kept in the outbox (core/outbox.py) and published when the broker is back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from functools import partial
+from typing import Any, TypeVar
 
 from celery import current_app, shared_task
 from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+
+from core.outbox import outbox_drain, task_publish
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +27,19 @@ class Task(DjangoTask):
 
     acks_late = True
     reject_on_worker_lost = True
+
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """After the commit, publish; a broker outage keeps the task in the outbox, no error."""
+        if kwargs:
+            raise TypeError("tasks take ids as positional arguments only")
+        transaction.on_commit(partial(task_publish, self.name, args))
+
+    def apply_async_on_commit(  # type: ignore[override]
+        self, args: Any = (), kwargs: Any = None, countdown: float | None = None
+    ) -> None:
+        if kwargs:
+            raise TypeError("tasks take ids as positional arguments only")
+        transaction.on_commit(partial(task_publish, self.name, tuple(args), countdown))
 
 
 def task(*, name: str, **options: Any) -> Callable[[F], Any]:
@@ -43,8 +61,11 @@ def task_queue_on_commit(name: str, *args: Any, countdown: float | None = None) 
     the service (tasks are thin wrappers), and an import back would be a cycle. An unknown
     name raises KeyError at once, so a typo fails the first test that reaches it.
     """
-    registered = cast(DjangoTask, current_app.tasks[name])
-    if countdown is None:
-        registered.delay_on_commit(*args)
-    else:
-        registered.apply_async_on_commit(args=args, countdown=countdown)
+    current_app.tasks[name]
+    transaction.on_commit(partial(task_publish, name, args, countdown))
+
+
+@task(name="core.drain_outbox")
+def outbox_drain_task() -> int:
+    """Beat (every minute): publish the tasks a broker outage left in the outbox."""
+    return outbox_drain()

@@ -26,6 +26,7 @@ from decisions.models import (
     DecisionStatus,
     DecisionStatusChange,
 )
+from decisions.releases import decision_results_publish
 from orgs.demo import TEAM_PROFILES
 from orgs.models import Organization, Person, Team
 from orgs.periods import period_end, period_start
@@ -305,6 +306,7 @@ def seed_demo(
     CheckInInvitation.objects.bulk_create(invitations, batch_size=1000)
     CheckInResponse.objects.bulk_create(responses, batch_size=1000)
     cells = decision_metrics_recompute(org_id=org.pk)
+    decision_results_publish(org=org)
     reopened = sum(1 for c in changes if c.to_status in ("being_revisited", "reversed"))
     log(
         f"Decisions: {len(decisions)} decisions, {reopened} reopenings, "

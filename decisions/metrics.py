@@ -10,7 +10,8 @@ share; hidden figures are stored without numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import pandas as pd
@@ -25,12 +26,14 @@ from decisions.models import (
     DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
+from decisions.models_release import DecisionResultsRelease
 from decisions.selectors_counts import decisions_respondents_count
 from decisions.suppress import checkin_reason_text, figure_reason_text
 from orgs.disclosure import ROOT_ID, disclosure_cells
 from orgs.models import DECISION_READ_ROLES, Organization
 from orgs.periods import period_start
 from trustmath import decision_metrics as dm
+from trustmath.suppression import REASON_NOT_RELEASED
 
 SOURCE_LABEL = "Decision check-ins"
 SNAPSHOT_FIELDS = [
@@ -99,16 +102,33 @@ def _in_words(rec: dict[str, Any], *, k: int) -> dict[str, Any]:
     return rec
 
 
-def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per-decision metrics keyed by decision id, decided by the one disclosure module:
-    nothing below k answers, each share below k answers to its question hidden on its own."""
+def decision_figures(
+    *,
+    org: Organization,
+    decision_ids: list[int],
+    forced: Collection[tuple[int, str]] = (),
+    released: bool = True,
+) -> tuple[dict[int, dict[str, Any]], pd.DataFrame]:
+    """Per-decision figures computed from the stored answers, decided by the one disclosure
+    module: nothing below k answers, each share below k answers to its question hidden on its
+    own, and every (decision, measure) in ``forced`` (refused by the release ledger) hidden.
+    Returns the figures keyed by decision id and the decided (decision, measure) frame.
+
+    Used by the publisher (`decisions.releases`) only: reads serve releases
+    (:func:`decision_results`). ``released=False`` computes on no answers at all (the shape
+    of a decision not released yet)."""
+    answers = (
+        answers_frame(org_id=org.pk, decision_ids=decision_ids) if released else dm.empty_answers()
+    )
     figures = dm.per_decision_figures(
-        answers_frame(org_id=org.pk, decision_ids=decision_ids),
+        answers,
         status_changes_frame(org_id=org.pk, decision_ids=decision_ids),
         decision_ids=decision_ids,
     )
     # k counts people: a stakeholder answering at +7 and +30 is one respondent, so every
     # count (answers, each share's answers) is capped by the decision's distinct people.
+    # The invitation side knows who answered a window, not which questions they skipped,
+    # so a share's own people are bounded (≤ the decision's people), never linked.
     people = decisions_respondents_count(org=org, decision_ids=decision_ids)
     cap = figures["decision_id"].map(people).fillna(0).astype(int)
     figures = figures.assign(n=figures["n"].fillna(0).astype(int).clip(upper=cap))
@@ -116,12 +136,18 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
         figures[col] = figures[col].fillna(0).astype(int).clip(upper=cap)
     # One decision per row, never summed over teams: every figure is its own flat measure.
     cells = dm.measure_cells(figures.assign(team_id=ROOT_ID), by=["decision_id"])
+    refused = set(forced)
+    cells["forced"] = [
+        (int(d), str(m)) in refused
+        for d, m in zip(cells["decision_id"], cells["measure"], strict=True)
+    ]
     decided = disclosure_cells(
         org=org,
         cells=cells,
         by=["decision_id"],
         base=dm.ANSWERS_MEASURE,
         flat=cells["measure"].unique().tolist(),
+        forced="forced",
     )
     frame = dm.apply_disclosure(figures, decided, by=["decision_id"])
     out: dict[int, dict[str, Any]] = {}
@@ -130,6 +156,31 @@ def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int,
         out[int(rec["decision_id"])] = {
             key: (v if key == "hidden" else none_if_missing(v)) for key, v in rec.items()
         }
+    return out, decided
+
+
+def decision_results(*, org: Organization, decision_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per-decision figures keyed by decision id, as last released (never computed here).
+
+    A decision with no release yet (no check-in window closed) reads as hidden, reason
+    "not released". Figures are released by `decisions.releases.decision_results_publish`
+    at a window's close and in the scheduled metrics job, each checked against the ledger.
+    """
+    stored = dict(
+        DecisionResultsRelease.objects.filter(
+            organization_id=org.pk, decision_id__in=decision_ids
+        ).values_list("decision_id", "figures")
+    )
+    out: dict[int, dict[str, Any]] = {}
+    if stored:
+        decoded = json.loads("[" + ",".join(stored.values()) + "]")
+        out = {int(d): figs for d, figs in zip(stored, decoded, strict=True)}
+    missing = [d for d in decision_ids if d not in out]
+    if missing:
+        blank, _ = decision_figures(org=org, decision_ids=missing, released=False)
+        why = checkin_reason_text(REASON_NOT_RELEASED, k=org.k)
+        for d in missing:
+            out[d] = {**blank[d], "suppressed": True, "reason": why, "hidden": {}}
     return out
 
 

@@ -258,3 +258,4 @@ from decisions.models_counts import (  # noqa: E402, F401
     DecisionRespondentCount,
     DecisionRespondentKey,
 )
+from decisions.models_release import DecisionResultsRelease  # noqa: E402,F401  (registered here)

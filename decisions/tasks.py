@@ -9,6 +9,7 @@ from decisions.checkin_flush import checkins_flush, checkins_flush_all
 from decisions.checkins import checkin_invitation_send, checkins_create_due
 from decisions.counts import checkin_windows_close
 from decisions.metrics import decision_metrics_recompute
+from decisions.releases import decision_results_publish
 from orgs.models import Organization
 
 
@@ -16,9 +17,11 @@ from orgs.models import Organization
 def dispatch_due_checkins_task() -> int:
     """Beat (hourly): create due check-in invitations of every org and queue their emails."""
     queued = 0
+    closed_in: list[Organization] = []
     for org in Organization.objects.all().order_by("pk"):
         # Windows past their answer days first: their invitations become counts.
-        checkin_windows_close(org=org)
+        if checkin_windows_close(org=org):
+            closed_in.append(org)
         with transaction.atomic():
             ids = checkins_create_due(org=org)
             for inv_id in ids:
@@ -26,6 +29,10 @@ def dispatch_due_checkins_task() -> int:
         queued += len(ids)
     # Check-in windows close by the clock (links expire): write what their buffers still hold.
     checkins_flush_all()
+    # A window's close releases its org's per-decision figures (each checked by the ledger),
+    # after the flush so the window's last buffered answers are part of the release.
+    for org in closed_in:
+        decision_results_publish(org=org)
     return queued
 
 
@@ -37,7 +44,12 @@ def send_checkin_invitation_task(invitation_id: int) -> bool:
 
 @task(name="decisions.recompute_decision_metrics")
 def recompute_decision_metrics_task(org_id: int) -> int:
-    return decision_metrics_recompute(org_id=org_id)
+    """Recompute the team x period cells and release the per-decision figures (ledger-checked)."""
+    cells = decision_metrics_recompute(org_id=org_id)
+    org = Organization.objects.filter(pk=org_id).first()
+    if org is not None:
+        decision_results_publish(org=org)
+    return cells
 
 
 @task(name="decisions.recompute_all_decision_metrics")

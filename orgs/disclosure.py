@@ -15,9 +15,19 @@ from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
+from orgs.ledger import disclosure_check_adhoc, ledger_check, ledger_record
 from orgs.models import Organization
 from trustmath.disclosure import disclosure_decide
 from trustmath.suppression import REASON_STALE, SuppressionInputError
+
+__all__ = [
+    "ROOT_ID",
+    "disclosure_cells",
+    "disclosure_check_adhoc",
+    "disclosure_tree",
+    "ledger_check",
+    "ledger_record",
+]
 
 ROOT_ID = 0  # the whole organization in every result frame
 
@@ -41,12 +51,14 @@ def disclosure_cells(
     base: str | None = None,
     composites: Mapping[str, Collection[str] | None] | None = None,
     flat: Collection[str] = (),
+    forced: str | None = None,
 ) -> pd.DataFrame:
     """`trustmath.disclosure.disclosure_decide` on the org's whole tree with the org's k.
 
     Fails closed: counts that no longer fit the team tree (a team moved or was deleted
     since the figures were computed) hide every row with reason "stale" until recomputed.
     The recompute is queued by the write that changed the tree; a read never queues work.
+    ``forced`` names a bool column of cells the release ledger refused (`orgs.ledger`).
     """
     try:
         return disclosure_decide(
@@ -57,6 +69,7 @@ def disclosure_cells(
             base=base,
             composites=composites,
             flat=flat,
+            forced=forced,
         )
     except SuppressionInputError:
         logger.warning("figures of org %s do not fit its team tree; awaiting recompute", org.pk)

@@ -231,3 +231,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) · {self.user} · {self.organization}"
+
+
+from orgs.models_ledger import LedgerSource, ReleasedSet  # noqa: E402,F401  (registered here)

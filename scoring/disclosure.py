@@ -185,25 +185,33 @@ def results_disclosure(
         stale = {"suppressed": True, "reason": REASON_STALE}
         return trust.assign(**stale), (dims.assign(**stale) if not dims.empty else dims)
     cols = [*_BY, "team_id", "n", "n_own", "people"]
+    # Cells the release ledger refused (scoring.releases) come in as a bool column "forced".
+    if "forced" in trust.columns:
+        cols.append("forced")
     long = [trust[cols].assign(measure=TRUST_MEASURE)]
     if not dims.empty:
-        long.append(dims[[*cols, "dimension_key"]].rename(columns={"dimension_key": "measure"}))
+        long.append(
+            dims.reindex(columns=[*cols, "dimension_key"]).rename(
+                columns={"dimension_key": "measure"}
+            )
+        )
     decided = disclosure_cells(
         org=org,
         cells=pd.concat(long, ignore_index=True),
         by=_BY,
         base=TRUST_MEASURE,
         composites={TRUST_MEASURE: None},
+        forced="forced" if "forced" in cols else None,
     )
     decided = _distinct_guard(decided, org.k)[[*_KEY, "suppressed", "reason"]]
-    trust = trust.assign(n=trust["people"]).drop(columns="people")
+    trust = trust.assign(n=trust["people"]).drop(columns=["people", "forced"], errors="ignore")
     is_trust = decided["measure"] == TRUST_MEASURE
     trust_out = trust.merge(
         decided.loc[is_trust].drop(columns="measure"), on=[*_BY, "team_id"], how="left"
     )
     if dims.empty:
         return trust_out, dims
-    dims = dims.assign(n=dims["people"]).drop(columns="people")
+    dims = dims.assign(n=dims["people"]).drop(columns=["people", "forced"], errors="ignore")
     dims_out = dims.merge(
         decided.loc[~is_trust].rename(columns={"measure": "dimension_key"}),
         on=[*_BY, "team_id", "dimension_key"],

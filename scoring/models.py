@@ -90,3 +90,10 @@ class DimensionSnapshot(SnapshotBase):
             )
         ]
         indexes = [models.Index(fields=["organization", "period"])]
+
+
+from scoring.models_release import (  # noqa: E402,F401  (registered here)
+    ReleaseTrigger,
+    ResultRelease,
+    ResultReleaseRow,
+)

@@ -1,35 +1,33 @@
-"""Reads of the scoring app: k-anonymous results from snapshots, the one path every reader uses.
+"""Reads of the scoring app: k-anonymous results from the org's latest release, the one path every reader uses.
 
 Every result leaves through `results_for_teams`, which builds the one typed read model the
-results page and API both render. It (1) reads snapshots and people counts only, never
-answers — seven queries whatever the number of teams or periods (snapshots, dimensions, the
-people counts k is tested on, the rounds that asked each dimension), plus one per registered
-result source;
-(2) decides what may be released through `scoring.disclosure` (the one disclosure module:
-each dimension and the trust index suppressed on the org's *whole* team tree with their own
-counts, a dimension hidden with its trust index, a trust index hidden when one of its
-dimensions is, and a trend hidden when its previous cell is); (3) only then keeps the teams
-the tenant may see. Suppressed cells carry no numbers at all.
+results page and API both render. It reads the org's **latest release** only
+(`scoring.releases`, published at a round's close, when late answers reach a closed round
+and when the team tree changed): there every cell was decided on the org's *whole* team
+tree (people counts, complementary suppression, composites follow their parts, trends
+follow their previous cell) and checked against the release ledger, so a read never
+recomputes and never decides anything; it only keeps the teams and periods the tenant may
+see. Three queries (latest release, its rows, the dimension names) plus one per registered
+result source, whatever the number of teams or periods; no per-row pandas. Suppressed
+cells carry no numbers at all (they were stored without them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
-
-import pandas as pd
 
 from core.reasons import PULSE_ANSWERS
 from core.reasons import REASON_TEXT as CORE_REASON_TEXT
 from core.reasons import reason_text as core_reason_text
 from core.registry import ResultSource, SourceCell, result_sources
 from orgs.models import Organization
-from orgs.periods import previous_period
 from orgs.tenancy import Tenant
-from scoring.disclosure import results_disclosure
-from scoring.models import DimensionSnapshot, TrustIndexSnapshot
+from scoring.disclosure import TRUST_MEASURE
+from scoring.models_release import ResultRelease, ResultReleaseRow
 from surveys.models import Dimension
 from trustmath.engine import ORG_ID
 from trustmath.suppression import REASON_CODES
@@ -148,41 +146,26 @@ def reason_text(code: str | None, k: int) -> str:
     return core_reason_text(code or "", k=k)
 
 
-def _clean(value: Any) -> Any:
-    """NaN/<NA> → None, numpy scalars → Python, so nothing unshowable leaves this module."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
+def _positions(columns: list[str], names: frozenset[str]) -> list[tuple[str, int]]:
+    """(dataclass field, position in a stored cell's values) for the fields the release has."""
+    return [(c, i) for i, c in enumerate(columns) if c in names]
 
 
-def _values(row: Any, fields: list[str]) -> dict[str, Any]:
-    """The cell's fields of one frame row: reason only when suppressed, numbers only when not."""
-    if row["suppressed"]:
-        return {"suppressed": True, "reason": row["reason"]}
-    return {"suppressed": False, **{f: _clean(row[f]) for f in fields}}
+def _cell_kwargs(payload: Any, where: list[tuple[str, int]]) -> dict[str, Any]:
+    """A released cell as dataclass arguments: only the reason when it is hidden (a code),
+    the numbers when shown (the release stored no numbers for a hidden cell anyway)."""
+    if not isinstance(payload, list):
+        return {"suppressed": True, "reason": payload or None}
+    return {"suppressed": False, **{name: payload[i] for name, i in where}}
 
 
-def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) -> pd.DataFrame:
-    """Drop the trend of a cell whose previous-period cell is hidden or not at hand.
-
-    prev_score and delta would otherwise hand out the very number suppression hid.
-    """
-    prev_of = {p: previous_period(p, kind) for p in cells["period"].unique()}
-    shown = cells.loc[~cells["suppressed"], [*keys, "period"]].assign(prev_ok=True)
-    out = cells.assign(prev_period=cells["period"].map(prev_of)).merge(
-        shown.rename(columns={"period": "prev_period"}), on=[*keys, "prev_period"], how="left"
-    )
-    ok = out["prev_ok"].fillna(False).astype(bool)
-    for col in ["prev_score", "delta", "p_value", "p_adjusted"]:
-        out[col] = out[col].where(ok, None)
-    out["significant"] = out["significant"].astype(bool) & ok
-    out["has_trend"] = out["has_trend"].astype(bool) & ok
-    return out.drop(columns=["prev_period", "prev_ok"])
+_TRUST_NAMES = frozenset(f.name for f in fields(TrustCell)) - {"suppressed", "reason"}
+_DIM_NAMES = frozenset(f.name for f in fields(DimensionCell)) - {
+    "suppressed",
+    "reason",
+    "key",
+    "name",
+}
 
 
 def _tree(org: Organization) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -228,67 +211,46 @@ def results_for_teams(
         allowed &= {int(t) for t in team_ids}
 
     wanted = None if periods is None else sorted(set(periods))
-    trust_qs = TrustIndexSnapshot.objects.filter(organization_id=org.id)
-    dim_qs = DimensionSnapshot.objects.filter(organization_id=org.id)
-    if wanted is not None:
-        # The period before each one too: a trend may only be shown if that cell was visible.
-        load = set(wanted) | {previous_period(p, org.reporting_period) for p in wanted}
-        trust_qs, dim_qs = trust_qs.filter(period__in=load), dim_qs.filter(period__in=load)
-    # Whole tree on purpose: complementary suppression must see the teams the reader can't.
-    trust = pd.DataFrame(
-        list(
-            trust_qs.values(
-                "team_key", "n_own", "rubric_id", "period", "dimensions", *TRUST_CELL_FIELDS
-            )
-        )
-    )
-    dims = pd.DataFrame(
-        list(
-            dim_qs.values("team_key", "n_own", "rubric_id", "period", "dimension_key", *DIM_FIELDS)
-        )
-    )
     sources = list(result_sources)
-    if trust.empty:
+    release = (
+        ResultRelease.objects.filter(organization_id=org.id)
+        .order_by("-released_at", "-id")
+        .values_list("id", "columns")
+        .first()
+    )
+    if release is None:
         return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
-
-    trust = trust.rename(columns={"team_key": "team_id"})
-    dims = dims.rename(columns={"team_key": "team_id"}) if not dims.empty else dims
-    trust, dims = results_disclosure(org=org, trust=trust, dims=dims)
-    dim_meta: list[DimensionMeta] = []
-    if not dims.empty:
-        seen = list(
-            Dimension.objects.filter(rubric_id__in=set(dims["rubric_id"].tolist()))
-            .order_by("rubric_id", "position", "id")
-            .values_list("key", "name")
-        )
-        dim_meta = list({key: DimensionMeta(key=key, name=name) for key, name in seen}.values())
-
-    kind = org.reporting_period
-    trust = _hide_unsupported_trends(trust, ["team_id", "rubric_id"], kind)
-    trust = trust[trust["team_id"].isin(allowed)]
-    if not dims.empty:
-        dims = _hide_unsupported_trends(dims, ["team_id", "rubric_id", "dimension_key"], kind)
-        dims = dims[dims["team_id"].isin(allowed)]
+    # The latest release only: decided on the whole tree and checked against the ledger when
+    # it was published; here only the viewer's teams and periods are picked from it.
+    release_id, columns = release
+    stored_columns = json.loads(columns)
+    trust_at = _positions(stored_columns.get("trust", []), _TRUST_NAMES)
+    dim_at = _positions(stored_columns.get("dimension", []), _DIM_NAMES)
+    qs = ResultReleaseRow.objects.filter(release_id=release_id)
+    if team_ids is not None or len(allowed) < len(names):
+        qs = qs.filter(team_key__in=sorted(allowed))
     if wanted is not None:
-        trust = trust[trust["period"].isin(wanted)]
-        dims = dims[dims["period"].isin(wanted)] if not dims.empty else dims
+        qs = qs.filter(period__in=wanted)
+    stored = list(
+        qs.order_by("team_key", "period", "rubric_id").values_list(
+            "team_key", "period", "rubric_id", "cells"
+        )
+    )
+    stored = [r for r in stored if r[0] in allowed]
+    if not stored:
+        return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
+    # One json.loads for every row: the cells were stored as JSON text for this.
+    decoded: list[dict[str, Any]] = json.loads("[" + ",".join(r[3] for r in stored) + "]")
+    rubric_ids = sorted({int(r[2]) for r in stored})
+    seen = list(
+        Dimension.objects.filter(rubric_id__in=rubric_ids)
+        .order_by("rubric_id", "position", "id")
+        .values_list("key", "name")
+    )
+    dim_meta = list({key: DimensionMeta(key=key, name=name) for key, name in seen}.values())
     order = {d.key: i for i, d in enumerate(dim_meta)}
     dim_names = {d.key: d.name for d in dim_meta}
-    by_cell: dict[tuple[int, dt.date, int], list[DimensionCell]] = {}
-    for _, row in dims.iterrows():  # result cells of the visible teams, not answers
-        key = str(row["dimension_key"])
-        cell = DimensionCell(key=key, name=dim_names.get(key, ""), **_values(row, DIM_FIELDS))
-        by_cell.setdefault((int(row["team_id"]), row["period"], int(row["rubric_id"])), []).append(
-            cell
-        )
-    keys = [
-        (int(row["team_id"]), row["period"], int(row["rubric_id"]))
-        for _, row in trust.sort_values(["team_id", "period"]).iterrows()
-    ]
-    trust_cells = [
-        TrustCell(**_values(row, TRUST_CELL_FIELDS))
-        for _, row in trust.sort_values(["team_id", "period"]).iterrows()
-    ]
+    keys = [(int(t), p, int(r)) for t, p, r, _ in stored]
     # Other apps' labelled sources for the same (team, period) cells: one call each.
     found = {s.field: s.cells(org, [(t, p) for t, p, _ in keys]) for s in sources}
     rows = [
@@ -297,13 +259,17 @@ def results_for_teams(
             team_name=names[team_id],
             period=period,
             rubric_id=rubric_id,
-            trust_index=cell,
-            dimensions=sorted(
-                by_cell.get((team_id, period, rubric_id), []), key=lambda c: order.get(c.key, 99)
-            ),
-            sources={f: cells.get((team_id, period)) for f, cells in found.items()},
+            trust_index=TrustCell(**_cell_kwargs(cells.get(TRUST_MEASURE), trust_at)),
+            dimensions=[
+                DimensionCell(key=key, name=dim_names.get(key, ""), **_cell_kwargs(c, dim_at))
+                for key, c in sorted(
+                    ((key, c) for key, c in cells.items() if key != TRUST_MEASURE),
+                    key=lambda kc: order.get(kc[0], 99),
+                )
+            ],
+            sources={f: got.get((team_id, period)) for f, got in found.items()},
         )
-        for (team_id, period, rubric_id), cell in zip(keys, trust_cells, strict=True)
+        for (team_id, period, rubric_id), cells in zip(keys, decoded, strict=True)
     ]
     periods_out = sorted({r.period for r in rows})
     return TeamResults(

@@ -27,6 +27,8 @@ from orgs.models import Organization
 from orgs.periods import next_period
 from scoring.adapter import org_scores
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
+from scoring.models_release import ReleaseTrigger, ResultRelease
+from scoring.releases import results_release_publish
 from surveys.models import PulseRound
 from trustmath.engine import ORG_ID
 
@@ -42,12 +44,18 @@ class RecomputeSummary:
 
 
 def snapshot_recompute(
-    *, org_id: int, periods: Iterable[dt.date] | None = None
+    *,
+    org_id: int,
+    periods: Iterable[dt.date] | None = None,
+    trigger: str = ReleaseTrigger.RECOMPUTE,
+    round_id: int | None = None,
 ) -> RecomputeSummary:
     """Recompute the snapshots of `org_id` for `periods` (default: every period with rounds).
 
     Replaces all snapshot rows of the recomputed (org, period) set inside one transaction:
-    periods that no longer have answers lose their rows.
+    periods that no longer have answers lose their rows. Then publishes a new release of
+    the org's results (`scoring.releases`, same transaction and lock): reads serve only
+    releases, so nothing recomputed is seen before it passed the release ledger.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -128,22 +136,38 @@ def snapshot_recompute(
         DimensionSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
         TrustIndexSnapshot.objects.bulk_create(trust_rows, batch_size=1000)
         DimensionSnapshot.objects.bulk_create(dim_rows, batch_size=1000)
+        results_release_publish(org=org, trigger=trigger, round_id=round_id)
     return RecomputeSummary(
         org_id=org.id, periods=wanted, trust_rows=len(trust_rows), dimension_rows=len(dim_rows)
     )
 
 
 def snapshot_recompute_round(*, round_id: int) -> RecomputeSummary | None:
-    """Recompute the period of a round and the next one (whose trend compares against it)."""
+    """Recompute the period of a round and the next one (whose trend compares against it).
+
+    The release it publishes says why: the round's close, or late answers added to it
+    (a release of the org was already published after the round closed).
+    """
     row = (
         PulseRound.objects.filter(pk=round_id)
-        .values_list("organization_id", "period", "organization__reporting_period")
+        .values_list("organization_id", "period", "organization__reporting_period", "closed_at")
         .first()
     )
     if row is None:
         return None
-    org_id, period, kind = row
-    return snapshot_recompute(org_id=org_id, periods=[period, next_period(period, kind)])
+    org_id, period, kind, closed_at = row
+    late = (
+        closed_at is not None
+        and ResultRelease.objects.filter(
+            organization_id=org_id, round_id=round_id, released_at__gte=closed_at
+        ).exists()
+    )
+    return snapshot_recompute(
+        org_id=org_id,
+        periods=[period, next_period(period, kind)],
+        trigger=ReleaseTrigger.LATE_ANSWERS if late else ReleaseTrigger.ROUND_CLOSE,
+        round_id=round_id,
+    )
 
 
 def snapshot_recompute_all(

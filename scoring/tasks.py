@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import OperationalError
 
 from core.tasks import task
+from scoring.models_release import ReleaseTrigger
 from scoring.services import snapshot_recompute, snapshot_recompute_round
 
 # A deadlock or lost connection is transient and the task idempotent: retry, backing off
@@ -36,7 +37,7 @@ def recompute_round_snapshots(round_id: int) -> int:
 )
 def recompute_org_snapshots(org_id: int) -> int:
     """Recompute every period of one organization."""
-    return snapshot_recompute(org_id=org_id).trust_rows
+    return snapshot_recompute(org_id=org_id, trigger=ReleaseTrigger.TEAMS_CHANGED).trust_rows
 
 
 def round_recompute_queue(round_id: int) -> None:

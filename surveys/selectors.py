@@ -9,6 +9,7 @@ import pandas as pd
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
+from core.outbox import outbox_waiting
 from orgs.models import Organization, Person, Team
 from orgs.tenancy import Tenant, descendant_ids, scoped
 from orgs.tree import TeamTree
@@ -343,4 +344,11 @@ def person_invitation_summary(person: Person) -> list[str]:
     n = Invitation.objects.filter(person=person).count()
     return (
         [ngettext("%(n)d survey invitation", "%(n)d survey invitations", n) % {"n": n}] if n else []
+    )
+
+
+def round_dispatch_queued(*, round: PulseRound) -> bool:
+    """Is the round's sending waiting for the task queue (broker down when it was created)?"""
+    return round.dispatch_finished_at is None and outbox_waiting(
+        name="surveys.dispatch_round", args=[round.pk]
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.tasks import task
-from surveys.services.dispatch import round_dispatch
+from surveys.services.dispatch import DISPATCH_BUDGET_SECONDS, round_dispatch
 from surveys.services.responses import responses_flush
 from surveys.services.rounds import rounds_tick
 from surveys.services.schedules import schedule_run
@@ -11,15 +11,18 @@ from surveys.services.schedules import schedule_run
 
 # A failed dispatch (mail server down) is retried with backoff; the minute tick also
 # re-queues any open round whose dispatch never finished, so a lost message misses nobody.
+# The longest retry wait stays below the broker's visibility timeout (40 s): a waiting task
+# held longer would be handed out twice (docs/operations.md).
 @task(
     name="surveys.dispatch_round",
     autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
+    retry_backoff=5,
+    retry_backoff_max=30,
     max_retries=8,
 )
 def round_dispatch_task(round_id: int) -> int:
-    return round_dispatch(round_id=round_id).sent
+    """Send for at most DISPATCH_BUDGET_SECONDS, then queue the rest as a new task run."""
+    return round_dispatch(round_id=round_id, budget=DISPATCH_BUDGET_SECONDS).sent
 
 
 @task(name="surveys.run_schedule")

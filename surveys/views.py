@@ -20,6 +20,7 @@ from surveys.selectors import (
     participation_for_round,
     participation_for_rounds,
     round_can_close,
+    round_dispatch_queued,
     rounds_visible,
     rubric_active,
     rubric_dimensions,
@@ -123,7 +124,16 @@ def round_send(request: HttpRequest) -> HttpResponse:
                 open_days=form.cleaned_data["open_days"],
                 actor=request.user,
             )
-            messages.success(request, f"“{rnd.title}” is open; invitations are being sent.")
+            if round_dispatch_queued(round=rnd):
+                # Saved, but the task queue is unreachable: the outbox sends them later.
+                messages.warning(
+                    request,
+                    f"“{rnd.title}” is open. Sending is queued: the task queue is unreachable "
+                    "right now, and the invitations go out automatically once it is back. "
+                    "Do not create the round again.",
+                )
+            else:
+                messages.success(request, f"“{rnd.title}” is open; invitations are being sent.")
             return redirect("surveys:round_detail", pk=rnd.pk)
         except SurveyError as exc:
             _form_errors(form, exc)
@@ -144,6 +154,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stats": invitation_stats(round=rnd) if tenant.is_admin else None,
             "items": rnd.round_items.select_related("item", "item__dimension"),
             "can_close": round_can_close(tenant=tenant, round=rnd),
+            "dispatch_queued": round_dispatch_queued(round=rnd),
         },
     )
 

@@ -44,6 +44,7 @@ import pandas as pd
 
 from trustmath.suppression import (
     REASON_FEWER_THAN_K,
+    REASON_LEDGER,
     REASON_NO_RESPONSES,
     REASON_NONE,
     REASON_PART_HIDDEN,
@@ -54,11 +55,16 @@ from trustmath.suppression import (
 MEASURE = "measure"
 
 
-def _flat(cells: pd.DataFrame, k: int) -> pd.DataFrame:
+def _flat(cells: pd.DataFrame, k: int, forced: str | None = None) -> pd.DataFrame:
     """The plain k test for measures that are not sums over the team tree."""
     n = cells["n"].to_numpy(dtype=float)
     reason = np.where(n == 0, REASON_NO_RESPONSES, np.where(n < k, REASON_FEWER_THAN_K, ""))
-    return cells.assign(suppressed=n < k, reason=reason.astype(object))
+    hidden = n < k
+    if forced is not None and forced in cells.columns:
+        hit = cells[forced].fillna(False).astype(bool).to_numpy() & ~hidden
+        reason = np.where(hit, REASON_LEDGER, reason)
+        hidden = hidden | hit
+    return cells.assign(suppressed=hidden, reason=reason.astype(object))
 
 
 def disclosure_decide(
@@ -70,8 +76,13 @@ def disclosure_decide(
     base: str | None = None,
     composites: Mapping[str, Collection[str] | None] | None = None,
     flat: Collection[str] = (),
+    forced: str | None = None,
 ) -> pd.DataFrame:
     """Decide, per row of ``cells``, whether it may be released: adds ``suppressed``, ``reason``.
+
+    ``forced`` names a bool column of rows the release ledger refused
+    (:mod:`trustmath.ledger`): they are hidden with reason ``"ledger"`` before the tree
+    pass, so complementary suppression and the base/composite rules work around them.
 
     ``cells``: ``team_id``, ``measure``, ``n``, ``n_own`` (not needed for ``flat`` measures)
     and the ``by`` columns. ``parent_of`` is the whole org's tree with the root 0 (parent
@@ -96,9 +107,11 @@ def disclosure_decide(
     parts = []
     tree_rows = out.loc[~is_flat]
     if not tree_rows.empty:
-        parts.append(suppress_tree(tree_rows, k=k, parent_of=parent_of, by=[*by, MEASURE]))
+        parts.append(
+            suppress_tree(tree_rows, k=k, parent_of=parent_of, by=[*by, MEASURE], forced=forced)
+        )
     if is_flat.any():
-        parts.append(_flat(out.loc[is_flat], k))
+        parts.append(_flat(out.loc[is_flat], k, forced))
     out = pd.concat(parts).sort_index()
     out["suppressed"] = out["suppressed"].astype(bool)
     out["reason"] = out["reason"].astype(object)

@@ -112,6 +112,13 @@ REASON_STALE = "stale"
 # index, later friction index or execution health) when one of the parts it is computed
 # from is hidden, because the composite and the shown parts would give the hidden part back.
 REASON_PART_HIDDEN = "part_hidden"
+# Set by the release ledger (trustmath.ledger): the cell's response set would differ from
+# one released earlier by 1 … k − 1 responses. Passed in as a forced suppression, so the
+# complementary rule still runs around it (a hidden cell is never parent minus children).
+REASON_LEDGER = "ledger"
+# Never produced here: a figure whose source has not been released yet (a decision none of
+# whose check-in windows has closed) — reads serve releases only.
+REASON_NOT_RELEASED = "not_released"
 REASON_CODES = (
     REASON_NONE,
     REASON_NO_RESPONSES,
@@ -119,13 +126,16 @@ REASON_CODES = (
     REASON_COMPLEMENTARY,
     REASON_STALE,
     REASON_PART_HIDDEN,
+    REASON_LEDGER,
+    REASON_NOT_RELEASED,
 )
 
 # Integer codes used inside the matrices; the index is the code.
 _REASON_LABELS = np.array(
-    [REASON_NONE, REASON_NO_RESPONSES, REASON_FEWER_THAN_K, REASON_COMPLEMENTARY], dtype=object
+    [REASON_NONE, REASON_NO_RESPONSES, REASON_FEWER_THAN_K, REASON_COMPLEMENTARY, REASON_LEDGER],
+    dtype=object,
 )
-_R_NONE, _R_EMPTY, _R_SMALL, _R_COMPL = 0, 1, 2, 3
+_R_NONE, _R_EMPTY, _R_SMALL, _R_COMPL, _R_LEDGER = 0, 1, 2, 3, 4
 
 ROOT_TEAM_ID = 0
 
@@ -194,12 +204,22 @@ class _Tree:
         return nva
 
 
-def _suppress_matrix(n: np.ndarray, tree: _Tree, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (visible, reason code) matrices for n of shape (groups, nodes)."""
+def _suppress_matrix(
+    n: np.ndarray, tree: _Tree, k: int, forced: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (visible, reason code) matrices for n of shape (groups, nodes).
+
+    ``forced`` (same shape, bool) hides cells with n ≥ k before the complementary pass, so
+    their neighbours are hidden as needed to keep them from being worked out.
+    """
     visible = n >= k
     reason = np.full(n.shape, _R_NONE, dtype=np.int8)
     reason[n == 0] = _R_EMPTY
     reason[(n > 0) & (n < k)] = _R_SMALL
+    if forced is not None:
+        hit = forced & visible
+        visible[hit] = False
+        reason[hit] = _R_LEDGER
     n_nodes = n.shape[1]
     for d in range(len(tree.levels) - 1, -1, -1):
         level = tree.levels[d]
@@ -226,7 +246,67 @@ def _suppress_matrix(n: np.ndarray, tree: _Tree, k: int) -> tuple[np.ndarray, np
             chosen = order[first]
             visible[g_idx[chosen], c_idx[chosen]] = False
             reason[g_idx[chosen], c_idx[chosen]] = _R_COMPL
+    if forced is not None:
+        _bury_forced(n, tree, k, forced & ~visible & (n > 0), visible, reason)
     return visible, reason
+
+
+def _bury_forced(
+    n: np.ndarray,
+    tree: _Tree,
+    k: int,
+    forced: np.ndarray,
+    visible: np.ndarray,
+    reason: np.ndarray,
+) -> None:
+    """Hide more until no forced cell can be computed from the visible ones (in place).
+
+    A forced cell F has n ≥ k, so the residual rule alone does not protect it: it must not
+    be exactly its visible descendants (then F = Σ of them: one of them is hidden), and the
+    people of F no visible descendant covers must share the residual region of F's nearest
+    visible ancestor V with at least k others (else V − its other visible parts ≈ F: V is
+    hidden, which merges its region into the next visible ancestor's). Each pass hides at
+    least one cell, and hiding more keeps the residual guarantee.
+    """
+    for _ in range(n.shape[1] + 1):  # at most one pass per team: each hides a cell
+        uncovered = n - tree.covered(n, visible)
+        g_f, f_idx = np.nonzero(forced)
+        if g_f.size == 0:
+            return
+        changed = False
+        # (a) F exactly covered by its visible descendants: hide the smallest of them.
+        exact = uncovered[g_f, f_idx] == 0
+        if exact.any():
+            marker = visible | forced
+            nma = tree.nearest_visible_ancestor(marker)
+            for g, f in zip(g_f[exact], f_idx[exact], strict=True):  # forced cells only
+                below = np.flatnonzero(visible[g] & (nma[g] == f))
+                if below.size:
+                    c = below[np.lexsort((tree.ids[below], n[g, below]))[0]]
+                    visible[g, c] = False
+                    reason[g, c] = _R_COMPL
+                    changed = True
+        if changed:
+            continue
+        # (b) F's uncovered people are (almost) all of its ancestor's residual region.
+        nva = tree.nearest_visible_ancestor(visible)
+        owner = nva[g_f, f_idx]
+        has = owner >= 0
+        rest = uncovered[g_f[has], owner[has]] - uncovered[g_f[has], f_idx[has]]
+        bad = rest < k
+        if not bad.any():
+            return
+        marker = visible | forced
+        nma = tree.nearest_visible_ancestor(marker)
+        for g, v in zip(g_f[has][bad], owner[has][bad], strict=True):  # forced cells only
+            if not visible[g, v]:
+                continue  # already fixed by an earlier one this pass
+            # Prefer hiding a sibling part of V's region with a residual of its own (≥ k),
+            # which keeps V (often the whole organization) shown; else hide V.
+            others = np.flatnonzero(visible[g] & (nma[g] == v) & (uncovered[g] > 0))
+            c = others[np.lexsort((tree.ids[others], n[g, others]))[0]] if others.size else v
+            visible[g, c] = False
+            reason[g, c] = _R_COMPL
 
 
 def suppress_tree(
@@ -235,8 +315,13 @@ def suppress_tree(
     k: int,
     parent_of: Mapping[int, int | None],
     by: Sequence[str] = ("period",),
+    forced: str | None = None,
 ) -> pd.DataFrame:
     """Mark which team cells may be shown; see the module docstring for the rules.
+
+    ``forced`` names a bool column: its True cells (refused by the release ledger) are
+    hidden with reason ``"ledger"`` (if not already hidden as small or empty) and then the
+    complementary rule runs around them as around any hidden cell.
 
     ``cells`` has columns ``team_id``, ``n``, ``n_own`` and the ``by`` columns, one row per
     (by group, team). Returns a copy with a bool ``suppressed`` and a str ``reason`` column
@@ -298,7 +383,11 @@ def suppress_tree(
             f"all its ancestors, must be present); inconsistent teams: {examples}."
         )
 
-    visible, reason = _suppress_matrix(n, tree, k)
+    forced_m = None
+    if forced is not None and forced in out.columns:
+        forced_m = np.zeros(n.shape, dtype=bool)
+        forced_m[group, node] = out[forced].fillna(False).astype(bool).to_numpy()
+    visible, reason = _suppress_matrix(n, tree, k, forced_m)
     out["suppressed"] = ~visible[group, node]
     out["reason"] = _REASON_LABELS[reason[group, node]]
     return out

@@ -215,6 +215,34 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may outlive the Redis visibility timeout below, or a second worker would start it
+# again while the first still runs: a hard limit (prefork pool) makes "the longest task" a
+# number. Long work is cut into bounded runs instead (invitation dispatch re-queues itself
+# after DISPATCH_BUDGET_SECONDS, surveys/services/dispatch.py). docs/operations.md.
+CELERY_VISIBILITY_TIMEOUT = 40
+CELERY_TASK_TIME_LIMIT = 30
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and never acknowledged (killed, machine lost) goes back to
+        # the queue this many seconds after it was delivered; no retry delay or countdown
+        # may be longer (else a waiting task is delivered twice).
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Look for such messages every 2 s (default: every 100 s).
+        "unacked_restore_interval": 2,
+        "unacked_restore_throttle": 1,
+        # A broker that vanished without closing the connection fails a publish in seconds
+        # (the web request then records the task in the outbox, core/outbox.py).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# A publish to a broker that is down gives up within about a second (web requests must not
+# hang); core/outbox.py keeps the task and publishes it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -8,10 +8,14 @@ Crash-safe and idempotent (acks_late may run a dispatch twice, a worker may die 
    crash or mail error leaves it unsent for the re-run, which sends the same derived link).
 A refused address stays unsent and the others go on; any other mail error stops the run
 and is raised, so the task retries and the minute tick re-dispatches.
+A task run sends for at most `budget` seconds, then queues the rest as a new run: every run
+stays far below the broker's visibility timeout (settings.CELERY_VISIBILITY_TIMEOUT), so a
+killed worker's run is handed to another worker within that timeout, never a running one.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +24,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import emails
+from core.links import SendReport
 from core.notify import slack_post
+from core.outbox import task_queue_durable
 from core.text import count_text
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, RoundStatus
 from surveys.selectors import audience_people
 
 Progress = Callable[[str], None]
+# How long one dispatch task run sends before it queues the rest (a tenth of the time limit
+# would do; invitations go in chunks, the budget is checked between chunks).
+DISPATCH_BUDGET_SECONDS = 10.0
+CHUNK = 25
 
 
 @dataclass
@@ -34,6 +44,7 @@ class DispatchResult:
     created: int = 0
     sent: int = 0
     already_sent: int = 0
+    continued: bool = False  # the budget ran out: the rest was queued as a new run
 
 
 def invitation_link(invitation: Invitation) -> str:
@@ -95,8 +106,14 @@ def invitation_send_one(*, invitation_id: int) -> bool:
     )
 
 
-def round_dispatch(*, round_id: int, progress: Progress | None = None) -> DispatchResult:
-    """Create and send the round's invitations; safe to run any number of times."""
+def round_dispatch(
+    *, round_id: int, progress: Progress | None = None, budget: float | None = None
+) -> DispatchResult:
+    """Create and send the round's invitations; safe to run any number of times.
+
+    With a `budget` (seconds; the task passes DISPATCH_BUDGET_SECONDS) the run stops once it
+    is spent and queues a new run for the invitations still unsent.
+    """
     say = progress or (lambda _msg: None)
     result = DispatchResult()
     rnd = PulseRound.objects.select_related("organization").get(pk=round_id)
@@ -110,17 +127,27 @@ def round_dispatch(*, round_id: int, progress: Progress | None = None) -> Dispat
     total = rnd.invitations.count()
     result.already_sent = total - len(pending)
     say(f"Round {rnd.pk} '{rnd.title}': {count_text(total, 'invitation')}, {len(pending)} to send.")
-
-    def tell(i: int, n: int) -> None:
-        if i % 25 == 0 or i == n:
-            say(f"  sent {i}/{n}")
-
-    report = PULSE_LINK.send_all(
-        ids=pending,
-        send=_invitation_send,
-        queryset=Invitation.objects.select_related("person", "round", "round__organization"),
-        progress=tell,
-    )
+    deadline = None if budget is None else time.monotonic() + budget
+    report = SendReport()
+    for start in range(0, len(pending), CHUNK):
+        # Checked after a chunk, never before the first: every run makes progress.
+        if deadline is not None and start and time.monotonic() > deadline:
+            # Another run (any worker) sends the rest; queued with this run's outcome.
+            task_queue_durable("surveys.dispatch_round", rnd.pk)
+            result.continued = True
+            break
+        part = PULSE_LINK.send_all(
+            ids=pending[start : start + CHUNK],
+            send=_invitation_send,
+            queryset=Invitation.objects.select_related("person", "round", "round__organization"),
+        )
+        report.sent += part.sent
+        report.refused += part.refused
+        done = min(start + CHUNK, len(pending))
+        say(f"  sent {done}/{len(pending)}")
+        if part.error is not None:
+            report.error = part.error
+            break
     result.sent = report.sent
     if report.refused:
         # Permanent per-address failures: not retried every minute by the tick; fix the
@@ -132,6 +159,9 @@ def round_dispatch(*, round_id: int, progress: Progress | None = None) -> Dispat
     if report.error is not None:
         # Not finished: the task retries, the minute tick re-dispatches.
         raise report.error
+    if result.continued:
+        say(f"Paused after {result.sent} (time budget); the rest is queued.")
+        return result
     # The first dispatcher to finish announces the round on Slack (once per round).
     first = PulseRound.objects.filter(pk=rnd.pk, dispatch_finished_at__isnull=True).update(
         dispatch_finished_at=timezone.now()

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.outbox import task_queue_durable
 from core.registry import round_scores_changed
-from core.tasks import task_queue_on_commit
 from orgs.models import Organization, Team
 from orgs.periods import period_start
 from surveys.models import (
@@ -50,7 +50,10 @@ def round_pick_items(
 
 
 def _queue_dispatch(round_id: int) -> None:
-    task_queue_on_commit("surveys.dispatch_round", round_id)
+    # Saved with the round in one transaction (the outbox), published after the commit: a
+    # broker outage or a crash right after the commit delays the invitations, never loses
+    # them, and the request that created the round still succeeds (core/outbox.py).
+    task_queue_durable("surveys.dispatch_round", round_id)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from decisions.models import Decision
+from decisions.releases import decision_results_publish
 from orgs.models import Person, Team
 from tests.base import BaseTestCase
 from tests.factories import checkin_answer_make, checkin_invite, decision_make, person_make
@@ -74,3 +75,8 @@ class DecisionTestCase(BaseTestCase):
             rediscussed=rediscussed,
             offset_days=offset,
         )
+
+    def release(self) -> None:
+        """Release the per-decision figures, as a check-in window's close (or the hourly
+        metrics job) would: pages and the API read releases only."""
+        decision_results_publish(org=self.org)

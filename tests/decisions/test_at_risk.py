@@ -31,6 +31,7 @@ class AtRiskTests(DecisionTestCase):
             self.answer(
                 self.small, p, holding=1, acted="waiting_confirmation", rediscussed="several"
             )
+        self.release()
 
     def test_the_leader_sees_a_ranked_list_with_reasons(self) -> None:
         self.login(self.leader)

@@ -99,6 +99,7 @@ class CheckInPageTests(DecisionTestCase):
         assert CheckInResponse.objects.get().decision_status_at_answer == "superseded"
         for p in self.platform_people[1:5]:
             self.answer(self.d, p)
+        self.release()
         self.login(self.owner)
         detail = self.client.get(reverse("decisions:detail", args=[self.d.pk])).content.decode()
         assert "5 of these answers were given after the decision was superseded" in detail

@@ -31,6 +31,7 @@ class StabilityFigureTests(DecisionTestCase):
             self.answer(self.d, p, holding=5, acted="yes", rediscussed="never")
         decision_change_status(decision=self.d, actor=self.owner, to_status="being_revisited")
         decision_metrics_recompute(org_id=self.org.pk)
+        self.release()
         self.period = timezone.localdate().replace(day=1)
 
     def cell(self, team: object) -> DecisionStabilitySnapshot:
@@ -93,6 +94,7 @@ class StabilityFigureTests(DecisionTestCase):
         few = self.decide("Barely asked", teams=[self.sales])
         for p in self.sales_people:
             self.answer(few, p)
+        self.release()
         resp = self.client.get(reverse("decisions:detail", args=[few.pk]))
         assert "Fewer than 5 check-in answers" in resp.content.decode()
         api = self.client.get(reverse("decisionsapi:decision-results", args=[few.pk])).json()

@@ -21,6 +21,7 @@ class ShareBelowKInsideAShownCellTests(DecisionTestCase):
         for i, p in enumerate(self.platform_people[:5]):
             self.answer(self.d, p, holding=None if i == 0 else 5, acted="yes")
         decision_metrics_recompute(org_id=self.org.pk)
+        self.release()
 
     def test_the_per_decision_share_is_hidden_with_a_reason_and_the_rest_is_shown(self) -> None:
         res = decision_results(org=self.org, decision_ids=[self.d.pk])[self.d.pk]

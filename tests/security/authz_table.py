@@ -10,7 +10,7 @@ status class:
   ok     2xx                       login  3xx to the login page
   redir  3xx anywhere else         400 401 403 404 405 410   that status exactly
 URL kwargs name a real object by kind (tests/security/authz_objects.py), e.g.
-`pk="team:own"` (the leader's team), `"team:sub"` (a team below it, the facilitator's),
+`pk="team:own"` (the leader's team), `"lit:csv"` (the literal "csv"), `"team:sub"` (a team below it, the facilitator's),
 `"team:other"` (a team no role holder has), `"team:foreign"` (another organization's).
 `other_admin` is the admin of another organization: on this org's objects it must get 404.
 `method="post"` sends an empty form (each request is rolled back; CSRF is not checked here).
@@ -196,10 +196,12 @@ SURVEYS_API: dict[str, Entry] = {
 
 SCORING: dict[str, Entry] = {
     "scoring:results": E("ok ok ok 403 login ok"),
+    "scoring:reliability": E("ok 403 ok 403 login ok"),
 }
 
 SCORING_API: dict[str, Entry] = {
     "scoringapi:results": E("ok ok ok 403 401 ok"),
+    "scoringapi:reliability": E("ok 403 ok 403 401 ok"),
 }
 
 DECISIONS: dict[str, Entry] = {
@@ -255,7 +257,18 @@ DECISIONS_API: dict[str, Entry] = {
 
 # Being built in parallel: add each new URL name here with its six expectations.
 EXECUTION: dict[str, Entry] = {}
-DASHBOARDS: dict[str, Entry] = {}
+DASHBOARDS: dict[str, Entry] = {
+    "dashboards:overview": E("ok ok ok 403 login ok"),
+    "dashboards:heatmap": E("ok ok ok 403 login ok"),
+    "dashboards:trends": E("ok ok ok 403 login ok"),
+    "dashboards:comments": E("ok ok ok 403 login ok"),
+    "dashboards:export": (
+        E("ok ok ok 403 login ok", view="lit:heatmap", fmt="lit:csv"),
+        E("ok ok ok 403 login ok", view="lit:trends", fmt="lit:xlsx"),
+    ),
+    "dashboardapi:heatmap": E("ok ok ok 403 401 ok"),
+    "dashboardapi:trends": E("ok ok ok 403 401 ok"),
+}
 
 # URL namespace (the part before the first ':'; "" for names without one) -> its dict's name.
 TABLES: dict[str, str] = {
@@ -272,6 +285,7 @@ TABLES: dict[str, str] = {
     "executionapi": "EXECUTION",
     "dashboards": "DASHBOARDS",
     "dashboardsapi": "DASHBOARDS",
+    "dashboardapi": "DASHBOARDS",
 }
 
 

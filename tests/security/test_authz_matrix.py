@@ -107,7 +107,11 @@ class AuthorizationMatrixTests(BaseTestCase):
         }
 
     def _observe(self, name: str, entry: E, user: Any) -> str:
-        kwargs = {key: self.kinds[kind] for key, kind in entry.kwargs.items()}
+        # "lit:<value>" passes a literal (e.g. an export format); any other kind names an object.
+        kwargs = {
+            key: kind[4:] if kind.startswith("lit:") else self.kinds[kind]
+            for key, kind in entry.kwargs.items()
+        }
         url = reverse(name, kwargs=kwargs)
         self.client.logout()
         if user is not None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.metrics import decision_metrics_recompute
+from decisions.releases import decision_results_publish
 from orgs.models import Organization
 
 
@@ -24,4 +25,5 @@ class Command(BaseCommand):
                 raise CommandError(f"No organization with slug {opts['org']!r}.")
         for org in orgs:
             cells = decision_metrics_recompute(org_id=org.pk)
+            decision_results_publish(org=org)
             self.stdout.write(f"{org.name}: {cells} team x period cells stored.")

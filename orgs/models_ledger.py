@@ -1,0 +1,45 @@
+"""The release ledger's storage: each distinct set of anonymous response ids released in an org.
+
+A row is one *set* (deduplicated by fingerprint), never a person: the ids are the random
+UUIDs of pulse `Response` or `CheckInResponse` rows, which carry no person (docs/privacy.md,
+"The release ledger"). Imported by orgs.models so Django registers it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LedgerSource(models.TextChoices):
+    PULSE = "pulse", "Pulse results"
+    CHECKIN = "checkin", "Decision check-ins"
+    ADHOC = "adhoc", "Ad-hoc cell (a filter)"
+
+
+class ReleasedSet(models.Model):
+    """One set of response ids behind a released cell; later releases are checked against it."""
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=LedgerSource.choices)
+    # Sets are compared within one measure (a dimension, the trust index, a decision share):
+    # subtracting two aggregates of the same figure gives the difference's answers; two
+    # different figures over nearly the same people do not. "" = any measure (ad-hoc).
+    measure = models.CharField(max_length=60, blank=True, default="")
+    fingerprint = models.CharField(max_length=32, help_text="order-free hash of the id set")
+    size = models.PositiveIntegerField(help_text="responses in the set")
+    # The 16 bytes of each response UUID, sorted and concatenated: compact, order-free.
+    ids = models.BinaryField()
+    first_label = models.CharField(max_length=200, blank=True, help_text="cell first released")
+    first_released_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "measure", "fingerprint"], name="released_set_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "measure", "size"])]

@@ -1,0 +1,272 @@
+"""Publish pulse results as a release: decide once on the whole org, check the ledger, store.
+
+Called inside `snapshot_recompute` (which holds the org row lock) at a round's close, when
+late buffered answers are added to a closed round, and when the team tree changed. Reads
+(`scoring.selectors`) serve the org's latest release only and never recompute.
+
+Publishing (docs/privacy.md, "Releases and the release ledger"):
+
+1. every snapshot cell is decided by `scoring.disclosure.results_disclosure` on the whole
+   tree (people counts, complementary suppression, composites), and trends whose previous
+   cell is hidden are dropped;
+2. the response-id set behind each cell that would be shown (the closed rounds' responses of
+   the team's sub-tree in that period that answered the measure) goes to the release ledger
+   (`orgs.ledger`); a set that differs from any set released before in the org by 1 … k − 1
+   responses is refused;
+3. refused cells are forced hidden and step 1 is re-run with them, so complementary
+   suppression holds around them; repeated until nothing new is refused;
+4. the sets finally shown are recorded in the ledger and the disclosed rows stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.utils import timezone
+
+from orgs.ledger import ledger_check, ledger_ids, ledger_record
+from orgs.models import Organization
+from orgs.models_ledger import LedgerSource
+from orgs.periods import previous_period
+from scoring.disclosure import TRUST_MEASURE, results_disclosure
+from scoring.models import DimensionSnapshot, TrustIndexSnapshot
+from scoring.models_release import ResultRelease, ResultReleaseRow
+from surveys.models import Answer, RoundStatus
+from trustmath.ledger import ID, SET
+
+CELL = ["period", "rubric_id", "team_id", "measure"]
+# Snapshot columns that are keys or bookkeeping, never part of a released cell's payload.
+_NOT_PAYLOAD = {
+    "id",
+    "organization_id",
+    "team_id",
+    "team_key",
+    "period",
+    "rubric_id",
+    "n_own",
+    "computed_at",
+    "dimension_key",
+    "measure",
+    "suppressed",
+    "reason",
+    "forced",
+}
+MAX_PASSES = 6  # each pass only hides more; in practice one or two
+
+
+def _snapshots(org: Organization) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every snapshot column of the org (generic: columns added later are released too)."""
+    trust = pd.DataFrame(list(TrustIndexSnapshot.objects.filter(organization_id=org.pk).values()))
+    dims = pd.DataFrame(list(DimensionSnapshot.objects.filter(organization_id=org.pk).values()))
+    if not trust.empty:
+        trust = trust.drop(columns=["team_id"]).rename(columns={"team_key": "team_id"})
+    if not dims.empty:
+        dims = dims.drop(columns=["team_id"]).rename(columns={"team_key": "team_id"})
+    return trust, dims
+
+
+def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) -> pd.DataFrame:
+    """Drop the trend of a cell whose previous-period cell is hidden or not at hand.
+
+    prev_score and delta would otherwise hand out the very number suppression hid.
+    """
+    if cells.empty:
+        return cells
+    prev_of = {p: previous_period(p, kind) for p in cells["period"].unique()}
+    shown = cells.loc[~cells["suppressed"], [*keys, "period"]].assign(prev_ok=True)
+    out = cells.assign(prev_period=cells["period"].map(prev_of)).merge(
+        shown.rename(columns={"period": "prev_period"}), on=[*keys, "prev_period"], how="left"
+    )
+    ok = out["prev_ok"].fillna(False).astype(bool)
+    for col in ["prev_score", "delta", "p_value", "p_adjusted"]:
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(ok, None)
+    for col in ["significant", "has_trend"]:
+        if col in out.columns:
+            out[col] = out[col].astype(bool) & ok
+    return out.drop(columns=["prev_period", "prev_ok"])
+
+
+def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFrame:
+    """The anonymous response ids behind every cell: columns period, rubric_id, team_id,
+    measure, id. A response is behind its team's cell and every ancestor's (and the org's),
+    for the trust index and for each dimension it answered at least one item of."""
+    rows = list(
+        Answer.objects.filter(
+            response__round__organization_id=org.pk,
+            response__round__status=RoundStatus.CLOSED,
+            response__period__in=periods,
+            value__isnull=False,
+        )
+        .values_list(
+            "response_id",
+            "response__team_id",
+            "response__period",
+            "response__round__rubric_id",
+            "item__dimension__key",
+        )
+        .order_by()
+        .distinct()
+    )
+    cols = ["response_id", "team", "period", "rubric_id", "measure"]
+    if not rows:
+        return pd.DataFrame(columns=[*CELL, ID])
+    answered = pd.DataFrame(rows, columns=cols)
+    trust = answered.drop_duplicates("response_id").assign(measure=TRUST_MEASURE)
+    long = pd.concat([answered, trust], ignore_index=True)
+    tree = org.team_tree()
+    units = [
+        (t, u) for t in tree.parent_of for u in [t, *tree.ancestors(t), 0]
+    ]  # team → itself, its ancestors and the org (teams, not responses)
+    up = pd.DataFrame(units, columns=["team", "team_id"]).drop_duplicates()
+    out = long.merge(up, on="team", how="inner")
+    # Convert each distinct response id once, then map: the ledger keys are 16 bytes.
+    codes, uniques = pd.factorize(out["response_id"])
+    out[ID] = ledger_ids(list(uniques))[codes]
+    return out[[*CELL, ID]]
+
+
+def _labels(frame: pd.DataFrame) -> pd.Series:
+    """One text label per cell key (the ledger's set label)."""
+    return (
+        frame["period"].astype(str)
+        + "|"
+        + frame["rubric_id"].astype(str)
+        + "|"
+        + frame["team_id"].astype(str)
+        + "|"
+        + frame["measure"].astype(str)
+    )
+
+
+def _decide(
+    org: Organization, trust: pd.DataFrame, dims: pd.DataFrame, forced: set[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    t_keys = _labels(trust.assign(measure=TRUST_MEASURE))
+    t_in = trust.assign(forced=t_keys.isin(forced).to_numpy())
+    d_in = dims
+    if not dims.empty:
+        d_keys = _labels(dims.rename(columns={"dimension_key": "measure"}))
+        d_in = dims.assign(forced=d_keys.isin(forced).to_numpy())
+    t, d = results_disclosure(org=org, trust=t_in, dims=d_in)
+    kind = org.reporting_period
+    t = _hide_unsupported_trends(t, ["team_id", "rubric_id"], kind)
+    d = _hide_unsupported_trends(d, ["team_id", "rubric_id", "dimension_key"], kind)
+    return t, d
+
+
+def _shown_labels(trust: pd.DataFrame, dims: pd.DataFrame) -> set[str]:
+    shown = set(_labels(trust.loc[~trust["suppressed"]].assign(measure=TRUST_MEASURE)))
+    if not dims.empty:
+        d = dims.loc[~dims["suppressed"]].rename(columns={"dimension_key": "measure"})
+        shown |= set(_labels(d))
+    return shown
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _payload_columns(frame: pd.DataFrame) -> list[str]:
+    """Every column of a disclosed snapshot frame that a shown cell carries."""
+    return [c for c in frame.columns if c not in _NOT_PAYLOAD]
+
+
+def _payloads(frame: pd.DataFrame, measure: pd.Series) -> pd.DataFrame:
+    """(period, rubric_id, team_id, measure, payload) per cell: the reason code when hidden,
+    else the values in `_payload_columns` order (no number is stored for a hidden cell)."""
+    fields = _payload_columns(frame)
+    values = frame[fields].to_numpy(dtype=object).tolist()
+    sup = frame["suppressed"].to_numpy()
+    reason = frame["reason"].to_numpy()
+    payload = [
+        str(r) if s else [_clean(v) for v in vals]
+        for vals, s, r in zip(values, sup, reason, strict=True)  # cells of one release
+    ]
+    return pd.DataFrame(
+        {
+            "period": frame["period"].to_numpy(),
+            "rubric_id": frame["rubric_id"].to_numpy(),
+            "team_id": frame["team_id"].to_numpy(),
+            "measure": measure.to_numpy(),
+            "payload": payload,
+        }
+    )
+
+
+def results_release_publish(
+    *, org: Organization, trigger: str, round_id: int | None = None
+) -> ResultRelease:
+    """Publish the org's pulse results as a new release (caller holds the org row lock)."""
+    now = timezone.now()
+    trust, dims = _snapshots(org)
+    release = ResultRelease.objects.create(
+        organization_id=org.pk, released_at=now, trigger=trigger, round_id=round_id
+    )
+    if trust.empty:
+        _drop_older(org, release)
+        return release
+    members = release_members(org=org, periods=sorted(set(trust["period"])))
+    members = members.assign(**{SET: _labels(members)})[[SET, ID, "measure"]]
+    forced: set[str] = set()
+    checked: set[str] = set()
+    for _ in range(MAX_PASSES):  # each pass hides only more, so this converges fast
+        t, d = _decide(org, trust, dims, forced)
+        shown = _shown_labels(t, d)
+        todo = shown - checked
+        if not todo:
+            break
+        verdict = ledger_check(org=org, members=members[members[SET].isin(todo)])
+        checked |= todo
+        refused = set(verdict.loc[verdict["refused"], SET])
+        if not refused:
+            break
+        forced |= refused
+    shown = _shown_labels(t, d)
+    ledger_record(org=org, members=members[members[SET].isin(shown)], source=LedgerSource.PULSE)
+    parts = [_payloads(t, pd.Series(TRUST_MEASURE, index=t.index))]
+    if not d.empty:
+        parts.append(_payloads(d, d["dimension_key"]))
+    cells = pd.concat(parts, ignore_index=True)
+    rows = []
+    for (period, rubric_id, team_id), grp in cells.groupby(
+        ["period", "rubric_id", "team_id"], sort=True
+    ):  # one stored row per (team, period, rubric)
+        rows.append(
+            ResultReleaseRow(
+                release=release,
+                team_key=int(team_id),
+                period=period,
+                rubric_id=int(rubric_id),
+                cells=json.dumps(dict(zip(grp["measure"], grp["payload"], strict=True))),
+            )
+        )
+    ResultReleaseRow.objects.bulk_create(rows, batch_size=1000)
+    release.rows = len(rows)
+    release.refused = len(forced)
+    release.columns = json.dumps(
+        {"trust": _payload_columns(t), "dimension": _payload_columns(d) if not d.empty else []}
+    )
+    release.save(update_fields=["rows", "refused", "columns"])
+    _drop_older(org, release)
+    return release
+
+
+def _drop_older(org: Organization, release: ResultRelease) -> None:
+    """Only the latest release is ever read; older ones keep their header as history."""
+    ResultReleaseRow.objects.filter(release__organization_id=org.pk).exclude(
+        release=release
+    ).delete()
