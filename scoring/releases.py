@@ -208,9 +208,19 @@ def _payloads(frame: pd.DataFrame, measure: pd.Series) -> pd.DataFrame:
 
 
 def results_release_publish(
-    *, org: Organization, trigger: str, round_id: int | None = None
+    *,
+    org: Organization,
+    trigger: str,
+    round_id: int | None = None,
+    members: pd.DataFrame | None = None,
+    member_periods: set[dt.date] | None = None,
 ) -> ResultRelease:
-    """Publish the org's pulse results as a new release (caller holds the org row lock)."""
+    """Publish the org's pulse results as a new release (caller holds the org row lock).
+
+    `members`: `release_members` of `member_periods`, loaded by the caller before its write
+    transaction (the answer read is the slow part; scoring.services). Used when it covers
+    every period with snapshots now, else loaded here.
+    """
     now = timezone.now()
     trust, dims = _snapshots(org)
     release = ResultRelease.objects.create(
@@ -219,7 +229,11 @@ def results_release_publish(
     if trust.empty:
         _drop_older(org, release)
         return release
-    members = release_members(org=org, periods=sorted(set(trust["period"])))
+    periods = sorted(set(trust["period"]))
+    if members is None or member_periods is None or not set(periods) <= member_periods:
+        members = release_members(org=org, periods=periods)
+    else:
+        members = members[members["period"].isin(periods)]
     members = members.assign(**{SET: _labels(members)})[[SET, ID, "measure"]]
     forced: set[str] = set()
     checked: set[str] = set()
