@@ -16,7 +16,22 @@ from typing import Any
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEMPLATE = os.path.join(ROOT, "var", "bench", "template.sqlite3")
+
+
+def _template_path() -> str:
+    """The migrated template, named by the migration files it was made from."""
+    import glob
+    import hashlib
+
+    names = sorted(glob.glob(os.path.join(ROOT, "*", "migrations", "[0-9]*.py")))
+    digest = hashlib.sha256()
+    for name in names:
+        with open(name, "rb") as fh:
+            digest.update(name.encode() + fh.read())
+    return os.path.join(ROOT, "var", "bench", f"template-{digest.hexdigest()[:12]}.sqlite3")
+
+
+TEMPLATE = _template_path()
 N_PERIODS = 12
 N_ITEMS = 8
 
@@ -121,8 +136,16 @@ def build_org(
         uids = [uuid.uuid4() for _ in range(hi - lo)]
         keys = [str(u) if pg else u.hex for u in uids]
         resp_rows = [
-            (keys[j], org.pk, rounds[int(period_r[lo + j])].pk, int(team_r[lo + j]),
-             month(int(period_r[lo + j])).isoformat(), day, "{}", "")
+            (
+                keys[j],
+                org.pk,
+                rounds[int(period_r[lo + j])].pk,
+                int(team_r[lo + j]),
+                month(int(period_r[lo + j])).isoformat(),
+                day,
+                "{}",
+                "",
+            )
             for j in range(hi - lo)
         ]
         ans_rows = [

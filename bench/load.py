@@ -40,7 +40,7 @@ def run(
                 return
             headers = {"X-Forwarded-For": f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"}
             if token:
-                headers["Authorization"] = f"Bearer {token}"
+                headers["Authorization"] = f"Token {token}"
             body = None
             if bodies is not None:
                 body = bodies[i]

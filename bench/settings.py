@@ -13,7 +13,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("TRUSTED_PROXY_COUNT", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from trustos.settings import *  # noqa: E402, F403
+from trustos.settings import *  # noqa: F403
 
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["NAME"] = os.environ["BENCH_DB"]  # noqa: F405

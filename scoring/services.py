@@ -22,10 +22,12 @@ pure function of the answers, so running it twice is harmless.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from core.values import none_if_missing
@@ -34,7 +36,7 @@ from orgs.periods import next_period
 from scoring.adapter import RubricScores, org_scores
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.models_release import ReleaseTrigger, ResultRelease
-from scoring.releases import release_members, results_release_publish
+from scoring.releases import release_members_labelled, results_release_publish
 from surveys.models import PulseRound
 from trustmath.engine import ORG_ID
 
@@ -81,14 +83,17 @@ def snapshot_recompute(
         .values_list("period", flat=True)
     )
     member_periods = kept | {r.period for r in trust_rows}
-    members = release_members(org=org, periods=sorted(member_periods))
+    members = release_members_labelled(org=org, periods=sorted(member_periods))
+    trust_insert, dim_insert = _prepared_insert(trust_rows), _prepared_insert(dim_rows)
     # -- one short write: swap the rows in and publish --------------------------------
     with transaction.atomic():
         org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
         TrustIndexSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
         DimensionSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
-        TrustIndexSnapshot.objects.bulk_create(trust_rows, batch_size=1000)
-        DimensionSnapshot.objects.bulk_create(dim_rows, batch_size=1000)
+        with connection.cursor() as cur:  # values converted before the transaction
+            for sql, params in (trust_insert, dim_insert):
+                if params:
+                    cur.executemany(sql, params)
         results_release_publish(
             org=org,
             trigger=trigger,
@@ -99,6 +104,29 @@ def snapshot_recompute(
     return RecomputeSummary(
         org_id=org.id, periods=wanted, trust_rows=len(trust_rows), dimension_rows=len(dim_rows)
     )
+
+
+def _prepared_insert(objs: Sequence[Model]) -> tuple[str, list[tuple[Any, ...]]]:
+    """One INSERT statement and its rows of database values for unsaved model instances.
+
+    Each value is converted exactly as bulk_create would (`get_db_prep_save`), but before
+    the write transaction: inside it only the statement runs (bulk_create would convert
+    tens of thousands of rows × 30 fields while holding SQLite's write lock).
+    """
+    if not objs:
+        return "", []
+    meta = type(objs[0])._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    params = [
+        tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+        for obj in objs
+    ]
+    return sql, params
 
 
 def _snapshot_rows(
