@@ -179,7 +179,8 @@ def _child(args: list[str]) -> dict[str, Any]:
     if out.returncode:
         sys.stderr.write(out.stderr[-4000:])
         raise SystemExit(f"{' '.join(args)} failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def print_engine(r: dict[str, Any]) -> None:

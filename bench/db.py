@@ -1,7 +1,7 @@
 """Recompute through the database vs a plain SQL read + groupby of the same rows (one size).
 
 Run by `python -m bench` in its own process: python -m bench.db SIZE RUNS [--old].
-Times (median of RUNS after one warm-up of each):
+Times (median of RUNS, after one warm-up of each when RUNS > 1):
 - floor: one plain SQL SELECT of the org's answer rows joined to their responses (what any
   reader must fetch), into a DataFrame, then groupby(team, period, item).mean();
 - load: the adapter's answer load (`scoring.adapter.answer_columns`);
@@ -32,7 +32,8 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 
 
 def _median(fn: Callable[[], Any], runs: int) -> float:
-    fn()  # warm-up: caches, imports, the database's pages
+    if runs > 1:  # warm-up (caches, imports, the database's pages); bench-quick runs once
+        fn()
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()

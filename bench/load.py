@@ -22,6 +22,7 @@ def run(
     url: str, clients: int, seconds: float, bodies: list[bytes] | None, token: str | None
 ) -> dict[str, Any]:
     u = urllib.parse.urlsplit(url)
+    host = u.hostname or "127.0.0.1"
     path = u.path + (f"?{u.query}" if u.query else "")
     lock = threading.Lock()
     lat: list[float] = []
@@ -32,7 +33,7 @@ def run(
     deadline = start + seconds
 
     def worker() -> None:
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        conn = http.client.HTTPConnection(host, u.port, timeout=60)
         while time.perf_counter() < deadline:
             with lock:
                 i = next(counter)
@@ -53,7 +54,7 @@ def run(
                 status = resp.status
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
-                conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+                conn = http.client.HTTPConnection(host, u.port, timeout=60)
                 with lock:
                     errors.append(repr(exc))
                 continue

@@ -11,7 +11,6 @@ from typing import Any
 
 import environ
 
-
 # How long a SQLite writer waits for another's write lock before "database is locked".
 # Every write transaction is short (a recompute computes outside it and swaps its rows in
 # with one short write: scoring/services.py), so a few seconds is ample; a wait that long
