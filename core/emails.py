@@ -79,3 +79,11 @@ def account_created(*, to: str, ctx: Mapping[str, Any]) -> None:
 
 def leader_digest(*, to: str, ctx: Mapping[str, Any]) -> None:
     send("digest", to=to, ctx=ctx)
+
+
+def workshop_commitment_reminder(*, to: str, ctx: Mapping[str, Any]) -> None:
+    send("workshop-commitment-reminder", to=to, ctx={**ctx, "first_name": first_name(ctx["name"])})
+
+
+def workshop_followup(*, to: str, ctx: Mapping[str, Any]) -> None:
+    send("workshop-followup", to=to, ctx={**ctx, "first_name": first_name(ctx["name"])})

@@ -15,6 +15,7 @@ from core.models import AuditEntry
 from orgs.demo import DEMO_SLUG
 from orgs.models import Organization, Person, Team
 from tests.base import BaseTestCase
+from workshops.models import Workshop
 
 DEMO_LOGINS = ("admin", "leader", "eng-leader", "facilitator", "employee")
 HREF = re.compile(r'href="(/[^"#?]*)"')
@@ -104,6 +105,10 @@ class EveryPageOpensTests(TestCase):
         if any(p == reverse("orgs:setup") for p in pages):
             setup = self.client.get(reverse("orgs:setup")).content.decode()
             pages += [p for p in HREF.findall(setup) if p.startswith("/setup/")]
+        if any(p == reverse("execution:page") for p in pages):
+            # The execution pages link each other (friction, handoffs, drivers; import for admins).
+            page = self.client.get(reverse("execution:page")).content.decode()
+            pages += [p for p in HREF.findall(page) if p.startswith("/execution/")]
         return sorted(set(pages))
 
     def test_every_demo_role_opens_every_page_it_is_linked_to(self) -> None:
@@ -127,6 +132,20 @@ class EveryPageOpensTests(TestCase):
         for name in ("orgs:setup", "orgs:audit", "orgs:person_list", "orgs:roles", "orgs:lockouts"):
             self.assertIn(reverse(name), pages)
 
+    def test_leaders_and_admins_reach_every_execution_page(self) -> None:
+        views = ("execution:page", "execution:friction", "execution:handoffs", "execution:drivers")
+        for username in ("admin", "leader", "facilitator"):
+            pages = self._pages_of(username)
+            for name in views:
+                self.assertIn(reverse(name), pages, username)
+        admin = self._pages_of("admin")
+        for name in ("execution:import", "execution:metrics"):
+            self.assertIn(reverse(name), admin)
+        self.assertNotIn(reverse("execution:page"), self._pages_of("employee"))
+        self.client.force_login(self.users["employee"])
+        for name in (*views, "execution:import", "execution:metrics"):
+            self.assertEqual(self.client.get(reverse(name)).status_code, 403, name)
+
     def test_every_dashboard_page_opens_for_every_role_that_sees_the_dashboard(self) -> None:
         dashboard = reverse("dashboards:overview")
         subpages = [
@@ -140,3 +159,18 @@ class EveryPageOpensTests(TestCase):
             for url in [dashboard, *subpages]:
                 with self.subTest(user=username, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_facilitators_admins_and_leaders_reach_the_workshop_pages(self) -> None:
+        url = reverse("workshops:list")
+        for username in ("admin", "leader", "eng-leader", "facilitator"):
+            pages = self._pages_of(username)
+            self.assertIn(url, pages)
+            for w in Workshop.objects.filter(organization=self.org):
+                for name in ("workshops:detail", "workshops:report"):
+                    target = reverse(name, args=[w.pk])
+                    with self.subTest(user=username, url=target):
+                        self.assertIn(self.client.get(target).status_code, (200, 404))
+        self.assertNotIn(url, self._pages_of("employee"))
+        for username in ("admin", "facilitator"):
+            self.client.force_login(self.users[username])
+            self.assertEqual(self.client.get(reverse("workshops:new")).status_code, 200)

@@ -50,6 +50,8 @@ NAV: list[Page] = [
     Page("Dashboard", "dashboards:overview", RESULTS_ROLES),
     Page("Results", "scoring:results", RESULTS_ROLES, also=employee_sees_team_results),
     Page("Decisions", "decisions:list", DECISION_READ_ROLES, also=can_log_decisions),
+    Page("Execution", "execution:page", RESULTS_ROLES),
+    Page("Workshops", "workshops:list", RESULTS_ROLES),
     Page("Pulses", "surveys:round_list", PULSE_ROLES),
     Page("Rubric", "surveys:rubric", RUBRIC_ROLES),
     Page("Reliability", "scoring:reliability", RELIABILITY_ROLES),

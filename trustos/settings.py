@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    # Only for its static htmx file (the import progress bar polls with it); no middleware.
+    "django_htmx",
     "core",
     "orgs",
     "surveys",
@@ -221,6 +223,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # after DISPATCH_BUDGET_SECONDS, surveys/services/dispatch.py). docs/operations.md.
 CELERY_VISIBILITY_TIMEOUT = 40
 CELERY_TASK_TIME_LIMIT = 30
+# Long tasks (score recomputes, execution imports, decision metrics) are the exception:
+# acknowledged on receipt, with their own limit (core.tasks.long_running says why).
+LONG_TASK_TIME_LIMIT = env.int("LONG_TASK_TIME_LIMIT", default=3600)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message a worker took and never acknowledged (killed, machine lost) goes back to

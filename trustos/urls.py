@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("surveys.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("decisions.api_urls")),
+    path("", include("execution.api_urls")),
     path("dashboard/", include("dashboards.api_urls")),
 ]
 
@@ -45,7 +46,9 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("results/", include("scoring.urls")),
     path("decisions/", include("decisions.urls")),
+    path("execution/", include("execution.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("workshops/", include("workshops.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline (CSP).

@@ -47,3 +47,6 @@ class Workshop(models.Model):
     def k(self) -> int:
         """The poll threshold, floored whatever the database holds."""
         return max(K_FLOOR, self.anonymity_k)
+
+
+from workshops import models_commitments  # noqa: E402,F401  (registers Commitment & co.)

@@ -180,7 +180,7 @@ def read_history(
     dup = _exact_repeats(frame.loc[~bad, key]).reindex(frame.index, fill_value=False)
     report(dup, "item_id", frame["item_id"], "the same change appears twice; the first row is kept")
 
-    out = frame.loc[~bad].drop(columns=["raw_field"])
+    out = frame.loc[~bad].drop(columns=["raw_field"]).assign(row=rows[~bad].to_numpy())
     out = out.reset_index(drop=True)  # file order: the maths sorts by item and time itself
     extra = [c for c in out.columns if c not in EVENT_COLUMNS]
     out = out[list(EVENT_COLUMNS) + extra]

@@ -283,6 +283,8 @@ def items_from_table(
         good &= ~dup
 
     out = frame.loc[good].reset_index(drop=True)
+    # The file row of each item, so a later step (team mapping) can report by row too.
+    out["row"] = rows[good].to_numpy()
     ordered = list(ITEM_COLUMNS) + [c for c in out.columns if c not in ITEM_COLUMNS]
     out = out[ordered]
     skipped = skipped_frame(parts)

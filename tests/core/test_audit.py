@@ -19,7 +19,7 @@ from core.models import AuditEntry
 from tests.base import BaseTestCase
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "orgs", "surveys", "scoring", "decisions", "trustos")
+APPS = ("core", "orgs", "surveys", "scoring", "decisions", "execution", "trustos")
 
 
 def _written_codes() -> set[str]:
@@ -50,7 +50,7 @@ class RegistryTests(SimpleTestCase):
 
     def test_every_app_registers_under_its_own_namespace(self) -> None:
         apps = {code.split(".")[0] for code in registered_actions()}
-        self.assertEqual(apps, {"orgs", "surveys", "decisions"})
+        self.assertEqual(apps, {"orgs", "surveys", "decisions", "execution", "workshops"})
 
     def test_it_rejects_a_code_without_app_object_and_verb(self) -> None:
         for bad in ("round.create", "Orgs.team.created", "orgs..created", ""):

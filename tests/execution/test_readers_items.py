@@ -275,3 +275,11 @@ def test_a_column_map_naming_a_missing_column_is_refused() -> None:
         read_items(fixture("neutral_items.csv"), column_map={"Squad": "team"})
     assert err.value.code == "unknown_columns"
     assert "Squad" in err.value.message
+
+
+def test_each_item_keeps_its_file_row_for_later_reports() -> None:
+    # The header is row 1, so the first item is row 2: a team-mapping step reports by it.
+    res = read_items(fixture("neutral_items.csv"), tz="Europe/Berlin")
+    rows = res.frame.set_index("item_id")["row"]
+    assert rows["T-1"] == 2
+    assert rows["T-2"] == 3

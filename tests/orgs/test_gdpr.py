@@ -233,7 +233,9 @@ class DecisionStakeholderGdprTests(BaseTestCase):
         self.assertNotContains(r, "survey invitation")  # Mia has none: no empty lines
 
     def test_the_confirmation_lines_come_from_every_registered_app(self) -> None:
-        self.assertEqual(set(person_data.keys()), {"orgs", "surveys", "decisions"})
+        self.assertEqual(
+            set(person_data.keys()), {"orgs", "surveys", "decisions", "execution", "workshops"}
+        )
         lines = person_erase_summary(person=self.mia)
         per_app = {key: part.summary(self.mia) for key, part in person_data.items()}
         self.assertEqual(lines, [line for part in per_app.values() for line in part])

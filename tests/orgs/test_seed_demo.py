@@ -70,9 +70,9 @@ class DemoRegistryTests(TestCase):
     def test_the_apps_seed_by_declared_order_and_reset_in_reverse_before_the_org_goes(
         self,
     ) -> None:
-        # What the apps registered in ready(): surveys, then decisions, then scoring.
+        # What the apps registered in ready(): surveys, decisions, scoring, execution, workshops.
         order = [k for k, s in sorted(demo_seeders.items(), key=lambda kv: kv[1].order)]
-        assert order == ["surveys", "decisions", "scoring"]
+        assert order == ["surveys", "decisions", "scoring", "execution", "workshops"]
         calls: list[str] = []
 
         def seeder(name: str, order: int) -> DemoSeeder:

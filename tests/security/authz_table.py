@@ -256,7 +256,25 @@ DECISIONS_API: dict[str, Entry] = {
 }
 
 # Being built in parallel: add each new URL name here with its six expectations.
-EXECUTION: dict[str, Entry] = {}
+EXECUTION: dict[str, Entry] = {
+    "execution:page": E("ok ok ok 403 login ok"),
+    "execution:friction": E("ok ok ok 403 login ok"),
+    "execution:handoffs": E("ok ok ok 403 login ok"),
+    "execution:drivers": E("ok ok ok 403 login ok"),
+    "execution:metrics": E("ok 403 403 403 login ok"),
+    "execution:import": E("ok 403 403 403 login ok"),
+    "execution:demo_file": E("404 403 403 403 login 404", name="lit:no-such-file.csv"),
+    "execution:import_run": (
+        E("ok 403 403 403 login 404", pk="import:own"),
+        E("404 403 403 403 login ok", pk="import:foreign"),
+    ),
+    "execution:import_columns": E("ok 403 403 403 login 404", pk="import:own"),
+    "execution:import_teams": E("ok 403 403 403 login 404", pk="import:own"),
+    "execution:import_statuses": E("ok 403 403 403 login 404", pk="import:own"),
+    "execution:import_progress": E("ok 403 403 403 login 404", pk="import:own"),
+    "executionapi:observations": E("400 403 403 403 401 400", method="post"),
+    "executionapi:work-items": E("400 403 403 403 401 400", method="post"),
+}
 DASHBOARDS: dict[str, Entry] = {
     "dashboards:overview": E("ok ok ok 403 login ok"),
     "dashboards:heatmap": E("ok ok ok 403 login ok"),
@@ -268,6 +286,27 @@ DASHBOARDS: dict[str, Entry] = {
     ),
     "dashboardapi:heatmap": E("ok ok ok 403 401 ok"),
     "dashboardapi:trends": E("ok ok ok 403 401 ok"),
+}
+
+WORKSHOPS: dict[str, Entry] = {
+    "workshops:list": E("ok ok ok 403 login ok"),
+    "workshops:new": E("ok 403 ok 403 login ok"),
+    "workshops:detail": (
+        E("ok ok 404 403 login 404", pk="workshop:own"),
+        E("ok ok ok 403 login 404", pk="workshop:sub"),
+        E("404 404 404 403 login ok", pk="workshop:foreign"),
+    ),
+    "workshops:report": E("ok ok ok 403 login 404", pk="workshop:sub"),
+    "workshops:report_pdf": E("ok ok ok 403 login 404", pk="workshop:sub"),
+    "workshops:commitment_create": E("400 403 400 403 login 404", method="post", pk="workshop:sub"),
+    "workshops:commitment_status": E(
+        "400 403 400 403 login 404", method="post", pk="commitment:sub"
+    ),
+    "workshops:commitment_decision": E(
+        "redir 403 redir 403 login 404", method="post", pk="commitment:sub"
+    ),
+    "workshops:followup_open": E("ok ok ok ok ok ok"),
+    "workshops:followup_form": E("404 404 404 404 404 404", method="post"),
 }
 
 # URL namespace (the part before the first ':'; "" for names without one) -> its dict's name.
@@ -286,6 +325,7 @@ TABLES: dict[str, str] = {
     "dashboards": "DASHBOARDS",
     "dashboardsapi": "DASHBOARDS",
     "dashboardapi": "DASHBOARDS",
+    "workshops": "WORKSHOPS",
 }
 
 

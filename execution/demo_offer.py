@@ -1,0 +1,114 @@
+"""The demo files: generated for an org's teams, offered for download and imported by the seeder.
+
+The realistic Jira "all fields" export, its changelog and a Linear export come from
+`execution.demo_files` (seeded: the same org, periods and day give the same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from execution.demo_files import demo_files as demo_files_make
+from orgs.demo import TEAM_PROFILES
+from orgs.models import Organization
+from orgs.periods import recent_periods
+
+CSV = "text/csv; charset=utf-8"
+DEMO_SEED = 11
+DEMO_PERIODS = 6
+# Statuses the demo files use, and what they mean (saved as the org's mapping).
+DEMO_STATUSES = {
+    "To Do": "todo",
+    "Todo": "todo",
+    "Backlog": "todo",
+    "In Progress": "in_progress",
+    "In Review": "in_progress",
+    "Blocked": "blocked",
+    "Done": "done",
+    "Closed": "done",
+    "Canceled": "done",
+}
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    name: str
+    description: str
+    data: bytes
+    role: str  # main | history
+    preset: str
+    date_format: str = ""
+
+
+def profile_levels(teams: list[str]) -> dict[str, float]:
+    """Each demo team's planted decision stability / authority level (0..1) from its profile,
+    so the work items agree with the pulse answers the surveys seeder wrote."""
+    out = {}
+    for team in teams:
+        p = TEAM_PROFILES.get(team)
+        if p is not None:
+            offset = (
+                p.dims.get("decision_stability", 0.0) + p.dims.get("authority_to_act", 0.0)
+            ) / 2
+            out[team] = min(max(p.base + offset, 0.05), 0.95)
+    return out
+
+
+def demo_bundle(
+    *, org: Organization, today: dt.date, periods: list[dt.date] | None = None
+) -> list[DemoFile]:
+    """The demo files for the org's teams (leaf teams: the ones work items are filed under)."""
+    tree = org.team_tree()
+    parents = {p for p in tree.parent_of.values() if p}
+    teams = sorted(n for t, n in tree.names.items() if t not in parents)
+    if periods is None:
+        periods = recent_periods(today, org.reporting_period, DEMO_PERIODS)
+    files = demo_files_make(
+        teams=teams,
+        periods=periods,
+        today=today,
+        tz=org.tz.key,
+        seed=DEMO_SEED,
+        levels=profile_levels(teams),
+    )
+    slug = org.slug
+    fmt = str(files.date_format)
+    return [
+        DemoFile(
+            f"{slug}-jira.csv",
+            f"Jira Cloud export, all fields ({', '.join(files.jira_teams)})",
+            files.jira_csv,
+            "main",
+            "jira",
+            fmt,
+        ),
+        DemoFile(
+            f"{slug}-jira-changelog.csv",
+            "Its status and assignee history (Jira changelog)",
+            files.jira_history_csv,
+            "history",
+            "jira",
+            fmt,
+        ),
+        DemoFile(
+            f"{slug}-linear.csv",
+            f"Linear export ({', '.join(files.linear_teams)})",
+            files.linear_csv,
+            "main",
+            "linear",
+        ),
+    ]
+
+
+def demo_files(*, org: Organization, today: dt.date) -> list[dict[str, str]]:
+    """Name and description of each file offered for download."""
+    return [
+        {"name": f.name, "description": f.description} for f in demo_bundle(org=org, today=today)
+    ]
+
+
+def demo_file(*, org: Organization, today: dt.date, name: str) -> tuple[bytes, str] | None:
+    """The bytes and content type of one offered file (None if there is no such file)."""
+    found = next((f for f in demo_bundle(org=org, today=today) if f.name == name), None)
+    return None if found is None else (found.data, CSV)

@@ -1,0 +1,262 @@
+"""Reads for the friction, handoff and drivers views (pandas over the join and work items)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count
+from django.utils import timezone
+
+from execution import maths
+from execution.derive import status_map, work_frames
+from execution.selectors import Joined, definitions_frame, team_period_join
+from orgs.models import Person
+from orgs.periods import period_label
+from orgs.tenancy import Tenant, scoped
+
+MIN_TEAM_PERIODS = 5  # drivers hidden below this many team-periods per predictor
+WARN_TEAM_PERIODS = 50
+SENTENCES_PER_OUTCOME = 3
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+@dataclass(frozen=True)
+class FrictionRow:
+    team: str
+    trust_index: float | None
+    trust_hidden: bool
+    health: float | None
+    n_metrics: int | None
+    friction: float | None
+    hotspot: bool
+
+
+@dataclass(frozen=True)
+class Friction:
+    periods: list[Any]
+    period: Any
+    rows: list[FrictionRow]
+    hotspots: list[dict[str, Any]]
+    note: str = ""
+
+
+def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
+    """Per visible team in one period: trust index, execution health, friction, hotspot flag."""
+    j: Joined = team_period_join(tenant=tenant)
+    f = j.frame
+    periods = sorted(f["period"].dropna().unique())
+    if not periods:
+        return Friction(periods=[], period=None, rows=[], hotspots=[])
+    # By default the latest period where a friction index can be shown (the current period's
+    # round is often still open, so its trust index is not out yet).
+    with_friction = sorted(f.loc[f["friction_index"].notna(), "period"].unique())
+    chosen = period if period in periods else (with_friction or periods)[-1]
+    cur = f[f["period"] == chosen]
+    spots: list[dict[str, Any]] = []
+    spot_teams: set[int] = set()
+    usable = cur[cur["friction_index"].notna()]
+    if not usable.empty:
+        dim_names = dict(j.dimensions)
+        metric_names = {d.code: d.name for d in j.definitions}
+        obs = j.metrics_long
+        scores = maths.metric_scores(
+            obs.loc[obs["period"] == chosen, ["team", "period", "metric", "value"]],
+            definitions_frame(j.definitions),
+        )
+        hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
+        for rec in hs.to_dict("records"):
+            team = int(rec["team"])
+            spot_teams.add(team)
+            spots.append(
+                {
+                    "team_name": j.team_names.get(team, str(team)),
+                    "dimensions": [dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
+                    "metrics": [metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
+                }
+            )
+    rows = [
+        FrictionRow(
+            team=j.team_names.get(int(r["team"]), str(r["team"])),
+            trust_index=_num(r["trust_index"]),
+            trust_hidden=not bool(r["trust_shown"]),
+            health=_num(r["execution_health"]),
+            n_metrics=None if _num(r.get("n_metrics")) is None else int(r["n_metrics"]),
+            friction=_num(r["friction_index"]),
+            hotspot=int(r["team"]) in spot_teams,
+        )
+        for r in cur.to_dict("records")
+    ]
+    rows.sort(key=lambda x: (x.friction is None, -(x.friction or 0), x.team.casefold()))
+    return Friction(periods=periods, period=chosen, rows=rows, hotspots=spots)
+
+
+@dataclass(frozen=True)
+class Handoffs:
+    matrix: list[dict[str, Any]]
+    waiting: list[dict[str, Any]]
+    per_person: list[dict[str, Any]]
+    note: str = ""
+
+
+def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
+    """Team × team handoffs per period, items waiting > min_days, handoffs per person vs size."""
+    org = tenant.org
+    names = org.team_tree().names
+    visible = tenant.visible_team_ids()
+
+    def sees(t: Any) -> bool:
+        return t is not None and not pd.isna(t) and (visible is None or int(t) in visible)
+
+    items, events = work_frames(organization=org)
+    if items.empty:
+        return Handoffs(
+            [], [], [], note="No work items imported yet: import an export to see handoffs."
+        )
+    tz, kind = org.tz.key, org.reporting_period
+    statuses = status_map(organization=org)
+    matrix = maths.handoff_matrix(items, events, tz=tz, period=kind, status_map=statuses)
+    mrows = []
+    for r in matrix.to_dict("records"):
+        if not (sees(r["from_team"]) or sees(r["to_team"])):
+            continue
+        mrows.append(
+            {
+                **r,
+                "period_label": period_label(pd.Timestamp(r["period"]).date(), kind),
+                "from_name": names.get(int(r["from_team"]), "?")
+                if sees(r["from_team"]) or visible is None
+                else "another team",
+                "to_name": names.get(int(r["to_team"]), "?")
+                if sees(r["to_team"]) or visible is None
+                else "another team",
+            }
+        )
+    waiting = maths.waiting_items(
+        items, events, as_of=pd.Timestamp(timezone.now()), min_days=min_days, status_map=statuses
+    )
+    wrows = [
+        {**r, "team_name": names.get(int(r["team"]), "?")}
+        for r in waiting.sort_values("age_days", ascending=False).to_dict("records")
+        if sees(r["team"])
+    ]
+    sizes = pd.Series(
+        dict(
+            scoped(Person, org)
+            .filter(is_active=True, team__isnull=False)
+            .values_list("team_id")
+            .annotate(n=Count("id"))
+            .values_list("team_id", "n")
+        ),
+        dtype="float64",
+    )
+    per = maths.handoffs_per_person(items, events, sizes, tz=tz, period=kind)
+    prows = [
+        {**r, "team_name": names.get(int(r["team"]), "?")}
+        for r in per.to_dict("records")
+        if "team" in r and sees(r["team"])
+    ]
+    return Handoffs(matrix=mrows, waiting=wrows, per_person=prows)
+
+
+@dataclass(frozen=True)
+class Drivers:
+    correlations: list[dict[str, Any]]
+    weights: list[dict[str, Any]]
+    n_team_periods: int
+    sentences: list[str] = field(default_factory=list)
+    hidden_reason: str = ""
+    warning: str = ""
+    r2: float | None = None
+
+
+# Outcomes a leader reads in words: (metric, what a low predictor goes with when ρ > 0).
+METRIC_OUTCOMES = {
+    "on_time_pct": ("were late more often", "were late less often"),
+    "handoff_wait_days": ("waited less after handoffs", "waited longer after handoffs"),
+}
+
+
+def _metric_sentence(name: str, metric: str, r: dict[str, Any], kind: str) -> str:
+    """'Teams whose authority to act was low were late more often the next month: ρ = …'."""
+    low_pos, low_neg = METRIC_OUTCOMES[metric]
+    what = low_pos if float(r["rho"]) > 0 else low_neg
+    when = f"the next {kind}" if int(r["lag"]) else f"in the same {kind}"
+    return (
+        f"Teams whose {name.lower()} was low {what} {when}: ρ = {float(r['rho']):.2f}, "
+        f"n = {int(r['n'])}, adjusted p = {float(r['p_adjusted']):.3f}."
+    )
+
+
+def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
+    """Lagged Spearman of each trust dimension with execution health (and with on-time
+    delivery and handoff wait, for the sentences), and Johnson's relative weights."""
+    j = team_period_join(tenant=tenant)
+    preds = [k for k, _ in j.dimensions if k in j.frame.columns]
+    has_health = j.frame["execution_health"].notna() if "execution_health" in j.frame else None
+    f = j.frame[has_health] if has_health is not None else j.frame
+    n = len(f)
+    if not preds:
+        return Drivers(
+            [],
+            [],
+            n,
+            hidden_reason="No trust dimension is shown for these teams yet (no scored pulse "
+            "round, or every cell hidden below k), so there is nothing to relate.",
+        )
+    if n < MIN_TEAM_PERIODS:
+        return Drivers(
+            [],
+            [],
+            n,
+            hidden_reason=f"Only {n} team-periods have execution health; drivers need at least "
+            f"{MIN_TEAM_PERIODS} team-periods per dimension to mean anything.",
+        )
+    names = dict(j.dimensions)
+    kind = tenant.org.get_reporting_period_display().lower()
+    labels = {**names, "execution_health": "execution health"}
+    corr = maths.lagged_spearman(
+        j.frame, predictors=preds, outcome="execution_health", lags=(0, 1), labels=labels
+    )
+    rows = []
+    for r in corr.to_dict("records"):
+        r["name"] = names.get(r["predictor"], r["predictor"])
+        rows.append(r)
+    # In words, the question leaders ask: does trust now go with delivery NEXT period? The
+    # strongest links first, a few per outcome; the table below has every test.
+    ahead = [r for r in rows if r["lag"] == 1 and not r["hidden"] and r["significant"]]
+    ahead.sort(key=lambda r: -abs(float(r["rho"])))
+    sentences = [str(r.get("sentence") or "") for r in ahead[:SENTENCES_PER_OUTCOME]]
+    for metric in METRIC_OUTCOMES:
+        if metric not in j.frame.columns:
+            continue
+        mc = maths.lagged_spearman(j.frame, predictors=preds, outcome=metric, lags=(1,))
+        found = [r for r in mc.to_dict("records") if not r["hidden"] and r["significant"]]
+        found.sort(key=lambda r: -abs(float(r["rho"])))
+        sentences += [
+            _metric_sentence(names.get(r["predictor"], ""), metric, r, kind)
+            for r in found[:SENTENCES_PER_OUTCOME]
+        ]
+    weights: list[dict[str, Any]] = []
+    r2 = None
+    w = maths.relative_weights_bootstrap(f, "execution_health", preds, n_boot=n_boot, seed=0)
+    if not w.attrs.get("hidden"):
+        r2 = _num(w.attrs.get("r2"))
+        weights = [
+            {**x, "name": names.get(x["predictor"], x["predictor"])} for x in w.to_dict("records")
+        ]
+    warning = (
+        f"Only {n} team-periods: read these as hints, not findings (below {WARN_TEAM_PERIODS})."
+        if n < WARN_TEAM_PERIODS
+        else ""
+    )
+    return Drivers(rows, weights, n, sentences=[s for s in sentences if s], warning=warning, r2=r2)

@@ -1,0 +1,122 @@
+"""Recording commitments: validation (past due date, owner of another org), logging as a
+decision with the workshop source, status changes and the follow-through rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from decisions.models import Decision, DecisionSource
+from tests.base import BaseTestCase
+from tests.workshops.helpers import workshop_make
+from workshops.models_commitments import Commitment, CommitmentStatus
+from workshops.selectors_followthrough import follow_through, follow_through_total
+from workshops.services import commitment_create, commitment_status_set
+
+NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+class CommitmentTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.workshop = workshop_make(
+            org=self.org, team=self.platform, facilitator=self.facilitator
+        )
+
+    def test_a_due_date_in_the_past_is_refused_with_a_message_and_nothing_stored(self) -> None:
+        self.login(self.facilitator)
+        r = self.client.post(
+            reverse("workshops:commitment_create", args=[self.workshop.pk]),
+            {"what": "Write the runbook", "owner": self.member_person.pk, "due_on": "2026-06-01"},
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "is in the past", status_code=400)
+        self.assertFalse(Commitment.objects.exists())
+
+    def test_an_owner_from_another_org_is_refused(self) -> None:
+        self.login(self.facilitator)
+        r = self.client.post(
+            reverse("workshops:commitment_create", args=[self.workshop.pk]),
+            {"what": "Write the runbook", "owner": self.other_person.pk, "due_on": "2026-06-20"},
+        )
+        self.assertContains(r, "Choose an owner from your organization", status_code=400)
+        self.assertFalse(Commitment.objects.exists())
+
+    def test_garbage_input_is_a_clear_400_not_a_500(self) -> None:
+        self.login(self.facilitator)
+        url = reverse("workshops:commitment_create", args=[self.workshop.pk])
+        for data in (
+            {"what": "", "owner": "x", "due_on": "soon"},
+            {"what": "y" * 400, "owner": "", "due_on": "2026-07-01"},
+        ):
+            with self.subTest(data=data):
+                self.assertEqual(self.client.post(url, data).status_code, 400)
+        self.assertFalse(Commitment.objects.exists())
+
+    def test_the_facilitator_records_a_commitment_and_logs_it_as_a_workshop_decision(self) -> None:
+        self.login(self.facilitator)
+        r = self.client.post(
+            reverse("workshops:commitment_create", args=[self.workshop.pk]),
+            {
+                "what": "Publish the release rule",
+                "owner": self.member_person.pk,
+                "due_on": "2026-06-20",
+                "log_as_decision": "1",
+            },
+        )
+        self.assertEqual(r.status_code, 302)
+        c = Commitment.objects.get()
+        self.assertEqual(
+            (c.owner, c.due_on, c.status), (self.member_person, dt.date(2026, 6, 20), "open")
+        )
+        decision = Decision.objects.get()
+        self.assertEqual(decision.source, DecisionSource.WORKSHOP)
+        self.assertEqual(c.decision, decision)
+        self.assertIn(self.platform, decision.affected_teams.all())
+        # Logging again changes nothing.
+        self.client.post(reverse("workshops:commitment_decision", args=[c.pk]))
+        self.assertEqual(Decision.objects.count(), 1)
+
+    def test_follow_through_counts_due_commitments_and_median_days_to_done(self) -> None:
+        with time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC), tick=False):
+            a, b, _c = (
+                commitment_create(
+                    workshop=self.workshop,
+                    actor=self.facilitator,
+                    what=w,
+                    owner=self.member_person,
+                    due_on=dt.date(2026, 5, 20),
+                )
+                for w in ("one", "two", "three")
+            )
+        commitment_create(
+            workshop=self.workshop,
+            actor=self.facilitator,
+            what="later",
+            owner=self.member_person,
+            due_on=dt.date(2026, 7, 1),
+        )
+        with time_machine.travel(dt.datetime(2026, 5, 11, 9, tzinfo=dt.UTC), tick=False):
+            commitment_status_set(commitment=a, actor=None, status=CommitmentStatus.DONE)
+        commitment_status_set(commitment=b, actor=None, status=CommitmentStatus.DROPPED)
+        rows = follow_through(org=self.org, team_id=self.platform.pk)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual((rows[0].period, rows[0].due, rows[0].done), (dt.date(2026, 5, 1), 3, 1))
+        self.assertAlmostEqual(rows[0].rate or 0, 100 / 3)
+        self.assertEqual(rows[0].median_days_to_done, 10.0)
+        # Engineering includes Platform; Sales has nothing due.
+        self.assertEqual(follow_through_total(org=self.org, team_id=self.eng.pk).due, 3)
+        self.assertIsNone(follow_through_total(org=self.org, team_id=self.sales.pk).rate)
+
+    def test_service_refuses_past_due_dates(self) -> None:
+        with self.assertRaises(ValidationError):
+            commitment_create(
+                workshop=self.workshop,
+                actor=None,
+                what="x",
+                owner=self.member_person,
+                due_on=dt.date(2026, 6, 9),
+            )

@@ -1,0 +1,129 @@
+"""What a workshop's page and report show: agenda, before-figures, polls, commitments.
+
+Before-figures are the team's released figures of the latest period at or before the
+workshop (scoring.selectors: disclosure control as everywhere); the "after" figures of the
+focus dimensions appear once a later period is released.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from orgs.tenancy import Tenant
+from workshops.models import Workshop
+from workshops.models_commitments import Commitment, CommitmentStatus
+from workshops.selectors import TeamFigures, commitments_to_review, team_figures
+from workshops.selectors_followthrough import (
+    AnswerSummary,
+    FollowThrough,
+    commitment_age_days,
+    follow_through_total,
+    followup_answers,
+    org_today,
+)
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    commitment: Commitment
+    age_days: int  # days past due (0 before the due date)
+    answers: AnswerSummary
+
+    @property
+    def waiting(self) -> bool:
+        return self.commitment.status == CommitmentStatus.WAITING
+
+
+def workshop_day(workshop: Workshop) -> dt.date:
+    """The workshop's day in the org's zone (its creation day while unscheduled)."""
+    moment = workshop.scheduled_for or workshop.created_at or timezone.now()
+    return timezone.localtime(moment, workshop.organization.tz).date()
+
+
+def commitment_rows(*, workshop: Workshop, now: dt.datetime | None = None) -> list[CommitmentRow]:
+    today = org_today(workshop.organization, now)
+    return [
+        CommitmentRow(
+            commitment=c,
+            age_days=commitment_age_days(c, today),
+            answers=followup_answers(commitment=c),
+        )
+        for c in Commitment.objects.filter(workshop=workshop).select_related(
+            "owner", "decision", "organization"
+        )
+    ]
+
+
+def poll_results(*, workshop: Workshop) -> list[dict[str, Any]]:
+    """Poll results that passed the workshop's k; filled in by the live part (empty until
+    its polls exist: the report then reads "no polls")."""
+    return []
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    name: str
+    focus: bool
+    before: str
+    after: str | None
+
+
+def _cell_text(figures: TeamFigures, key: str) -> str | None:
+    for cell in figures.cells:
+        if cell.key == key:
+            if cell.suppressed:
+                return f"withheld — {figures.reason(cell)}"
+            return f"{cell.score:.0f} (n = {cell.n})" if cell.score is not None else "—"
+    return None
+
+
+def figure_rows(
+    *, tenant: Tenant, workshop: Workshop
+) -> tuple[TeamFigures, TeamFigures | None, list[FigureRow]]:
+    """The before-figures (and, when released, the next period's for comparison)."""
+    day = workshop_day(workshop)
+    before = team_figures(tenant=tenant, team=workshop.team, before=day)
+    latest = team_figures(tenant=tenant, team=workshop.team)
+    after = (
+        latest
+        if latest.period is not None and before.period is not None and latest.period > before.period
+        else None
+    )
+    focus = set(workshop.focus_dimensions or [])
+    rows = [
+        FigureRow(
+            key=c.key,
+            name=c.name,
+            focus=c.key in focus,
+            before=_cell_text(before, c.key) or "—",
+            after=_cell_text(after, c.key) if after is not None else None,
+        )
+        for c in before.cells
+    ]
+    return before, after, rows
+
+
+def report_context(
+    *, tenant: Tenant, workshop: Workshop, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    before, after, rows = figure_rows(tenant=tenant, workshop=workshop)
+    total: FollowThrough = follow_through_total(
+        org=workshop.organization, team_id=workshop.team_id, now=now
+    )
+    return {
+        "workshop": workshop,
+        "day": workshop_day(workshop),
+        "before": before,
+        "after": after,
+        "figure_rows": rows,
+        "polls": poll_results(workshop=workshop),
+        "commitments": commitment_rows(workshop=workshop, now=now),
+        "reviewed": commitments_to_review(team=workshop.team, before=workshop),
+        "follow_through": total,
+        "k": workshop.organization.k,
+    }

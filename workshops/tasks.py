@@ -1,0 +1,25 @@
+"""Celery tasks of workshops: thin, take ids, idempotent (core.tasks)."""
+
+from __future__ import annotations
+
+from core.tasks import task
+from orgs.models import Organization
+from workshops.services_followup import follow_up_org
+
+
+@task(name="workshops.follow_up_commitments")
+def follow_up_commitments() -> dict[str, int]:
+    """Hourly (beat): queue one follow-up pass per organization."""
+    ids = list(Organization.objects.values_list("pk", flat=True))
+    for pk in ids:
+        follow_up_org_commitments.delay(pk)
+    return {"orgs": len(ids)}
+
+
+@task(name="workshops.follow_up_org_commitments")
+def follow_up_org_commitments(org_id: int) -> dict[str, int]:
+    """Reminders, "did this happen?" links and waiting marks of one org (idempotent)."""
+    org = Organization.objects.filter(pk=org_id).first()
+    if org is None:
+        return {}
+    return follow_up_org(org=org)
