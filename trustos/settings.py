@@ -9,7 +9,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
-from trustos.envconfig import broker_config, database_config
+from trustos.envconfig import SQLITE_BUSY_TIMEOUT_S, broker_config, database_config
 
 # Importing settings writes nothing: var/ (SQLite file, embedded broker) is created on first
 # use, by the SQLite backend (trustos/sqlite3) and the Celery signals in trustos/celery.py.
@@ -110,7 +110,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(env.str("DATABASE_URL", default=""), base_dir=BASE_DIR)}
+DATABASES = {
+    "default": database_config(
+        env.str("DATABASE_URL", default=""),
+        base_dir=BASE_DIR,
+        busy_timeout=env.float("SQLITE_BUSY_TIMEOUT", default=SQLITE_BUSY_TIMEOUT_S),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
