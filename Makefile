@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # date would not do: a fresh clone's pyproject.toml is always newer than an existing venv).
 INSTALLED := $(VENV)/requirements.txt
 
-.PHONY: run test test-fast test-services lint format bench install migrate seed clean axe
+.PHONY: run test test-fast test-services lint format bench bench-quick install migrate seed clean axe
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -64,9 +64,15 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## make bench: every hot path at 10k, 100k and 1M responses (BENCHMARKS.md; DATABASE_URL = PostgreSQL).
 bench: install
 	$(PY) -m bench
 	$(PY) -m bench.execution
+	$(PY) -m bench.workshops
+
+## make bench-quick: the same cases at 10k and 100k responses, about 2 minutes.
+bench-quick: install
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -1,9 +1,15 @@
-"""`make bench`: time the scoring engine against a plain pandas groupby-mean floor, per size.
+"""`make bench` / `make bench-quick`: every hot path end to end as a ratio to a floor in the same run.
+
+1. engine: `score()` on production-shaped input — the columns the adapter now produces
+   (integer response numbers, day-number periods) and, for before/after, the UUID strings and
+   date objects it used to produce — vs `groupby(team, period, item).mean()` of the same frame;
+2. recompute through the database (`bench.db`; SQLite scratch file, or DATABASE_URL): the
+   adapter's load, `org_scores` and `snapshot_recompute` vs a plain SQL read + groupby;
+3. HTTP (`bench.web`, one gunicorn): submissions at 1, 10 and 50 clients and results reads at
+   20, 50 and 500 teams vs /healthz on the same server, the load client in its own processes.
 
 Each size runs in its own subprocess so peak memory (ru_maxrss) belongs to that size only.
-Data are generated deterministically (numpy default_rng(seed)); the floor is
-`answers.groupby(["team_id", "period", "item_id"])["value"].mean()` over the very same frame,
-measured in the same process right after the engine.
+Data are generated deterministically (numpy default_rng(seed)).
 """
 
 from __future__ import annotations
@@ -93,21 +99,57 @@ def _median_time(fn: Any, runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+def production_shaped(answers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Any]]:
+    """(adapter columns, UUID/date objects, the date periods) of the same answers.
+
+    The adapter's columns: response numbers in the database's scan order (not sorted),
+    periods as day numbers. Before: random UUID strings per response and date objects.
+    """
+    import datetime as dt
+    import uuid
+
+    rng = np.random.default_rng(7)
+    n_resp = int(answers["response_id"].max()) + 1
+    perm = rng.permutation(n_resp)
+    day0 = (dt.date(2025, 1, 1) - dt.date(1970, 1, 1)).days
+    days = np.array([day0 + 31 * p for p in range(N_PERIODS)], dtype=np.int64)
+    adapter = answers.assign(
+        response_id=perm[answers["response_id"].to_numpy()],
+        period=days[answers["period"].to_numpy()],
+    )
+    uuids = np.array([uuid.UUID(int=int(x)).hex for x in rng.integers(1, 2**62, n_resp)], object)
+    dates = np.array([dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days], object)
+    before = answers.assign(
+        response_id=uuids[answers["response_id"].to_numpy()],
+        period=dates[answers["period"].to_numpy()],
+    )
+    return adapter, before, [days.tolist(), dates.tolist()]
+
+
 def run_one(label: str, runs: int) -> dict[str, Any]:
     """Measure one size in this process and return the numbers."""
     answers, items, dims, parent = make_data(SIZES[label])
+    adapter, before, (day_periods, date_periods) = production_shaped(answers)
     periods = list(range(N_PERIODS))
 
     def engine() -> Any:
+        return score(adapter, items, dims, parent, day_periods)
+
+    def engine_before() -> Any:
+        return score(before, items, dims, parent, date_periods)
+
+    def engine_int() -> Any:
         return score(answers, items, dims, parent, periods)
 
     def floor() -> Any:
-        return answers.groupby(["team_id", "period", "item_id"])["value"].mean()
+        return adapter.groupby(["team_id", "period", "item_id"])["value"].mean()
 
     engine()  # warm-up (imports, scipy caches)
     floor()
     eng_med, eng_all = _median_time(engine, runs)
     floor_med, floor_all = _median_time(floor, runs)
+    before_med, _ = _median_time(engine_before, max(1, runs // 2))
+    int_med, _ = _median_time(engine_int, runs)
     tracemalloc.start()
     result = engine()
     _, traced_peak = tracemalloc.get_traced_memory()
@@ -120,12 +162,83 @@ def run_one(label: str, runs: int) -> dict[str, Any]:
         "cells": len(result.dimensions),
         "engine_s": eng_med,
         "engine_runs": eng_all,
+        "engine_before_s": before_med,
+        "engine_sorted_int_s": int_med,
         "floor_s": floor_med,
         "floor_runs": floor_all,
         "ratio": eng_med / floor_med,
         "engine_peak_mb": traced_peak / 2**20,
         "process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if out.returncode:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"{' '.join(args)} failed")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def print_engine(r: dict[str, Any]) -> None:
+    f = r["floor_s"]
+    print(
+        f"engine     {r['size']:>5} rows {r['answer_rows']:>9} teams {r['teams']:>4} | floor "
+        f"(groupby mean) {f:.3f} s | adapter-shaped {r['engine_s']:.3f} s = {r['ratio']:.2f}x | "
+        f"UUID+date objects (before) {r['engine_before_s']:.3f} s = "
+        f"{r['engine_before_s'] / f:.2f}x | sorted ints {r['engine_sorted_int_s']:.3f} s = "
+        f"{r['engine_sorted_int_s'] / f:.2f}x | engine peak {r['engine_peak_mb']:.0f} MB, "
+        f"process {r['process_peak_mb']:.0f} MB",
+        flush=True,
+    )
+
+
+def print_db(r: dict[str, Any]) -> None:
+    f = r["floor_s"]
+    line = (
+        f"recompute  {r['size']:>5} {r['vendor']:<10} teams {r['teams']:>4} | floor (SQL read + "
+        f"groupby) {f:.3f} s | answer load {r['load_s']:.3f} s = {r['load_s'] / f:.2f}x | "
+        f"org_scores {r['scores_s']:.3f} s = {r['scores_s'] / f:.2f}x | snapshot_recompute "
+        f"{r['recompute_s']:.3f} s = {r['recompute_s'] / f:.2f}x"
+    )
+    if "load_old_s" in r:
+        line += f" | old ORM load (before) {r['load_old_s']:.3f} s = {r['load_old_s'] / f:.2f}x"
+    print(line + f" | process peak {r['process_peak_mb']:.0f} MB", flush=True)
+
+
+def print_web(r: dict[str, Any]) -> None:
+    hz = r["healthz"]
+    print(
+        f"server     gunicorn gthread, {r['workers']} workers x {r['threads']} threads; "
+        f"{r['seconds']:.0f} s per case",
+        flush=True,
+    )
+    one, two = hz["50"]["rps"], r["healthz_50_two_procs"]["rps"]
+    print(
+        f"client     /healthz at 50 clients: 1 load process {one:.0f} req/s, 2 processes "
+        f"{two:.0f} req/s ({two / one:.2f}x: "
+        + ("the client is not the bottleneck)" if two < 1.25 * one else "the CLIENT limits)"),
+        flush=True,
+    )
+    for c in ("1", "10", "50"):
+        s, h = r["submit"][c], hz[c]
+        print(
+            f"submit     {c:>3} clients | {s['rps']:.0f} req/s = {s['rps'] / h['rps']:.2f}x "
+            f"/healthz ({h['rps']:.0f} req/s) | p50 {s['p50_ms']:.0f} ms p99 {s['p99_ms']:.0f} ms"
+            f" | statuses {s['statuses']} errors {s['errors']}",
+            flush=True,
+        )
+    h1 = hz["1"]["p50_ms"]
+    for teams, x in r["reads"].items():
+        print(
+            f"read       GET /api/v1/results/ {teams:>4} teams x 12 periods | median "
+            f"{x['p50_ms']:.1f} ms = {x['p50_ms'] / h1:.2f}x /healthz ({h1:.1f} ms) | p99 "
+            f"{x['p99_ms']:.1f} ms | statuses {x['statuses']}",
+            flush=True,
+        )
 
 
 def machine() -> str:
@@ -143,37 +256,41 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--sizes", default="10k,100k,1M", help="comma list of 10k,100k,1M")
+    parser.add_argument("--sizes", help="comma list of 10k,100k,1M (default: all; quick: 10k,100k)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per size (median)")
+    parser.add_argument("--quick", action="store_true", help="make bench-quick: about 2 minutes")
+    parser.add_argument("--only", default="engine,db,web", help="cases: engine,db,web")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child mode: one size, JSON out
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(run_one(args.one, args.runs)))
         return 0
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    sizes = [
+        s.strip()
+        for s in (args.sizes or ("10k,100k" if args.quick else "10k,100k,1M")).split(",")
+        if s.strip()
+    ]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown sizes {unknown}; choose from {list(SIZES)}")
+    runs = 1 if args.quick else args.runs
+    cases = set(args.only.split(","))
     print(f"machine: {machine()}")
     print(
-        f"{'size':>5} {'rows':>10} {'teams':>5} {'engine s':>9} {'floor s':>8} "
-        f"{'ratio':>6} {'engine peak MB':>15} {'process peak MB':>16}"
+        f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
     )
-    for label in sizes:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench", "--one", label, "--runs", str(args.runs)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(
-            f"{r['size']:>5} {r['answer_rows']:>10} {r['teams']:>5} {r['engine_s']:>9.3f} "
-            f"{r['floor_s']:>8.3f} {r['ratio']:>6.2f} {r['engine_peak_mb']:>15.0f} "
-            f"{r['process_peak_mb']:>16.0f}",
-            flush=True,
-        )
+    print(f"database: {'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'SQLite file'}")
+    for label in sizes if "engine" in cases else []:
+        print_engine(_child(["bench", "--one", label, "--runs", str(runs)]))
+    for label in sizes if "db" in cases else []:
+        # The old ORM load only up to 100k: at 1M it took 96 s on SQLite (issue 15).
+        old = ["--old"] if SIZES[label] <= 100_000 else []
+        print_db(_child(["bench.db", label, str(runs), *old]))
+    if "web" in cases:
+        print_web(_child(["bench.web", "--seconds", "2" if args.quick else "5"]))
+    print(
+        f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
+    )
     return 0
 
 

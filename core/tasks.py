@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from celery import current_app, shared_task
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import transaction
 
 from core.outbox import outbox_drain, task_publish
@@ -40,6 +41,23 @@ class Task(DjangoTask):
         if kwargs:
             raise TypeError("tasks take ids as positional arguments only")
         transaction.on_commit(partial(task_publish, self.name, tuple(args), countdown))
+
+
+def long_running() -> dict[str, Any]:
+    """Options of a task that may run longer than the broker's visibility timeout.
+
+    Redis hands an unacknowledged task to a second worker once CELERY_VISIBILITY_TIMEOUT has
+    passed, and again while it still runs; such a task is acknowledged when a worker takes it
+    instead, with its own time limit. A worker killed mid-task then loses it: each such task
+    says in its docstring what finds it again (docs/operations.md, "Faults").
+    """
+    limit = int(getattr(settings, "LONG_TASK_TIME_LIMIT", 3600))
+    return {
+        "acks_late": False,
+        "reject_on_worker_lost": False,
+        "time_limit": limit,
+        "soft_time_limit": limit - 30,
+    }
 
 
 def task(*, name: str, **options: Any) -> Callable[[F], Any]:

@@ -53,6 +53,7 @@ SNAPSHOT_FIELDS = [
     "circling_hi",
     "lag_median_days",
     "lag_decisions",
+    "lag_waiting",
 ]
 
 
@@ -246,7 +247,7 @@ def decision_metrics_recompute(*, org_id: int) -> int:
     objs = []
     for rec in cells.to_dict("records"):
         values = {f: none_if_missing(rec.get(f)) for f in SNAPSHOT_FIELDS}
-        for f in ("n", "stability_n", "lag_decisions"):
+        for f in ("n", "stability_n", "lag_decisions", "lag_waiting"):
             count = values[f]
             if count is not None:
                 values[f] = int(count)

@@ -217,6 +217,8 @@ class DecisionStabilitySnapshot(models.Model):
     circling_hi = models.FloatField(null=True)
     lag_median_days = models.FloatField(null=True)
     lag_decisions = models.PositiveIntegerField(null=True)
+    # Decisions still without a "yes", censored at their latest check-in (Kaplan–Meier).
+    lag_waiting = models.PositiveIntegerField(null=True)
     # Reopenings are leaders' actions, not anonymous answers: shown even in suppressed cells.
     reopen_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()

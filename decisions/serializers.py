@@ -156,6 +156,7 @@ class StabilityCellSerializer(serializers.ModelSerializer):
             "circling_hi",
             "lag_median_days",
             "lag_decisions",
+            "lag_waiting",
             "reopen_count",
         ]
 

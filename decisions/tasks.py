@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from core.tasks import task
+from core.tasks import long_running, task
 from decisions.checkin_flush import checkins_flush, checkins_flush_all
 from decisions.checkins import checkin_invitation_send, checkins_create_due
 from decisions.counts import checkin_windows_close
@@ -42,7 +42,9 @@ def send_checkin_invitation_task(invitation_id: int) -> bool:
     return checkin_invitation_send(invitation_id=invitation_id)
 
 
-@task(name="decisions.recompute_decision_metrics")
+# A large org's recompute may outlast the visibility timeout; one lost with a worker is
+# redone by the next hourly recompute_all_decision_metrics.
+@task(name="decisions.recompute_decision_metrics", **long_running())
 def recompute_decision_metrics_task(org_id: int) -> int:
     """Recompute the team x period cells and release the per-decision figures (ledger-checked)."""
     cells = decision_metrics_recompute(org_id=org_id)

@@ -1,9 +1,11 @@
 """Django adapter: load one org's answers, rubric and team tree into DataFrames and run the engine.
 
-Answers are read with ONE `values_list` query per pulse round straight into NumPy arrays —
-never model instances. The engine runs once per rubric version used by the org's rounds
-(a round is scored against the rubric it asked), over consecutive reporting periods so
-"previous period" in a trend always means the calendar period before.
+Answers are read with ONE raw SQL query per rubric version straight into int64 NumPy
+columns — never model instances, UUID or date objects per row, and no sort on random ids
+(`answer_columns`); the engine so takes its integer fast paths, the production path. The
+engine runs once per rubric version used by the org's rounds (a round is scored against the
+rubric it asked), over consecutive reporting periods so "previous period" in a trend always
+means the calendar period before.
 
 Only **closed** rounds are scored: results are released at a round's close, never while
 answers still arrive (docs/privacy.md, "Open rounds show participation only"), so reading
@@ -13,15 +15,17 @@ before and after one more answer cannot give that answer back.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 
 from orgs.models import Organization
 from orgs.periods import next_period, previous_period
-from surveys.models import Answer, Dimension, Item, PulseRound, RoundStatus
+from surveys.models import Answer, Dimension, Item, PulseRound, Response, RoundStatus
 from trustmath.engine import ORG_ID, ScoringResult, score
 
 
@@ -46,40 +50,84 @@ def engine_parent_of(org: Organization) -> dict[int, int]:
     return {tid: (parent or ORG_ID) for tid, parent in org.team_tree().parent_of.items()}
 
 
+# Periods travel through the engine as day numbers (days since 1970-01-01): integer columns
+# take the engine's fast paths (comparisons and lookups on int64, not on date objects).
+EPOCH = dt.date(1970, 1, 1)
+# Rows are read from the cursor in chunks: memory stays bounded by the arrays, never by a
+# list of millions of row tuples.
+FETCH_ROWS = 65_536
+SKIP = -1  # a NULL value (skip) in the query; NaN in the frame
+
+
+def period_day(period: dt.date) -> int:
+    """A period start as a day number (the adapter's period column)."""
+    return (period - EPOCH).days
+
+
+def day_period(day: int) -> dt.date:
+    """A day number back to its period start."""
+    return EPOCH + dt.timedelta(days=int(day))
+
+
+def _answers_sql(n_rounds: int) -> str:
+    """One query over every round: answers joined to their response, ids as integers.
+
+    The responses of the rounds are numbered in scan order (`row_number() OVER ()`, no sort:
+    the random UUIDs are never sorted or sent to Python), and the period becomes a day number
+    in SQL, once per response rather than once per answer.
+    """
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        day = "(r.period - DATE '1970-01-01')"
+    elif vendor == "sqlite":
+        day = "CAST(julianday(r.period) - 2440587.5 AS INTEGER)"
+    else:  # pragma: no cover - the project supports SQLite and PostgreSQL only
+        raise NotImplementedError(f"answer_columns has no SQL for {vendor}")
+    response, answer = Response._meta.db_table, Answer._meta.db_table
+    marks = ", ".join(["%s"] * n_rounds)
+    return (
+        f"WITH rr AS (SELECT r.id, row_number() OVER () AS rk, r.team_id, {day} AS day "
+        f"FROM {response} r WHERE r.round_id IN ({marks})) "
+        f"SELECT rr.rk, rr.team_id, rr.day, a.item_id, COALESCE(a.value, {SKIP}) "
+        f"FROM rr JOIN {answer} a ON a.response_id = rr.id"
+    )
+
+
+def answer_columns(*, round_ids: Iterable[int]) -> pd.DataFrame:
+    """Answers of the given rounds in long form: ONE query, integer columns, no row objects.
+
+    Columns: response_id (a dense integer per response, stable within this frame only),
+    team_id, period (day number, `period_day`), item_id (int64) and value (float64, NaN =
+    skip). Rows are not sorted; the engine groups answers by response itself.
+    """
+    ids = [int(r) for r in round_ids]
+    chunks: list[np.ndarray] = []
+    if ids:
+        with connection.cursor() as cur:
+            cur.execute(_answers_sql(len(ids)), ids)
+            while rows := cur.fetchmany(FETCH_ROWS):
+                flat = np.fromiter(
+                    itertools.chain.from_iterable(rows), dtype=np.int64, count=5 * len(rows)
+                )
+                chunks.append(flat.reshape(-1, 5))
+    block = np.concatenate(chunks) if chunks else np.empty((0, 5), dtype=np.int64)
+    value = block[:, 4].astype(np.float64)
+    value[block[:, 4] == SKIP] = np.nan
+    return pd.DataFrame(
+        {
+            "response_id": block[:, 0],
+            "team_id": block[:, 1],
+            "period": block[:, 2],
+            "item_id": block[:, 3],
+            "value": value,
+        }
+    )
+
+
 def answers_frame(*, round_ids: Iterable[int]) -> pd.DataFrame:
-    """Answers of the given rounds in long form, one query per round, no model instances."""
-    parts: list[pd.DataFrame] = []
-    for round_id in round_ids:  # one query per round, as the adapter contract says
-        rows = list(
-            Answer.objects.filter(response__round_id=round_id)
-            .order_by("response_id", "item_id")
-            .values_list("response_id", "response__team_id", "response__period", "item_id", "value")
-        )
-        if not rows:
-            continue
-        rid, team, period, item, value = zip(*rows, strict=True)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "response_id": np.array(rid, dtype=object),
-                    "team_id": np.array(team, dtype=np.int64),
-                    "period": np.array(period, dtype=object),
-                    "item_id": np.array(item, dtype=np.int64),
-                    "value": np.array(value, dtype=np.float64),  # None (skip) → NaN
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame(
-            {
-                "response_id": pd.Series(dtype=object),
-                "team_id": pd.Series(dtype=np.int64),
-                "period": pd.Series(dtype=object),
-                "item_id": pd.Series(dtype=np.int64),
-                "value": pd.Series(dtype=np.float64),
-            }
-        )
-    return pd.concat(parts, ignore_index=True)
+    """`answer_columns` with the period as a date (for readers that show periods, not scores)."""
+    frame = answer_columns(round_ids=round_ids)
+    return _dated(frame)
 
 
 def rubric_frames(*, rubric_ids: Iterable[int]) -> dict[int, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -132,14 +180,15 @@ def org_scores(
     frames = rubric_frames(rubric_ids=by_rubric)
     out = []
     for rubric_id, rounds_of in by_rubric.items():  # loop over rubric versions (usually one)
-        answers = answers_frame(round_ids=[rid for rid, _ in rounds_of])
+        answers = answer_columns(round_ids=[rid for rid, _ in rounds_of])
         if answers.empty:
             continue
         all_periods = consecutive_periods(
             min(p for _, p in rounds_of), max(p for _, p in rounds_of), org.reporting_period
         )
         items, dims = frames[rubric_id]
-        result = score(answers, items, dims, parent_of, all_periods)
+        raw = score(answers, items, dims, parent_of, [period_day(p) for p in all_periods])
+        result = ScoringResult(_dated(raw.dimensions), _dated(raw.trust))
         if wanted is not None:
             keep = set(wanted)
             result = ScoringResult(
@@ -148,3 +197,13 @@ def org_scores(
             )
         out.append(RubricScores(rubric_id=rubric_id, result=result))
     return out
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The engine's day-number periods back to period start dates (one per distinct day)."""
+    days = frame["period"].to_numpy()
+    distinct, codes = np.unique(days.astype(np.int64), return_inverse=True)
+    dates = np.empty(len(distinct), dtype=object)
+    dates[:] = [day_period(d) for d in distinct]
+    frame["period"] = dates[codes.reshape(-1)]
+    return frame

@@ -131,16 +131,35 @@ def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFram
 
 
 def _labels(frame: pd.DataFrame) -> pd.Series:
-    """One text label per cell key (the ledger's set label)."""
-    return (
-        frame["period"].astype(str)
+    """One text label per cell key (the ledger's set label).
+
+    Built once per distinct cell and spread by code: a members frame has one row per
+    response and cell, but only a few thousand distinct cells.
+    """
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    cells = frame[CELL]
+    codes = cells.groupby(CELL, sort=False, dropna=False).ngroup().to_numpy()
+    first = cells.drop_duplicates()  # same order as the groups (sort=False: first seen)
+    text = (
+        first["period"].astype(str)
         + "|"
-        + frame["rubric_id"].astype(str)
+        + first["rubric_id"].astype(str)
         + "|"
-        + frame["team_id"].astype(str)
+        + first["team_id"].astype(str)
         + "|"
-        + frame["measure"].astype(str)
-    )
+        + first["measure"].astype(str)
+    ).to_numpy(dtype=object)
+    return pd.Series(text[codes], index=frame.index, dtype=object)
+
+
+def release_members_labelled(*, org: Organization, periods: list[dt.date]) -> pd.DataFrame:
+    """`release_members` with each row's set label (column SET): what publishing checks.
+
+    Loaded by a recompute before its write transaction (scoring.services), so the slow
+    answer read and labelling never hold the write lock."""
+    members = release_members(org=org, periods=periods)
+    return members.assign(**{SET: _labels(members)})
 
 
 def _decide(
@@ -208,9 +227,19 @@ def _payloads(frame: pd.DataFrame, measure: pd.Series) -> pd.DataFrame:
 
 
 def results_release_publish(
-    *, org: Organization, trigger: str, round_id: int | None = None
+    *,
+    org: Organization,
+    trigger: str,
+    round_id: int | None = None,
+    members: pd.DataFrame | None = None,
+    member_periods: set[dt.date] | None = None,
 ) -> ResultRelease:
-    """Publish the org's pulse results as a new release (caller holds the org row lock)."""
+    """Publish the org's pulse results as a new release (caller holds the org row lock).
+
+    `members`: `release_members_labelled` of `member_periods`, loaded by the caller before its write
+    transaction (the answer read is the slow part; scoring.services). Used when it covers
+    every period with snapshots now, else loaded here.
+    """
     now = timezone.now()
     trust, dims = _snapshots(org)
     release = ResultRelease.objects.create(
@@ -219,8 +248,12 @@ def results_release_publish(
     if trust.empty:
         _drop_older(org, release)
         return release
-    members = release_members(org=org, periods=sorted(set(trust["period"])))
-    members = members.assign(**{SET: _labels(members)})[[SET, ID, "measure"]]
+    periods = sorted(set(trust["period"]))
+    if members is None or member_periods is None or not set(periods) <= member_periods:
+        members = release_members_labelled(org=org, periods=periods)
+    else:
+        members = members[members["period"].isin(periods)]
+    members = members[[SET, ID, "measure"]]
     forced: set[str] = set()
     checked: set[str] = set()
     for _ in range(MAX_PASSES):  # each pass hides only more, so this converges fast

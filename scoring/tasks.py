@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from core.tasks import task
+from core.tasks import long_running, task
 from scoring.models_release import ReleaseTrigger
 from scoring.selectors_stale import rounds_unreleased
 from scoring.services import snapshot_recompute, snapshot_recompute_round
@@ -26,12 +25,7 @@ TRANSIENT = (OperationalError,)
 # (acks_late=False) and get their own time limit; a recompute lost with a killed worker is
 # found again by `recompute_unreleased_rounds` (beat) from the rounds closed after the last
 # release. Both recomputes are idempotent and serialised by the org lock.
-LONG = {
-    "acks_late": False,
-    "reject_on_worker_lost": False,
-    "time_limit": settings.SCORING_TASK_TIME_LIMIT,
-    "soft_time_limit": settings.SCORING_TASK_TIME_LIMIT - 30,
-}
+LONG = long_running()
 # How long after a round's close its release may still be on its way before the beat re-queues.
 UNRELEASED_GRACE = dt.timedelta(minutes=10)
 

@@ -11,7 +11,10 @@ form map would tie a response's set of statements to the few people holding that
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 from surveys.models import Item, PulseRound
 from surveys.rotation import Bank, form_items, forms_per_cycle
@@ -83,3 +86,57 @@ def round_form_for_keys(
         if wanted <= set(form_items(bank, questions=round.questions, form_index=g)):
             return g
     return None
+
+
+# --- Cached per round: the submit path reads a round's statements once per process ---------
+# The pool of a round never changes while it takes answers (its rubric version is frozen
+# once a round used it; its round items are set when it is made), so it is cached per
+# process under a key naming everything that decides it: the round, its rubric version,
+# its number of questions and its creation time (a round id alone can be reused by a new
+# round after a test rollback or a restore). Bounded LRU; the Item objects are shared and
+# read-only for callers.
+ROUND_CACHE_SIZE = 512
+_cache: OrderedDict[Hashable, Any] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def round_version(*, round: PulseRound) -> tuple[Any, ...]:
+    """What decides a round's statements: the cache key of `round_pool_cached`."""
+    return (round.pk, round.rubric_id, round.questions, round.created_at)
+
+
+def _cached(key: Hashable, make: Any) -> Any:
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = make()  # outside the lock: a query; two threads may both make it, harmlessly
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > ROUND_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def round_pool_cached(*, round: PulseRound) -> list[Item]:
+    """`round_pool`, read once per round and process (no query after the first call)."""
+    pool: list[Item] = _cached(
+        ("pool", *round_version(round=round)), lambda: round_pool(round=round)
+    )
+    return pool
+
+
+def round_form_cached(*, round: PulseRound, form_index: int) -> list[Item]:
+    """`round_form` of the cached pool, itself cached per (round, form)."""
+    pool = round_pool_cached(round=round)
+    form: list[Item] = _cached(
+        ("form", form_index, *round_version(round=round)),
+        lambda: round_form(round=round, form_index=form_index, pool=pool),
+    )
+    return form
+
+
+def round_cache_clear() -> None:
+    """Forget every cached round (tests; an operator who edited a used rubric by hand)."""
+    with _cache_lock:
+        _cache.clear()

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from orgs.demo import DEMO_SLUG
-from orgs.models import Organization, Person, Team
+from orgs.models import Membership, Organization, Person, Role, Team
 from tests.base import BaseTestCase
 from workshops.models import Workshop
 
@@ -190,3 +190,42 @@ class EveryPageOpensTests(TestCase):
         for username in ("admin", "facilitator"):
             self.client.force_login(self.users[username])
             self.assertEqual(self.client.get(reverse("workshops:new")).status_code, 200)
+
+    def test_the_facilitator_runs_a_demo_workshop_live_and_every_live_page_opens(self) -> None:
+        fac = self.users["facilitator"]
+        team_ids = list(
+            Membership.objects.filter(user=fac, role=Role.FACILITATOR).values_list(
+                "teams", flat=True
+            )
+        )
+        # The demo's upcoming workshop when there is one (workshops' demo), else a new one.
+        ws = Workshop.objects.filter(
+            organization=self.org, team_id__in=team_ids, state=Workshop.State.DRAFT
+        ).first() or Workshop.objects.create(
+            organization=self.org, team_id=team_ids[0], facilitator=fac, title="Demo retro"
+        )
+        self.client.force_login(fac)
+        self.client.post(reverse("workshops:go_live", args=[ws.pk]))
+        self.client.post(
+            reverse("workshops:poll_add", args=[ws.pk]),
+            {"kind": "agree", "question": "Decisions hold here", "options": ""},
+        )
+        ws.refresh_from_db()
+        poll = ws.polls.get()
+        self.client.post(reverse("workshops:poll_action", args=[ws.pk, poll.pk, "open"]))
+        live_pages = [
+            reverse(name, args=[ws.pk])
+            for name in ("workshops:run", "workshops:projector", "workshops:projector_live")
+        ] + [reverse("workshops:join_qr", args=[ws.pk])]
+        for username in ("facilitator", "admin"):
+            self.client.force_login(self.users[username])
+            for url in live_pages:
+                with self.subTest(user=username, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+        for username in ("leader", "employee"):
+            self.client.force_login(self.users[username])
+            self.assertEqual(self.client.get(live_pages[0]).status_code, 404)
+        self.client.logout()
+        phone = reverse("workshops_participant:live", args=[ws.join_code])
+        self.assertContains(self.client.get(phone), "Decisions hold here")
+        self.assertEqual(self.client.get(reverse("workshops_participant:join")).status_code, 200)

@@ -11,22 +11,34 @@ from typing import Any
 
 import environ
 
+# How long a SQLite writer waits for another's write lock before "database is locked".
+# Every write transaction is short (a recompute computes outside it and swaps its rows in
+# with one short write: scoring/services.py), so a few seconds is ample; a wait that long
+# means something holds the lock it should not, and failing says so.
+SQLITE_BUSY_TIMEOUT_S = 5.0
 
-def database_config(url: str | None, *, base_dir: Path) -> dict[str, Any]:
+
+def database_config(
+    url: str | None, *, base_dir: Path, busy_timeout: float = SQLITE_BUSY_TIMEOUT_S
+) -> dict[str, Any]:
     """Return the DATABASES['default'] dict for a DATABASE_URL, SQLite when unset."""
     if not url:
         return {
             "ENGINE": "trustos.sqlite3",  # Django's, plus creating var/ on connect
             "NAME": str(base_dir / "var" / "trustos.sqlite3"),
             # The web server, the worker and beat share one SQLite file: WAL lets readers
-            # run beside a writer, IMMEDIATE transactions take the write lock up front so
-            # two processes never deadlock upgrading a read lock, and the timeout waits
-            # for the lock instead of failing with "database is locked".
+            # run beside a writer (a read never waits for a write, nor a write for a read),
+            # IMMEDIATE transactions take the write lock up front so two processes never
+            # deadlock upgrading a read lock, and the busy timeout waits for the lock
+            # instead of failing at once with "database is locked".
             "OPTIONS": {
-                "timeout": 30,
+                "timeout": busy_timeout,
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Persistent connections: no open + PRAGMAs per request (health-checked on reuse).
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": None},
         }
     cfg = environ.Env.db_url_config(url)

@@ -9,7 +9,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
-from trustos.envconfig import broker_config, database_config
+from trustos.envconfig import SQLITE_BUSY_TIMEOUT_S, broker_config, database_config
 
 # Importing settings writes nothing: var/ (SQLite file, embedded broker) is created on first
 # use, by the SQLite backend (trustos/sqlite3) and the Celery signals in trustos/celery.py.
@@ -110,7 +110,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(env.str("DATABASE_URL", default=""), base_dir=BASE_DIR)}
+DATABASES = {
+    "default": database_config(
+        env.str("DATABASE_URL", default=""),
+        base_dir=BASE_DIR,
+        busy_timeout=env.float("SQLITE_BUSY_TIMEOUT", default=SQLITE_BUSY_TIMEOUT_S),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -217,9 +223,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # after DISPATCH_BUDGET_SECONDS, surveys/services/dispatch.py). docs/operations.md.
 CELERY_VISIBILITY_TIMEOUT = 40
 CELERY_TASK_TIME_LIMIT = 30
-# Score recomputes are the exception: acknowledged on receipt, with their own limit
-# (scoring/tasks.py says why and how a lost one is found again).
-SCORING_TASK_TIME_LIMIT = env.int("SCORING_TASK_TIME_LIMIT", default=3600)
+# Long tasks (score recomputes, execution imports, decision metrics) are the exception:
+# acknowledged on receipt, with their own limit (core.tasks.long_running says why).
+LONG_TASK_TIME_LIMIT = env.int("LONG_TASK_TIME_LIMIT", default=3600)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message a worker took and never acknowledged (killed, machine lost) goes back to

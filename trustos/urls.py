@@ -51,6 +51,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("workshops/", include("workshops.urls")),
+    path("w/", include("workshops.urls_participant")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline (CSP).

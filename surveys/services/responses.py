@@ -29,6 +29,7 @@ from collections.abc import Hashable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.links import link_hash
@@ -45,7 +46,11 @@ from surveys.models import (
     Response,
     RoundStatus,
 )
-from surveys.selectors_forms import round_form, round_form_for_keys, round_pool
+from surveys.selectors_forms import (
+    round_form_cached,
+    round_form_for_keys,
+    round_pool_cached,
+)
 from surveys.services.errors import (
     InvalidSubmission,
     RoundClosed,
@@ -116,7 +121,7 @@ def respondent_items(*, round: PulseRound, form: Any, answers: Any = None) -> li
     the cycle holding every answered statement; InvalidSubmission when none does. A round
     made before per-respondent forms asks everyone all its items.
     """
-    pool = round_pool(round=round)
+    pool = round_pool_cached(round=round)  # one read per round and process, not per submit
     if round.questions is None:
         return pool
     if form is not None and form != "":
@@ -129,7 +134,7 @@ def respondent_items(*, round: PulseRound, form: Any, answers: Any = None) -> li
                 "form must be the form number the questions came with.",
                 {"form": "not a form number"},
             )
-        return round_form(round=round, form_index=index, pool=pool)
+        return round_form_cached(round=round, form_index=index)
     # Unknown keys are left to the validation, which names them.
     known = {it.key for it in pool}
     keys = [str(k) for k in answers if str(k) in known] if isinstance(answers, dict) else []
@@ -140,7 +145,7 @@ def respondent_items(*, round: PulseRound, form: Any, answers: Any = None) -> li
             "the questions came with.",
             {"form": "required for these statements"},
         )
-    return round_form(round=round, form_index=found, pool=pool)
+    return round_form_cached(round=round, form_index=found)
 
 
 def _validate(
@@ -233,6 +238,9 @@ def _hashable(value: Any) -> Hashable:
 
 def _attributes_for(*, inv: Invitation, team_id: int) -> dict[str, Any]:
     """The attributes to keep for `inv`'s person: shared by >= k invitees of its team/round."""
+    mine = response_attributes(inv.person.attributes)
+    if not mine:  # nothing of theirs could be kept, whoever the peers are: skip the read
+        return {}
     peers = [
         response_attributes(attrs)
         for attrs in Invitation.objects.filter(round_id=inv.round_id, team_id=team_id)
@@ -240,9 +248,28 @@ def _attributes_for(*, inv: Invitation, team_id: int) -> dict[str, Any]:
         .values_list("person__attributes", flat=True)
     ]
     return response_attributes_shared(
-        mine=response_attributes(inv.person.attributes),
+        mine=mine,
         peers=peers,
         k=inv.round.organization.k,
+    )
+
+
+def _spend_while_open(*, inv: Invitation) -> bool:
+    """Mark the invitation used if it is unused AND its round still open: ONE statement.
+
+    PULSE_LINK.spend's conditional UPDATE, plus the re-check that the round has not closed
+    since the lookup as a correlated EXISTS on the round. Not `round__status=...`: a related
+    filter makes Django write `id IN (SELECT ... JOIN ...)`, where `used = false` would be
+    read in the subquery's snapshot and not re-checked on the locked row by PostgreSQL, so two
+    racing submitters could both spend one token.
+    """
+    still_open = PulseRound.objects.filter(
+        pk=OuterRef("round_id"), status=RoundStatus.OPEN, closes_at__gt=timezone.now()
+    )
+    return bool(
+        Invitation.objects.filter(pk=inv.pk, used=False)
+        .filter(Exists(still_open))
+        .update(used=True)
     )
 
 
@@ -264,12 +291,12 @@ def response_submit(
         raise InvalidSubmission("You are not in a team any more; this answer cannot be counted.")
     attributes = _attributes_for(inv=inv, team_id=team_id)
     with transaction.atomic():
-        # Re-checked inside the transaction: the round may have closed since the lookup.
-        if not PulseRound.objects.filter(
-            pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
-        ).exists():
-            raise RoundClosed("This survey round has closed.", {"token": "round closed"})
-        if not PULSE_LINK.spend(pk=inv.pk):
+        if not _spend_while_open(inv=inv):
+            # Refused: say why (a read on this rare path only).
+            if not PulseRound.objects.filter(
+                pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
+            ).exists():
+                raise RoundClosed("This survey round has closed.", {"token": "round closed"})
             raise TokenUsed(
                 "This link has already been used: the survey was answered.",
                 {"token": "already used"},

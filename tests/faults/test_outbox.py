@@ -90,7 +90,12 @@ class DispatchBudgetTests(BaseTestCase):
 
 
 # Tasks that may run longer than the visibility timeout (score recomputes of a large org).
-ACKED_ON_RECEIPT = {"scoring.recompute_round_snapshots", "scoring.recompute_org_snapshots"}
+ACKED_ON_RECEIPT = {
+    "scoring.recompute_round_snapshots",
+    "scoring.recompute_org_snapshots",
+    "execution.import_run",
+    "decisions.recompute_decision_metrics",
+}
 
 
 def test_no_task_outlives_or_waits_longer_than_the_visibility_timeout() -> None:

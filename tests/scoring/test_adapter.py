@@ -1,4 +1,4 @@
-"""The Django adapter: one query per round into NumPy, results equal to the engine on the same data."""
+"""The Django adapter: one answer query per rubric into NumPy, results equal to the engine on the same data."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ class AdapterTests(BaseTestCase):
         teams = {"platform": self.platform, "mobile": self.mobile, "sales": self.sales}
         self.rounds = build(self.org, teams)
 
-    def test_answers_load_with_one_query_per_round(self) -> None:
+    def test_answers_load_with_one_query_for_all_rounds(self) -> None:
         ids = [r.id for r in self.rounds.values()]
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(1):
             frame = answers_frame(round_ids=ids)
         assert len(frame) == Answer.objects.count()
         assert frame["value"].isna().sum() == Answer.objects.filter(value=None).count()
         assert list(frame.columns) == ["response_id", "team_id", "period", "item_id", "value"]
 
-    def test_scoring_an_org_costs_a_fixed_number_of_queries_plus_one_per_round(self) -> None:
-        # rounds, team tree, items, dimensions, then one per round
-        with self.assertNumQueries(4 + 2):
+    def test_scoring_an_org_costs_a_fixed_number_of_queries(self) -> None:
+        # rounds, team tree, items, dimensions, then one answer query per rubric version
+        with self.assertNumQueries(4 + 1):
             results = org_scores(org=self.org)
         assert len(results) == 1
         trust = results[0].result.trust

@@ -8,12 +8,15 @@ Kinds name whose object it is: `:own` (Engineering's), `:sub` (Platform's), `:ot
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from execution.models import ImportRun
 from orgs.models import Membership
 from surveys.services.rubrics import rubric_copy
 from surveys.services.schedules import schedule_create
@@ -24,6 +27,9 @@ from tests.factories import (
     people_make,
     round_make,
 )
+from tests.workshops.live_factory import poll_make, workshop_make
+from workshops.models import Workshop
+from workshops.models_commitments import Commitment
 
 
 def _schedule(org: Any, team: Any, actor: Any) -> Any:
@@ -84,8 +90,32 @@ def authz_objects_make(case: Any) -> dict[str, Any]:
             organization=other, source=rubric_active(organization=other), actor=None
         ),
     }
+    workshops = {
+        whose: Workshop.objects.create(
+            organization=team.organization, team=team, title=f"Workshop {whose}"
+        )
+        for whose, team in teams.items()
+    }
+    commitments = {
+        whose: Commitment.objects.create(
+            organization=w.organization,
+            workshop=w,
+            what=f"Commitment {whose}",
+            owner=people[whose],
+            due_on=dt.date.today() + dt.timedelta(days=14),
+            created_at=timezone.now(),
+        )
+        for whose, w in workshops.items()
+    }
+    imports = {
+        whose: ImportRun.objects.create(organization=o, kind="items", file_name="items.csv")
+        for whose, o in (("own", org), ("foreign", other))
+    }
     kinds: dict[str, Any] = {}
     for name, objects in (
+        ("import", imports),
+        ("workshop", workshops),
+        ("commitment", commitments),
         ("round", rounds),
         ("decision", decisions),
         ("schedule", schedules),
@@ -96,6 +126,16 @@ def authz_objects_make(case: Any) -> dict[str, Any]:
     ):
         for whose, obj in objects.items():
             kinds[f"{name}:{whose}"] = obj.pk
+    # Live workshops (h-wslive): the facilitator's (Platform), Sales' and another org's.
+    live = {
+        "sub": workshop_make(org=org, team=case.platform, facilitator=case.facilitator),
+        "other": workshop_make(org=org, team=case.sales),
+        "foreign": workshop_make(org=other, team=case.other_team, facilitator=case.outsider),
+    }
+    for whose, ws in live.items():
+        kinds[f"liveworkshop:{whose}"] = ws.pk
+        kinds[f"livecode:{whose}"] = ws.join_code
+    kinds["livepoll:sub"] = poll_make(workshop=live["sub"], kind="agree").pk
     kinds["survey_token"] = invitation_token(rounds["sub"].invitations.order_by("id").first())
     kinds["checkin_token"] = checkin_invite(decision=decisions["sub"], person=case.member_person)
     kinds["reset_uid"] = urlsafe_base64_encode(force_bytes(case.member.pk))

@@ -256,7 +256,25 @@ DECISIONS_API: dict[str, Entry] = {
 }
 
 # Being built in parallel: add each new URL name here with its six expectations.
-EXECUTION: dict[str, Entry] = {}
+EXECUTION: dict[str, Entry] = {
+    "execution:page": E("ok ok ok 403 login ok"),
+    "execution:friction": E("ok ok ok 403 login ok"),
+    "execution:handoffs": E("ok ok ok 403 login ok"),
+    "execution:drivers": E("ok ok ok 403 login ok"),
+    "execution:metrics": E("ok 403 403 403 login ok"),
+    "execution:import": E("ok 403 403 403 login ok"),
+    "execution:demo_file": E("404 403 403 403 login 404", name="lit:no-such-file.csv"),
+    "execution:import_run": (
+        E("ok 403 403 403 login 404", pk="import:own"),
+        E("404 403 403 403 login ok", pk="import:foreign"),
+    ),
+    "execution:import_columns": E("ok 403 403 403 login 404", pk="import:own"),
+    "execution:import_teams": E("ok 403 403 403 login 404", pk="import:own"),
+    "execution:import_statuses": E("ok 403 403 403 login 404", pk="import:own"),
+    "execution:import_progress": E("ok 403 403 403 login 404", pk="import:own"),
+    "executionapi:observations": E("400 403 403 403 401 400", method="post"),
+    "executionapi:work-items": E("400 403 403 403 401 400", method="post"),
+}
 DASHBOARDS: dict[str, Entry] = {
     "dashboards:overview": E("ok ok ok 403 login ok"),
     "dashboards:heatmap": E("ok ok ok 403 login ok"),
@@ -279,6 +297,84 @@ HANDOFFS: dict[str, Entry] = {
     "handoffsapi:pairs": E("ok ok ok 403 401 ok"),
 }
 
+# Workshops run live (h-wslive): the runners are org admins and the workshop's facilitator
+# (or its team's); anyone else gets a 404. Participant pages (/w/) need no account.
+_RUN_W = {"workshop_id": "liveworkshop:sub"}
+_RUN_P = {"workshop_id": "liveworkshop:sub", "poll_id": "livepoll:sub"}
+WORKSHOPS: dict[str, Entry] = {
+    "workshops:list": E("ok ok ok 403 login ok"),
+    "workshops:new": E("ok 403 ok 403 login ok"),
+    "workshops:detail": (
+        E("ok ok 404 403 login 404", pk="workshop:own"),
+        E("ok ok ok 403 login 404", pk="workshop:sub"),
+        E("404 404 404 403 login ok", pk="workshop:foreign"),
+    ),
+    "workshops:report": E("ok ok ok 403 login 404", pk="workshop:sub"),
+    "workshops:report_pdf": E("ok ok ok 403 login 404", pk="workshop:sub"),
+    "workshops:commitment_create": E("400 403 400 403 login 404", method="post", pk="workshop:sub"),
+    "workshops:commitment_status": E(
+        "400 403 400 403 login 404", method="post", pk="commitment:sub"
+    ),
+    "workshops:commitment_decision": E(
+        "redir 403 redir 403 login 404", method="post", pk="commitment:sub"
+    ),
+    "workshops:followup_open": E("ok ok ok ok ok ok"),
+    "workshops:followup_form": E("404 404 404 404 404 404", method="post"),
+    "workshops:run": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("ok 404 404 404 login 404", workshop_id="liveworkshop:other"),
+        E("404 404 404 404 login ok", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:projector": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("404 404 404 404 login ok", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:projector_live": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("ok 404 404 404 login 404", workshop_id="liveworkshop:other"),
+    ),
+    "workshops:join_qr": (
+        E("ok 404 ok 404 login 404", **_RUN_W),
+        E("404 404 404 404 login ok", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:go_live": (
+        E("405 405 405 405 login 405", **_RUN_W),
+        E("redir 404 redir 404 login 404", method="post", **_RUN_W),
+    ),
+    "workshops:end": (
+        E("405 405 405 405 login 405", **_RUN_W),
+        E("redir 404 redir 404 login 404", method="post", **_RUN_W),
+        E("404 404 404 404 login redir", method="post", workshop_id="liveworkshop:foreign"),
+    ),
+    "workshops:poll_add": E("redir 404 redir 404 login 404", method="post", **_RUN_W),
+    "workshops:poll_edit": (
+        E("redir 404 redir 404 login 404", method="post", **_RUN_P),
+        E(
+            "404 404 404 404 login 404",
+            method="post",
+            workshop_id="liveworkshop:foreign",
+            poll_id="livepoll:sub",
+        ),
+    ),
+    "workshops:poll_action": (
+        E("405 405 405 405 login 405", action="lit:close", **_RUN_P),
+        E("redir 404 redir 404 login 404", method="post", action="lit:close", **_RUN_P),
+        E("redir 404 redir 404 login 404", method="post", action="lit:nonsense", **_RUN_P),
+    ),
+}
+WORKSHOPS_PARTICIPANT: dict[str, Entry] = {
+    "workshops_participant:join": E("ok ok ok ok ok ok"),
+    "workshops_participant:live": (
+        E("ok ok ok ok ok ok", code="livecode:sub"),
+        E("404 404 404 404 404 404", code="lit:ZZZZZZ"),
+    ),
+    "workshops_participant:status": E("ok ok ok ok ok ok", code="livecode:sub"),
+    "workshops_participant:vote": (
+        E("405 405 405 405 405 405", code="livecode:sub", poll_id="livepoll:sub"),
+        E("400 400 400 400 400 400", method="post", code="livecode:sub", poll_id="livepoll:sub"),
+    ),
+}
+
 # URL namespace (the part before the first ':'; "" for names without one) -> its dict's name.
 TABLES: dict[str, str] = {
     "": "ROOT",
@@ -297,6 +393,8 @@ TABLES: dict[str, str] = {
     "dashboardapi": "DASHBOARDS",
     "handoffs": "HANDOFFS",
     "handoffsapi": "HANDOFFS",
+    "workshops": "WORKSHOPS",
+    "workshops_participant": "WORKSHOPS_PARTICIPANT",
 }
 
 

@@ -1,0 +1,116 @@
+"""Recompute through the database vs a plain SQL read + groupby of the same rows (one size).
+
+Run by `python -m bench` in its own process: python -m bench.db SIZE RUNS [--old].
+Times (median of RUNS, after one warm-up of each when RUNS > 1):
+- floor: one plain SQL SELECT of the org's answer rows joined to their responses (what any
+  reader must fetch), into a DataFrame, then groupby(team, period, item).mean();
+- load: the adapter's answer load (`scoring.adapter.answer_columns`);
+- scores: `org_scores` (load + engine, on what the adapter produces: production's path);
+- recompute: `snapshot_recompute` end to end (scores + writing the snapshot rows);
+- load_old (--old): the adapter's load before this change (ORM, UUID/date objects, UUID sort).
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bench.data import django_setup
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+
+def _median(fn: Callable[[], Any], runs: int) -> float:
+    if runs > 1:  # warm-up (caches, imports, the database's pages); bench-quick runs once
+        fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def old_answers_frame(round_ids: list[int]) -> pd.DataFrame:
+    """The adapter's load before the bulk path (kept here to measure before/after)."""
+    from surveys.models import Answer
+
+    parts = []
+    for round_id in round_ids:
+        rows = list(
+            Answer.objects.filter(response__round_id=round_id)
+            .order_by("response_id", "item_id")
+            .values_list("response_id", "response__team_id", "response__period", "item_id", "value")
+        )
+        if rows:
+            rid, team, period, item, value = zip(*rows, strict=True)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "response_id": np.array(rid, dtype=object),
+                        "team_id": np.array(team, dtype=np.int64),
+                        "period": np.array(period, dtype=object),
+                        "item_id": np.array(item, dtype=np.int64),
+                        "value": np.array(value, dtype=np.float64),
+                    }
+                )
+            )
+    return pd.concat(parts, ignore_index=True)
+
+
+def main() -> None:
+    label, runs, old = sys.argv[1], int(sys.argv[2]), "--old" in sys.argv
+    n = SIZES[label]
+    n_teams = 500 if n >= 1_000_000 else max(20, n // 2000)
+    tmp = tempfile.mkdtemp(prefix="trustos-bench-")
+    django_setup(os.path.join(tmp, "db.sqlite3"))
+    from django.db import connection
+
+    from bench.data import build_org
+    from scoring.adapter import answer_columns, org_scores
+    from scoring.services import snapshot_recompute
+    from surveys.models import Answer, PulseRound, Response
+
+    t0 = time.perf_counter()
+    org = build_org(slug=f"bench-{label}", n_teams=n_teams, n_responses=n)
+    build_s = time.perf_counter() - t0
+    round_ids = list(PulseRound.objects.filter(organization=org).values_list("id", flat=True))
+    resp_t, ans_t = Response._meta.db_table, Answer._meta.db_table
+    marks = ", ".join(["%s"] * len(round_ids))
+    sql = (
+        f"SELECT a.response_id, r.team_id, r.period, a.item_id, a.value FROM {ans_t} a "
+        f"JOIN {resp_t} r ON r.id = a.response_id WHERE r.round_id IN ({marks})"
+    )
+
+    def floor() -> Any:
+        with connection.cursor() as cur:
+            cur.execute(sql, round_ids)
+            rows = cur.fetchall()
+        frame = pd.DataFrame(rows, columns=["response_id", "team_id", "period", "item_id", "value"])
+        return frame.groupby(["team_id", "period", "item_id"])["value"].mean()
+
+    out: dict[str, Any] = {"size": label, "responses": n, "teams": n_teams, "build_s": build_s}
+    out["vendor"] = connection.vendor
+    out["floor_s"] = _median(floor, runs)
+    out["load_s"] = _median(lambda: answer_columns(round_ids=round_ids), runs)
+    out["scores_s"] = _median(lambda: org_scores(org=org), runs)
+    out["recompute_s"] = _median(lambda: snapshot_recompute(org_id=org.pk), runs)
+    if old:
+        out["load_old_s"] = _median(lambda: old_answers_frame(round_ids), 1)
+    out["process_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

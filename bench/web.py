@@ -1,0 +1,172 @@
+"""HTTP cases of `make bench`: survey submissions and results reads vs /healthz, all on the
+same gunicorn in the same run; the load client (`bench.load`) runs in its own processes.
+
+python -m bench.web [--seconds S] [--teams 20,50,500] [--workers W] [--threads T]
+Prints one JSON line: {"healthz": {clients: stats}, "submit": {...}, "reads": {...}, ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from typing import Any
+
+from bench.data import ROOT, build_org, django_setup
+
+CLIENTS = (1, 10, 50)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def load(url: str, clients: int, seconds: float, **extra: Any) -> dict[str, Any]:
+    """Run the load client in its own process; `procs` > 1 splits the clients over processes."""
+    procs = int(extra.pop("procs", 1))
+    args = [sys.executable, "-m", "bench.load", url, "--seconds", str(seconds)]
+    for k, v in extra.items():
+        args += [f"--{k}", str(v)]
+    runs = [
+        subprocess.Popen(
+            [*args, "--clients", str(clients // procs)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(procs)
+    ]
+    outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in runs]
+    if procs == 1:
+        return outs[0]
+    return {
+        "rps": sum(o["rps"] for o in outs),
+        "p50_ms": max(o["p50_ms"] for o in outs),
+        "p99_ms": max(o["p99_ms"] for o in outs),
+        "requests": sum(o["requests"] for o in outs),
+        "errors": sum(o["errors"] for o in outs),
+        "statuses": outs[0]["statuses"],
+    }
+
+
+def build_submissions(tmp: str, n: int) -> str:
+    """An open round with `n` invitations; their submission bodies, one JSON per line."""
+    from orgs.models import Organization, Person, Team
+    from surveys.links import PULSE_LINK
+    from surveys.models import Invitation
+    from surveys.selectors_forms import round_form
+    from surveys.services.dispatch import invitations_create
+    from surveys.services.rounds import round_create
+
+    org = Organization.objects.create(name="Submit", slug="submit")
+    teams = [Team.objects.create(organization=org, name=f"T{i}") for i in range(20)]
+    Person.objects.bulk_create(
+        Person(organization=org, name=f"P{i}", email=f"p{i}@example.com", team=teams[i % 20])
+        for i in range(n)
+    )
+    rnd = round_create(organization=org, teams=teams)
+    invitations_create(round=rnd)
+    keys = [it.key for it in round_form(round=rnd, form_index=0)]
+    path = os.path.join(tmp, "bodies.jsonl")
+    with open(path, "w") as fh:
+        for inv in Invitation.objects.filter(round=rnd).order_by("?"):
+            body = {"token": PULSE_LINK.token(inv), "answers": dict.fromkeys(keys, 4), "form": 0}
+            fh.write(json.dumps(body) + "\n")
+    return path
+
+
+def build_reads(n_teams: int) -> str:
+    """An org of `n_teams` × 12 published periods (6 respondents each); an admin's API key."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import Membership, Role
+    from orgs.services_access import api_token_create
+    from scoring.services import snapshot_recompute
+
+    org = build_org(slug=f"reads-{n_teams}", n_teams=n_teams, n_responses=n_teams * 12 * 6)
+    snapshot_recompute(org_id=org.pk)
+    user = get_user_model().objects.create_user(username=f"admin{n_teams}", password="x" * 20)
+    Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
+    _token, key = api_token_create(organization=org, user=user, name="bench", scope="read", days=30)
+    return str(key)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--teams", default="20,50,500")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=8)
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="trustos-bench-web-")
+    db = os.path.join(tmp, "db.sqlite3")
+    django_setup(db)
+    bodies = build_submissions(tmp, 8000)
+    keys = {int(t): build_reads(int(t)) for t in a.teams.split(",") if t}
+    from django.db import connections
+
+    connections.close_all()
+    port = _free_port()
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_DB=db,
+        TRUSTOS_BROKER_DIR=tmp,
+    )
+    server = subprocess.Popen(
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "trustos.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(a.workers),
+            "--threads",
+            str(a.threads),
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {"workers": a.workers, "threads": a.threads, "seconds": a.seconds}
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        load(base + "/healthz", 10, 1.0)  # warm every worker
+        s = a.seconds
+        out["healthz"] = {c: load(base + "/healthz", c, s) for c in CLIENTS}
+        out["healthz_50_two_procs"] = load(base + "/healthz", 50, s, procs=2)
+        out["submit"] = {}
+        used = 0
+        for c in CLIENTS:
+            r = load(base + "/api/v1/responses/", c, s, post=bodies, skip=used)
+            used += r["requests"] + r["errors"]
+            out["submit"][c] = r
+        out["reads"] = {}
+        for teams, key in keys.items():
+            url = base + "/api/v1/results/"
+            load(url, 1, 0.5, token=key)  # warm
+            out["reads"][teams] = load(url, 1, s, token=key)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

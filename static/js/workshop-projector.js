@@ -1,0 +1,25 @@
+// Projector view: ask htmx to refresh the live fragment every 2 s, but only while the tab
+// is visible (a hidden projector tab costs the server nothing). htmx's own
+// `every 2s [document.visibilityState === 'visible']` filter needs eval, which the CSP forbids.
+(function () {
+  "use strict";
+  var INTERVAL = 2000;
+  var target = document.getElementById("ws-live");
+  if (!target) { return; }
+  var timer = null;
+  function tick() {
+    if (window.htmx && document.visibilityState === "visible") {
+      window.htmx.trigger(target, "ws:tick");
+    }
+  }
+  function start() {
+    if (timer === null) { timer = window.setInterval(tick, INTERVAL); }
+  }
+  function stop() {
+    if (timer !== null) { window.clearInterval(timer); timer = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { tick(); start(); } else { stop(); }
+  });
+  if (document.visibilityState === "visible") { start(); }
+})();
