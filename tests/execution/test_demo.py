@@ -18,11 +18,24 @@ from orgs.models import Organization
 
 class DemoSeederTests(TestCase):
     org: Organization
+    seed_output: str
 
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("seed_demo", "--today", "2026-11-20", "--periods", "6", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("seed_demo", "--today", "2026-11-20", "--periods", "6", stdout=out)
+        cls.seed_output = out.getvalue()
         cls.org = Organization.objects.get(slug=DEMO_SLUG)
+
+    def test_the_seed_output_says_why_rows_were_skipped_where_it_promises_to(self) -> None:
+        lines = self.seed_output.splitlines()
+        i = next(n for n, line in enumerate(lines) if "see why below" in line)
+        below = []
+        for line in lines[i + 1 :]:
+            if not line.startswith("    "):
+                break
+            below.append(line)
+        self.assertTrue(any("skipped: Sprint" in line for line in below), lines[i : i + 5])
 
     def test_the_demo_files_are_imported_by_finished_runs_with_their_report(self) -> None:
         runs = list(ImportRun.objects.filter(organization=self.org))
