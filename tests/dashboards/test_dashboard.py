@@ -196,7 +196,9 @@ class OverviewTests(DashboardTestCase):
         # scrolling wrapper, or the whole overview scrolls sideways.
         self.login(self.owner)
         text = self.client.get(reverse("dashboards:overview")).content.decode()
-        self.assertIn('<div class="table-wrap"><table class="compact"><caption class="muted">Trend', text)
+        self.assertIn(
+            '<div class="table-wrap"><table class="compact"><caption class="muted">Trend', text
+        )
 
     def test_an_employee_lands_on_their_own_home(self) -> None:
         self.login(self.member)
