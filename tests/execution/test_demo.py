@@ -66,6 +66,8 @@ class DemoSeederTests(TestCase):
             self.assertTrue(r["significant"], r)
         self.assertTrue(any("late more often the next month" in s for s in d.sentences))
         self.assertContains(page, "ρ = ")
+        # p to 3 significant figures, like the other sentences: never "adjusted p = 0.000".
+        self.assertFalse([s for s in d.sentences if "p = 0.000." in s], d.sentences)
 
     def test_friction_and_handoff_views_have_figures(self) -> None:
         self.client.force_login(get_user_model().objects.get(username="admin"))
