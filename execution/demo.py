@@ -47,6 +47,9 @@ def seed_demo(
         done = import_run_execute(run_id=run.pk)
         assert done is not None
         log(f"Execution: {main.name}: {done.report.get('message', done.state)}")
+        # The message says "see why below": say it here too, not only on the run's page.
+        for warning in done.report.get("warnings") or []:
+            log(f"    {warning}")
 
 
 def demo_reset(org: Organization) -> None:

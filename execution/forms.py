@@ -29,6 +29,19 @@ class UploadForm(forms.Form):
         label="Export format",
     )
 
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        # A history is read only with its work items: dropping it silently would lose the
+        # cycle times, blocked time and handoffs the person expected from it.
+        if data.get("history") and data.get("kind") != ImportKind.WORK_ITEMS:
+            self.add_error(
+                "history",
+                "A history file goes with a work-item export: choose "
+                "\u201cWork-item export\u201d above, or upload the history alone as "
+                "\u201cStatus and assignee history only\u201d.",
+            )
+        return data
+
 
 class ItemOptionsForm(forms.Form):
     preset = forms.ChoiceField(choices=PRESET_CHOICES, label="Export format")

@@ -16,6 +16,7 @@ from execution.selectors import Joined, definitions_frame, team_period_join
 from orgs.models import Person
 from orgs.periods import period_label
 from orgs.tenancy import Tenant, scoped
+from trustmath.stats import round_sig
 
 MIN_TEAM_PERIODS = 5  # drivers hidden below this many team-periods per predictor
 WARN_TEAM_PERIODS = 50
@@ -193,7 +194,7 @@ def _metric_sentence(name: str, metric: str, r: dict[str, Any], kind: str) -> st
     when = f"the next {kind}" if int(r["lag"]) else f"in the same {kind}"
     return (
         f"Teams whose {name.lower()} was low {what} {when}: ρ = {float(r['rho']):.2f}, "
-        f"n = {int(r['n'])}, adjusted p = {float(r['p_adjusted']):.3f}."
+        f"n = {int(r['n'])}, adjusted p = {round_sig(float(r['p_adjusted']))}."
     )
 
 

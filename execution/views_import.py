@@ -164,7 +164,11 @@ class TeamsView(AdminView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = self.draft(pk)
-        unknown = import_unknown_teams(run=run)
+        try:
+            unknown = import_unknown_teams(run=run)
+        except DomainError:
+            # The column mapping cannot be read: the page says why and links back to it.
+            return self.show(request, run, status=400)
         mapping: dict[str, int | None] = {}
         for i, u in enumerate(unknown):
             value = request.POST.get(f"team_{i}", "")
@@ -207,7 +211,10 @@ class StatusesView(AdminView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = self.draft(pk)
-        choices = import_statuses(run=run)
+        try:
+            choices = import_statuses(run=run)
+        except DomainError:
+            return self.show(request, run, status=400)
         mapping = {}
         for i, c in enumerate(choices):
             value = request.POST.get(f"status_{i}", "")

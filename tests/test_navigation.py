@@ -6,6 +6,7 @@ import io
 import re
 
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
@@ -25,6 +26,13 @@ class NavigationTests(BaseTestCase):
     def _nav_labels(self) -> list[str]:
         r = self.client.get(reverse("home"))
         return [item["label"] for item in r.context["nav_items"]]
+
+    def test_every_page_names_an_icon_that_exists_so_browsers_log_no_404(self) -> None:
+        # Without one, every page logged a failed /favicon.ico request in the console.
+        page = self.client.get(reverse("login")).content.decode()
+        icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
+        assert icon is not None, "no icon link in base.html"
+        self.assertIsNotNone(finders.find(icon.group(1)))
 
     def test_admin_sees_setup(self) -> None:
         self.login(self.owner)

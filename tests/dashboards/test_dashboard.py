@@ -182,6 +182,24 @@ class OverviewTests(DashboardTestCase):
         self.assertIn("No execution data yet", page)
         self.assertIn('href="/execution/"', page)
 
+    def test_a_period_without_results_says_so_instead_of_an_empty_number(self) -> None:
+        self.login(self.owner)
+        page = self.client.get(reverse("dashboards:overview"), {"period": "2019-01"})
+        self.assertEqual(page.status_code, 200)
+        text = page.content.decode()
+        self.assertIn("No trust index for this team in 2019-01.", text)
+        self.assertNotIn('<span class="unit">/100</span>', text)
+        self.assertNotIn("n =  people", text)
+
+    def test_the_trend_table_scrolls_inside_its_panel_on_a_phone(self) -> None:
+        # Six periods of "55 n=129" are wider than a 360 px screen: the table must sit in a
+        # scrolling wrapper, or the whole overview scrolls sideways.
+        self.login(self.owner)
+        text = self.client.get(reverse("dashboards:overview")).content.decode()
+        self.assertIn(
+            '<div class="table-wrap"><table class="compact"><caption class="muted">Trend', text
+        )
+
     def test_an_employee_lands_on_their_own_home(self) -> None:
         self.login(self.member)
         page = self.client.get("/").content.decode()

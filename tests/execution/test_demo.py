@@ -18,11 +18,24 @@ from orgs.models import Organization
 
 class DemoSeederTests(TestCase):
     org: Organization
+    seed_output: str
 
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("seed_demo", "--today", "2026-11-20", "--periods", "6", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("seed_demo", "--today", "2026-11-20", "--periods", "6", stdout=out)
+        cls.seed_output = out.getvalue()
         cls.org = Organization.objects.get(slug=DEMO_SLUG)
+
+    def test_the_seed_output_says_why_rows_were_skipped_where_it_promises_to(self) -> None:
+        lines = self.seed_output.splitlines()
+        i = next(n for n, line in enumerate(lines) if "see why below" in line)
+        below = []
+        for line in lines[i + 1 :]:
+            if not line.startswith("    "):
+                break
+            below.append(line)
+        self.assertTrue(any("skipped: Sprint" in line for line in below), lines[i : i + 5])
 
     def test_the_demo_files_are_imported_by_finished_runs_with_their_report(self) -> None:
         runs = list(ImportRun.objects.filter(organization=self.org))
@@ -53,6 +66,8 @@ class DemoSeederTests(TestCase):
             self.assertTrue(r["significant"], r)
         self.assertTrue(any("late more often the next month" in s for s in d.sentences))
         self.assertContains(page, "ρ = ")
+        # p to 3 significant figures, like the other sentences: never "adjusted p = 0.000".
+        self.assertFalse([s for s in d.sentences if "p = 0.000." in s], d.sentences)
 
     def test_friction_and_handoff_views_have_figures(self) -> None:
         self.client.force_login(get_user_model().objects.get(username="admin"))

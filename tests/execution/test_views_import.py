@@ -119,6 +119,38 @@ class ImportFlowTests(BaseTestCase):
         self.assertEqual(r.status_code, 400)
         self.assertFalse(ImportRun.objects.exists())
 
+    def test_a_history_file_with_metric_values_is_refused_not_dropped(self) -> None:
+        r = self.client.post(
+            reverse("execution:import"),
+            {
+                "kind": "observations",
+                "preset": "",
+                "file": upload("items.csv", ITEMS_CSV),
+                "history": upload("h.csv", HISTORY_CSV),
+            },
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "A history file goes with a work-item export", status_code=400)
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_an_unmapped_observations_file_stops_at_the_teams_step_with_a_way_back(self) -> None:
+        # A work-item export uploaded as "metric values" with no column chosen: the teams step
+        # says why and links back; it offers no "Next" that would end on an error page.
+        r = self.client.post(
+            reverse("execution:import"),
+            {"kind": "observations", "preset": "", "file": upload("items.csv", ITEMS_CSV)},
+        )
+        run = ImportRun.objects.get()
+        self.client.post(reverse("execution:import_columns", args=[run.pk]), {})
+        teams = reverse("execution:import_teams", args=[run.pk])
+        page = self.client.get(teams)
+        self.assertContains(page, "Back to the columns")
+        self.assertNotContains(page, "Next: run")
+        r = self.client.post(teams, {})
+        self.assertEqual(r.status_code, 400)
+        self.assertTemplateUsed(r, "execution/import_teams.html")
+        self.assertContains(r, "Back to the columns", status_code=400)
+
     def test_demo_files_are_offered_for_download(self) -> None:
         page = self.client.get(reverse("execution:import"))
         name = page.context["demo_files"][0]["name"]
