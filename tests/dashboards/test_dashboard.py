@@ -10,7 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dashboards.services import digest_send_for_round
+from core import registry
+from dashboards.services import digest_send_for_release
 from orgs.forms import OrganizationSettingsForm
 from orgs.tenancy import tenant_for_user
 from scoring.selectors import results_for_teams
@@ -231,11 +232,10 @@ class CommentTests(DashboardTestCase):
 
 
 class DigestTests(DashboardTestCase):
-    def test_a_closed_round_sends_each_admin_and_leader_one_digest(self) -> None:
-        rnd = self.rounds["p2"]
-        sent = digest_send_for_round(round_id=rnd.pk)
+    def test_a_release_sends_each_admin_and_leader_one_digest(self) -> None:
+        sent = digest_send_for_release(org_id=self.org.pk)
         self.assertEqual(sent, 2)  # owner and leader
-        self.assertEqual(digest_send_for_round(round_id=rnd.pk), 0)  # never twice
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)  # never twice
         to_leader = next(m for m in mail.outbox if m.to == [self.leader.email])
         self.assertIn("Engineering", to_leader.subject)
         self.assertIn("What changed since", to_leader.body)
@@ -244,9 +244,28 @@ class DigestTests(DashboardTestCase):
         html = to_leader.alternatives[0][0]
         self.assertIn("<svg", html)
 
-    def test_an_open_round_sends_nothing(self) -> None:
-        rnd = round_make(org=self.org, teams=[self.platform])
-        self.assertEqual(digest_send_for_round(round_id=rnd.pk), 0)
+    def test_a_new_release_sends_one_more_digest_and_a_round_alone_none(self) -> None:
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
+        round_make(org=self.org, teams=[self.platform])  # a new open round is no release
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)
+        snapshot_recompute(org_id=self.org.id)  # publishes a new release
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
+
+    def test_the_digest_listens_to_release_published_not_to_rounds(self) -> None:
+        self.assertIn("dashboards", dict(registry.release_published.items()))
+        self.assertNotIn("dashboards", dict(registry.round_scores_changed.items()))
+
+    def test_publishing_a_release_announces_it_after_commit(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            snapshot_recompute(org_id=self.org.id)
+        seen: list[int] = []
+        registry.release_published.register("probe", seen.append)
+        try:
+            for cb in callbacks:
+                cb()
+        finally:
+            registry.release_published.unregister("probe")
+        self.assertIn(self.org.pk, seen)
 
 
 class EmployeeHomeTests(DashboardTestCase):
