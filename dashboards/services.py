@@ -20,8 +20,8 @@ from dashboards.models import DigestSent
 from dashboards.selectors import TRUST_KEY, overview_build, trends_frame
 from orgs.models import Membership, Role
 from orgs.tenancy import tenant_for_user
-from scoring.selectors import results_default_team, results_teams
 from scoring.models_release import ResultRelease
+from scoring.selectors import results_default_team, results_teams
 
 logger = logging.getLogger(__name__)
 DIGEST_ROLES = (Role.ADMIN, Role.LEADER)
