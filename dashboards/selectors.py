@@ -194,7 +194,9 @@ def _changes(
     return out
 
 
-def _participation(tenant: Tenant, team_id: int, period: dt.date | None) -> list[dict[str, Any]]:
+def overview_participation(
+    tenant: Tenant, team_id: int, period: dt.date | None
+) -> list[dict[str, Any]]:
     """Invited / answered of the period's rounds for the team (suppressed like the round page)."""
     if period is None:
         return []
@@ -223,8 +225,14 @@ def _participation(tenant: Tenant, team_id: int, period: dt.date | None) -> list
     return out
 
 
-def overview_build(*, tenant: Tenant, team_id: int, period: dt.date | None) -> Overview:
-    """The leader's landing page for one team (0 = org): trust, weakest, changes, risks."""
+def overview_build(
+    *, tenant: Tenant, team_id: int, period: dt.date | None, participation: bool = True
+) -> Overview:
+    """The leader's landing page for one team (0 = org): trust, weakest, changes, risks.
+
+    `participation=False` leaves out the live participation of the period's rounds (the
+    cached overview adds it per request: it moves with every answer, not with releases).
+    """
     org = tenant.org
     kind = org.reporting_period
     ids = subtree_ids(tenant=tenant, team_id=team_id)
@@ -250,7 +258,8 @@ def overview_build(*, tenant: Tenant, team_id: int, period: dt.date | None) -> O
         if p in mine and (chosen is None or p <= chosen)
     ][-6:]
     ov.at_risk = _at_risk(tenant, set(ids))
-    ov.participation = _participation(tenant, team_id, chosen)
+    if participation:
+        ov.participation = overview_participation(tenant, team_id, chosen)
     if chosen is None:
         return ov
     prev = previous_period(chosen, kind)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
+from dashboards.cache import overview_key
 from dashboards.charts import trend_charts
 from dashboards.charts_friction import exec_charts, quadrant_chart
 from dashboards.comments import comments_for
@@ -23,7 +26,12 @@ from dashboards.friction import (
     may_prepare_workshops,
     release_period_labels,
 )
-from dashboards.selectors import heatmap_build, overview_build, trends_frame
+from dashboards.selectors import (
+    heatmap_build,
+    overview_build,
+    overview_participation,
+    trends_frame,
+)
 from execution.selectors_flow import drivers_tables
 from orgs.models import Role
 from orgs.periods import period_label
@@ -57,8 +65,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The leader's landing page: trust index and trend, weakest dimensions, risks, changes."""
     tenant = dashboard_tenant(request)
     q = dashboard_query(tenant=tenant, params=request.GET)
-    ov = overview_build(tenant=tenant, team_id=q.team_id, period=q.period)
-    fv = friction_build(tenant=tenant, team_id=q.team_id, period=ov.period)
+    key = overview_key(tenant=tenant, team_id=q.team_id, period=q.period)
+    cached = cache.get(key)
+    if cached is None:
+        ov = overview_build(tenant=tenant, team_id=q.team_id, period=q.period, participation=False)
+        fv = friction_build(tenant=tenant, team_id=q.team_id, period=ov.period)
+        cache.set(key, (ov, fv), OVERVIEW_CACHE_SECONDS)
+    else:
+        ov, fv = cached
+    ov.participation = overview_participation(tenant, q.team_id, ov.period)
     ctx = _context(tenant, q, ov.periods, "overview")
     ctx.update(ov=ov, fv=fv, has_execution=fv.has_execution)
     return render(request, "dashboards/overview.html", ctx)

@@ -164,13 +164,50 @@ class QueryCountTests(DashboardTestCase):
         self.login(self.owner)
         for name in ("dashboards:overview", "dashboards:heatmap", "dashboards:trends"):
             url = reverse(name)
-            self.client.get(url, {"team": 0})  # warm the chart cache and the session
+            # Warm the chart and overview caches and the session for both teams.
+            self.client.get(url, {"team": 0})
+            self.client.get(url, {"team": self.platform.id})
             with CaptureQueriesContext(connection) as ctx:
                 self.client.get(url, {"team": 0})
             sqls = [q["sql"] for q in ctx.captured_queries]
             self.assertFalse(any("surveys_answer" in s for s in sqls), name)
             with self.subTest(name=name), self.assertNumQueries(len(sqls)):
                 self.client.get(url, {"team": self.platform.id})
+
+
+class OverviewCacheTests(DashboardTestCase):
+    def test_the_overview_is_kept_per_release_and_a_new_release_is_read_at_once(self) -> None:
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from dashboards.cache import overview_version
+
+        cache.clear()
+        self.login(self.leader)
+        url = reverse("dashboards:overview")
+        with CaptureQueriesContext(connection) as cold:
+            first = self.client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as warm:
+            again = self.client.get(url).content.decode()
+        self.assertLess(len(warm.captured_queries), len(cold.captured_queries))
+        self.assertEqual(first.split("<main", 1)[1], again.split("<main", 1)[1])
+        before = overview_version(org=self.org)
+        snapshot_recompute(org_id=self.org.id)  # a new release
+        self.assertNotEqual(overview_version(org=self.org), before)
+        with CaptureQueriesContext(connection) as after:
+            self.client.get(url)
+        self.assertEqual(len(after.captured_queries), len(cold.captured_queries))
+
+    def test_readers_with_other_teams_never_share_a_cached_overview(self) -> None:
+        from dashboards.cache import overview_key
+
+        owner = tenant_for_user(self.owner, org=self.org)
+        leader = tenant_for_user(self.leader, org=self.org)
+        self.assertNotEqual(
+            overview_key(tenant=owner, team_id=self.platform.id, period=None),
+            overview_key(tenant=leader, team_id=self.platform.id, period=None),
+        )
 
 
 class OverviewTests(DashboardTestCase):
