@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dashboards.attributes import attribute_options, attribute_parse, filtered_cell
 from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
 from dashboards.cache import overview_key
 from dashboards.charts import trend_charts
@@ -51,7 +52,7 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
         "teams": q.teams,
         "period_options": [(period_label(p, kind), p) for p in reversed(periods)],
         "period_value": period_label(q.period, kind) if q.period else "",
-        "attributes_available": attribute_filters_available(),
+        "attributes_available": active == "overview" and attribute_filters_available(),
         "attributes_message": ATTRIBUTES_UNAVAILABLE,
         "has_execution": False,  # execution metrics not on this installation yet
         # In words and in Role order (most rights first), as the plain home page says it.
@@ -64,7 +65,8 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
 def overview(request: HttpRequest) -> HttpResponse:
     """The leader's landing page: trust index and trend, weakest dimensions, risks, changes."""
     tenant = dashboard_tenant(request)
-    q = dashboard_query(tenant=tenant, params=request.GET)
+    q = dashboard_query(tenant=tenant, params=request.GET, attributes=True)
+    wanted = attribute_parse(tenant=tenant, params=request.GET)
     key = overview_key(tenant=tenant, team_id=q.team_id, period=q.period)
     cached = cache.get(key)
     if cached is None:
@@ -74,8 +76,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     else:
         ov, fv = cached
     ov.participation = overview_participation(tenant, q.team_id, ov.period)
+    filtered = None
+    if wanted is not None:
+        filtered = filtered_cell(
+            tenant=tenant,
+            team_id=q.team_id,
+            period=ov.period,
+            attribute=wanted[0],
+            value=wanted[1],
+        )
     ctx = _context(tenant, q, ov.periods, "overview")
-    ctx.update(ov=ov, fv=fv, has_execution=fv.has_execution)
+    ctx.update(ov=ov, fv=fv, has_execution=fv.has_execution, filtered=filtered)
+    ctx["attribute_options"] = attribute_options(tenant=tenant)
     return render(request, "dashboards/overview.html", ctx)
 
 
