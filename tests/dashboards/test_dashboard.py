@@ -92,7 +92,7 @@ class BadInputTests(DashboardTestCase):
                     r = self.client.get(url + query)
                     self.assertEqual(r.status_code, 400, getattr(r, "content", b"")[:300])
         r = self.client.get(reverse("dashboards:overview") + "?location=Berlin")
-        self.assertIn("not available yet", r.content.decode())
+        self.assertIn("are on the overview, one team and period at a time", r.content.decode())
 
     def test_unknown_dimension_in_comments_is_a_400(self) -> None:
         self.login(self.leader)
@@ -197,7 +197,7 @@ class OverviewCacheTests(DashboardTestCase):
         self.assertNotEqual(overview_version(org=self.org), before)
         with CaptureQueriesContext(connection) as after:
             self.client.get(url)
-        self.assertEqual(len(after.captured_queries), len(cold.captured_queries))
+        self.assertGreater(len(after.captured_queries), len(warm.captured_queries))  # a miss
 
     def test_readers_with_other_teams_never_share_a_cached_overview(self) -> None:
         from dashboards.cache import overview_key
