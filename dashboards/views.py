@@ -28,11 +28,11 @@ from dashboards.friction import (
     release_period_labels,
 )
 from dashboards.selectors import (
-    heatmap_build,
     overview_build,
     overview_participation,
     trends_frame,
 )
+from dashboards.selectors_heatmap import heatmap_build
 from execution.selectors_flow import drivers_tables
 from orgs.models import Role
 from orgs.periods import period_label
