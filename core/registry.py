@@ -9,7 +9,7 @@ one of these registries and each higher app registers its contribution from its
 The four extension points:
 - `person_data`: each app's part of the GDPR export and erasure of one person;
 - `demo_seeders`: each app's part of the demo organization, run in a declared order;
-- `round_scores_changed` / `team_tree_changed`: events announced by the app that owns the
+- `round_scores_changed` / `team_tree_changed` / `release_published`: events announced by the app that owns the
   change and handled by the apps that keep derived data (snapshots);
 - `result_sources`: extra, labelled rows shown next to a results dimension.
 """
@@ -130,6 +130,8 @@ round_scores_changed = Event("round_scores_changed")
 team_tree_changed = Event("team_tree_changed")
 # An organization's work items (and their history) were imported or re-imported: org id.
 work_items_imported = Event("work_items_imported")
+# A results release of an organization was published and committed: org id.
+release_published = Event("release_published")
 
 
 # --- Result sources ------------------------------------------------------------------------

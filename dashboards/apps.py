@@ -10,7 +10,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import registry
-        from dashboards.tasks import round_digest_queue
+        from dashboards.tasks import release_digest_queue
 
-        # A closed round is a release of results until a 'release_published' event exists.
-        registry.round_scores_changed.register("dashboards", round_digest_queue)
+        # One digest per published release (not per round): scoring announces it on commit.
+        registry.release_published.register("dashboards", release_digest_queue)

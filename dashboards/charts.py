@@ -19,13 +19,15 @@ import pandas as pd
 import vl_convert
 from django.core.cache import cache
 
-CHART_VERSION = "1"  # bump when the spec changes, so cached SVGs of the old look are unused
+CHART_VERSION = "2"  # bump when the spec changes, so cached SVGs of the old look are unused
 CACHE_SECONDS = 7 * 24 * 3600
 WIDTH, HEIGHT = 520, 160
 
 # Colour-blind-safe (Okabe–Ito) line and band colours; the scale in CSS uses the same family.
 LINE = "#0072B2"
 BAND = "#56B4E9"
+MARKER = "#555555"
+HOT = "#D55E00"  # Okabe–Ito vermillion: hotspots, with a different shape too (never colour alone)
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,41 @@ def _digest(frame: pd.DataFrame) -> str:
     return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()[:20]
 
 
-def cache_key(*, org_id: int, team_id: int, measure: str, frame: pd.DataFrame) -> str:
-    periods = ",".join(str(p) for p in frame["period"].tolist())
+def cache_key(
+    *, org_id: int, team_id: int, measure: str, frame: pd.DataFrame, extra: str = ""
+) -> str:
+    periods = ",".join(str(p) for p in frame["period"].tolist()) + "|" + extra
     pdig = hashlib.sha256(periods.encode()).hexdigest()[:12]
     return f"dash:chart:v{CHART_VERSION}:{org_id}:{team_id}:{measure}:{pdig}:{_digest(frame)}"
 
 
-def trend_spec(frame: pd.DataFrame, *, title: str) -> dict[str, object]:
+def _x(domain: list[str] | None) -> alt.X:
+    """The period axis; a shared domain puts trust and execution charts on one time axis."""
+    scale = alt.Scale(domain=domain) if domain else alt.Undefined
+    return alt.X(
+        "label:O", title="Period", sort=domain or None, scale=scale, axis=alt.Axis(labelAngle=0)
+    )
+
+
+def _markers(markers: list[str] | None) -> alt.Chart | None:
+    """Dashed vertical rules at the periods in which a release of results was published."""
+    if not markers:
+        return None
+    data = pd.DataFrame({"label": markers, "what": ["release"] * len(markers)})
+    return (
+        alt.Chart(data)
+        .mark_rule(strokeDash=[4, 3], color=MARKER)
+        .encode(x=alt.X("label:O"), tooltip=["label", "what"])
+    )
+
+
+def trend_spec(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    domain: list[str] | None = None,
+    markers: list[str] | None = None,
+) -> dict[str, object]:
     """A line of the shown scores with its 95 % interval band; hidden periods are gaps."""
     data = frame.assign(
         label=frame["period_label"],
@@ -57,9 +87,7 @@ def trend_spec(frame: pd.DataFrame, *, title: str) -> dict[str, object]:
         ci_low=frame["ci_low"].where(frame["shown"]),
         ci_high=frame["ci_high"].where(frame["shown"]),
     )[["label", "score", "ci_low", "ci_high", "n"]]
-    base = alt.Chart(data, title=title).encode(
-        x=alt.X("label:O", title="Period", sort=None, axis=alt.Axis(labelAngle=0))
-    )
+    base = alt.Chart(data, title=title).encode(x=_x(domain))
     band = base.mark_area(opacity=0.3, color=BAND).encode(
         y=alt.Y("ci_low:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100])),
         y2="ci_high:Q",
@@ -68,7 +96,9 @@ def trend_spec(frame: pd.DataFrame, *, title: str) -> dict[str, object]:
         y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100])),
         tooltip=["label", "score", "n"],
     )
-    chart = (band + line).properties(width=WIDTH, height=HEIGHT)
+    rules = _markers(markers)
+    layers = [band, line] + ([rules] if rules is not None else [])
+    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return chart.to_dict()
 
 
@@ -112,16 +142,25 @@ def svg_render(spec: dict[str, object]) -> str:
     return str(vl_convert.vegalite_to_svg(spec))
 
 
-def trend_chart(*, org_id: int, team_id: int, key: str, frame: pd.DataFrame) -> Chart:
+def trend_chart(
+    *,
+    org_id: int,
+    team_id: int,
+    key: str,
+    frame: pd.DataFrame,
+    domain: list[str] | None = None,
+    markers: list[str] | None = None,
+) -> Chart:
     """The trend chart of one measure (frame: trends_frame rows of that measure), cached."""
     frame = frame.sort_values("period").reset_index(drop=True)
     title = str(frame["measure"].iloc[0]) if not frame.empty else key
-    ck = cache_key(org_id=org_id, team_id=team_id, measure=key, frame=frame)
+    extra = ",".join(domain or []) + "|" + ",".join(markers or [])
+    ck = cache_key(org_id=org_id, team_id=team_id, measure=key, frame=frame, extra=extra)
     svg = cache.get(ck)
     ms = 0.0
     if svg is None:
         start = time.perf_counter()
-        svg = svg_render(trend_spec(frame, title=title))
+        svg = svg_render(trend_spec(frame, title=title, domain=domain, markers=markers))
         ms = (time.perf_counter() - start) * 1000
         cache.set(ck, svg, CACHE_SECONDS)
     return Chart(
@@ -133,10 +172,24 @@ def trend_chart(*, org_id: int, team_id: int, key: str, frame: pd.DataFrame) -> 
     )
 
 
-def trend_charts(*, org_id: int, team_id: int, frame: pd.DataFrame) -> list[Chart]:
+def trend_charts(
+    *,
+    org_id: int,
+    team_id: int,
+    frame: pd.DataFrame,
+    domain: list[str] | None = None,
+    markers: list[str] | None = None,
+) -> list[Chart]:
     """One chart per measure, trust index first, in the frame's order."""
     keys = list(dict.fromkeys(frame["key"].tolist()))
     return [
-        trend_chart(org_id=org_id, team_id=team_id, key=k, frame=frame[frame["key"] == k])
+        trend_chart(
+            org_id=org_id,
+            team_id=team_id,
+            key=k,
+            frame=frame[frame["key"] == k],
+            domain=domain,
+            markers=markers,
+        )
         for k in keys
     ]

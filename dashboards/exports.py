@@ -19,7 +19,8 @@ from openpyxl import Workbook
 
 from core.errors import NotFound
 from dashboards.filters import DashboardQuery, dashboard_query, dashboard_tenant
-from dashboards.selectors import heatmap_build, trends_frame
+from dashboards.selectors import trends_frame
+from dashboards.selectors_heatmap import heatmap_build
 from orgs.periods import period_label
 from orgs.tenancy import Tenant
 

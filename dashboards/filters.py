@@ -2,8 +2,9 @@
 
 Bad input is a domain error with a message (400 for a malformed value, 404 for a team that
 is unknown, another organization's, or not the reader's — all the same to the caller), never a
-500 and never another org's data. Person-attribute filters are refused until the disclosure
-module offers an ad-hoc cell check (see `attribute_filters_available`).
+500 and never another org's data. Person-attribute filters (`attribute` + `value`) are taken
+by the overview only, for one team and period at a time (dashboards/attributes.py); every
+other page, export and the API answer 400 for them rather than compute them unchecked.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from scoring.selectors import ResultTeam, results_default_team, results_teams
 
 # Query keys every dashboard page understands; anything else is named in the 400.
 KNOWN_KEYS = frozenset({"team", "period", "dimension", "sort", "dir", "format"})
-# Keys that would filter by person attributes (location, tenure band, ...).
-ATTRIBUTE_KEYS = frozenset({"location", "tenure_band", "attribute", "attr"})
+# Keys of the person-attribute filter (the overview only) and names people may guess for it.
+FILTER_KEYS = frozenset({"attribute", "value"})
+ATTRIBUTE_KEYS = frozenset({"location", "tenure_band", "tenure", "attr"})
 ATTRIBUTES_UNAVAILABLE = (
-    "Filters by person attributes (location, tenure band, …) are not available yet: every "
-    "such filter must first pass an ad-hoc disclosure check (filter and complement), which "
-    "this installation does not offer yet."
+    "Filters by person attributes (location, tenure band, …) are on the overview, one team "
+    "and period at a time (attribute=…&value=…): each filter and the rest of the team must "
+    "first pass the disclosure check, so other pages, exports and the API do not take them."
 )
 
 
@@ -79,14 +81,15 @@ def _single(params: Mapping[str, Any], key: str) -> str | None:
     return str(values[0]).strip()
 
 
-def dashboard_query(*, tenant: Tenant, params: Any) -> DashboardQuery:
+def dashboard_query(*, tenant: Tenant, params: Any, attributes: bool = False) -> DashboardQuery:
     """Parse `team` and `period` of a GET query; default to the reader's own top team.
 
     Raises InvalidInput (400) for malformed values or unknown keys, NotFound (404) for a team
     the reader may not see (unknown, another organization's or not theirs).
     """
-    unknown = sorted(set(params.keys()) - KNOWN_KEYS)
-    attr = [k for k in unknown if k in ATTRIBUTE_KEYS or k.startswith("attr")]
+    known = KNOWN_KEYS | FILTER_KEYS if attributes else KNOWN_KEYS
+    unknown = sorted(set(params.keys()) - known)
+    attr = [k for k in unknown if k in ATTRIBUTE_KEYS | FILTER_KEYS or k.startswith("attr")]
     if attr:
         raise InvalidInput(ATTRIBUTES_UNAVAILABLE, {attr[0]: ATTRIBUTES_UNAVAILABLE})
     if unknown:
@@ -114,7 +117,7 @@ def dashboard_query(*, tenant: Tenant, params: Any) -> DashboardQuery:
         if period is not None and not dt.date(2000, 1, 1) <= period <= dt.date(2100, 1, 1):
             msg = f"no results can exist for the period {period_label(period, kind)}"
             raise InvalidInput(msg, {"period": msg})
-    keep = {k: str(v) for k, v in params.items() if k in KNOWN_KEYS and k != "format"}
+    keep = {k: str(v) for k, v in params.items() if k in known and k != "format"}
     return DashboardQuery(
         team_id=team_id, team_name=names[team_id], period=period, teams=teams, params=keep
     )

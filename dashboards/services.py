@@ -1,4 +1,4 @@
-"""Writes of the dashboard app: the leaders' digest email after a release.
+"""Writes of the dashboard app: the leaders' digest email after each published release.
 
 Each admin and leader of the org gets what *they* may see (their tenant goes through the same
 selectors and disclosure decision as their pages): what changed since the previous period,
@@ -20,8 +20,8 @@ from dashboards.models import DigestSent
 from dashboards.selectors import TRUST_KEY, overview_build, trends_frame
 from orgs.models import Membership, Role
 from orgs.tenancy import tenant_for_user
+from scoring.models_release import ResultRelease
 from scoring.selectors import results_default_team, results_teams
-from surveys.models import PulseRound, RoundStatus
 
 logger = logging.getLogger(__name__)
 DIGEST_ROLES = (Role.ADMIN, Role.LEADER)
@@ -50,14 +50,19 @@ def digest_context(*, user: Any, org: Any) -> dict[str, Any] | None:
     }
 
 
-def digest_send_for_round(*, round_id: int) -> int:
-    """Send the digest of a closed round's release to each admin and leader once; returns
-    how many were sent now."""
-    rnd = PulseRound.objects.select_related("organization").filter(pk=round_id).first()
-    if rnd is None or rnd.status != RoundStatus.CLOSED:
+def digest_send_for_release(*, org_id: int) -> int:
+    """Send the digest of the org's latest release to each admin and leader once; returns how
+    many were sent now (one digest per reader and release, whatever rounds it covers)."""
+    release = (
+        ResultRelease.objects.filter(organization_id=org_id, rows__gt=0)
+        .select_related("organization")
+        .order_by("-released_at", "-id")
+        .first()
+    )
+    if release is None:
         return 0
-    org = rnd.organization
-    key = f"round:{rnd.pk}"
+    org = release.organization
+    key = f"release:{release.pk}"
     sent = 0
     readers = (
         Membership.objects.filter(organization=org, role__in=DIGEST_ROLES)

@@ -1,20 +1,20 @@
-"""Celery tasks of the dashboard app: the leaders' digest after a release."""
+"""Celery tasks of the dashboard app: the leaders' digest after a release is published."""
 
 from __future__ import annotations
 
 from core.tasks import task
-from dashboards.services import digest_send_for_round
-
-# Scoring recomputes the snapshots on the same event; give it a head start so the digest
-# reads the new release (the task is idempotent and reads whatever is released then).
-DIGEST_DELAY_SECONDS = 120
+from dashboards.services import digest_send_for_release
 
 
-@task(name="dashboards.send_round_digest")
-def send_round_digest(round_id: int) -> int:
-    return digest_send_for_round(round_id=round_id)
+@task(name="dashboards.send_release_digest")
+def send_release_digest(org_id: int) -> int:
+    return digest_send_for_release(org_id=org_id)
 
 
-def round_digest_queue(round_id: int) -> None:
-    """Handler of round_scores_changed (a round closed): queue the digest after commit."""
-    send_round_digest.apply_async_on_commit(args=(round_id,), countdown=DIGEST_DELAY_SECONDS)
+def release_digest_queue(org_id: int) -> None:
+    """Handler of release_published (announced after the release committed): queue the digest.
+
+    The task reads the org's latest release when it runs and stamps (reader, release), so two
+    releases in quick succession send the newer one once, and a re-run sends nothing.
+    """
+    send_release_digest.apply_async_on_commit(args=(org_id,))

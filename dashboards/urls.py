@@ -10,5 +10,7 @@ urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
     path("trends/", views.trends, name="trends"),
     path("comments/", views.comments, name="comments"),
+    path("friction/", views.friction, name="friction"),
+    path("drivers/", views.drivers, name="drivers"),
     path("export/<str:view>.<str:fmt>", exports.export_view, name="export"),
 ]

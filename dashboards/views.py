@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dashboards.attributes import attribute_options, attribute_parse, filtered_cell
+from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
+from dashboards.cache import overview_key
 from dashboards.charts import trend_charts
+from dashboards.charts_friction import exec_charts, quadrant_chart
 from dashboards.comments import comments_for
 from dashboards.filters import (
     ATTRIBUTES_UNAVAILABLE,
@@ -16,10 +21,26 @@ from dashboards.filters import (
     dashboard_query,
     dashboard_tenant,
 )
-from dashboards.selectors import heatmap_build, overview_build, trends_frame
+from dashboards.friction import (
+    execution_trend_frame,
+    friction_build,
+    may_prepare_workshops,
+    release_period_labels,
+)
+from dashboards.selectors import (
+    overview_build,
+    overview_participation,
+    trends_frame,
+)
+from dashboards.selectors_heatmap import heatmap_build
+from execution.selectors_flow import drivers_tables
 from orgs.models import Role
 from orgs.periods import period_label
 from orgs.tenancy import Tenant
+
+# Bootstrap resamples of the relative weights' intervals on the page (execution's own page uses
+# 1,000; 400 keeps the percentile interval stable to about a point and the page responsive).
+DRIVER_RESAMPLES = 400
 
 
 def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> dict:
@@ -31,7 +52,7 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
         "teams": q.teams,
         "period_options": [(period_label(p, kind), p) for p in reversed(periods)],
         "period_value": period_label(q.period, kind) if q.period else "",
-        "attributes_available": attribute_filters_available(),
+        "attributes_available": active == "overview" and attribute_filters_available(),
         "attributes_message": ATTRIBUTES_UNAVAILABLE,
         "has_execution": False,  # execution metrics not on this installation yet
         # In words and in Role order (most rights first), as the plain home page says it.
@@ -44,10 +65,29 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
 def overview(request: HttpRequest) -> HttpResponse:
     """The leader's landing page: trust index and trend, weakest dimensions, risks, changes."""
     tenant = dashboard_tenant(request)
-    q = dashboard_query(tenant=tenant, params=request.GET)
-    ov = overview_build(tenant=tenant, team_id=q.team_id, period=q.period)
+    q = dashboard_query(tenant=tenant, params=request.GET, attributes=True)
+    wanted = attribute_parse(tenant=tenant, params=request.GET)
+    key = overview_key(tenant=tenant, team_id=q.team_id, period=q.period)
+    cached = cache.get(key)
+    if cached is None:
+        ov = overview_build(tenant=tenant, team_id=q.team_id, period=q.period, participation=False)
+        fv = friction_build(tenant=tenant, team_id=q.team_id, period=ov.period)
+        cache.set(key, (ov, fv), OVERVIEW_CACHE_SECONDS)
+    else:
+        ov, fv = cached
+    ov.participation = overview_participation(tenant, q.team_id, ov.period)
+    filtered = None
+    if wanted is not None:
+        filtered = filtered_cell(
+            tenant=tenant,
+            team_id=q.team_id,
+            period=ov.period,
+            attribute=wanted[0],
+            value=wanted[1],
+        )
     ctx = _context(tenant, q, ov.periods, "overview")
-    ctx["ov"] = ov
+    ctx.update(ov=ov, fv=fv, has_execution=fv.has_execution, filtered=filtered)
+    ctx["attribute_options"] = attribute_options(tenant=tenant)
     return render(request, "dashboards/overview.html", ctx)
 
 
@@ -77,10 +117,20 @@ def trends(request: HttpRequest) -> HttpResponse:
     tenant = dashboard_tenant(request)
     q = dashboard_query(tenant=tenant, params=request.GET)
     frame = trends_frame(tenant=tenant, team_id=q.team_id, until=q.period)
-    charts = trend_charts(org_id=tenant.org.pk, team_id=q.team_id, frame=frame)
-    periods = sorted(set(frame["period"].tolist()))
+    xframe = execution_trend_frame(tenant=tenant, team_id=q.team_id, until=q.period)
+    kind = tenant.org.reporting_period
+    periods = sorted(set(frame["period"].tolist()) | set(xframe["period"].tolist()))
+    domain = [period_label(p, kind) for p in periods]
+    markers = [m for m in release_period_labels(tenant=tenant) if m in domain]
+    org_id = tenant.org.pk
+    charts = trend_charts(
+        org_id=org_id, team_id=q.team_id, frame=frame, domain=domain, markers=markers
+    )
+    xcharts = exec_charts(
+        org_id=org_id, team_id=q.team_id, frame=xframe, domain=domain, markers=markers
+    )
     ctx = _context(tenant, q, periods, "trends")
-    ctx["charts"] = charts
+    ctx.update(charts=charts, xcharts=xcharts, markers=markers, has_execution=bool(xcharts))
     return render(request, "dashboards/trends.html", ctx)
 
 
@@ -99,3 +149,35 @@ def comments(request: HttpRequest) -> HttpResponse:
     ctx = _context(tenant, q, found.periods, "comments")
     ctx["c"] = found
     return render(request, "dashboards/comments.html", ctx)
+
+
+@login_required
+@require_GET
+def friction(request: HttpRequest) -> HttpResponse:
+    """Friction index and trend, the quadrant (trust × execution health, linked points), hotspots."""
+    tenant = dashboard_tenant(request)
+    q = dashboard_query(tenant=tenant, params=request.GET)
+    fv = friction_build(tenant=tenant, team_id=q.team_id, period=q.period)
+    chart = quadrant_chart(
+        org_id=tenant.org.pk, team_id=q.team_id, points=fv.points, period=fv.period_label
+    )
+    ctx = _context(tenant, q, fv.periods, "friction")
+    ctx.update(fv=fv, chart=chart, has_execution=fv.has_execution)
+    ctx["may_workshop"] = may_prepare_workshops(tenant)
+    return render(request, "dashboards/friction.html", ctx)
+
+
+@login_required
+@require_GET
+def drivers(request: HttpRequest) -> HttpResponse:
+    """Which trust dimension goes with delivery, in plain sentences with n, ρ, p (BH-adjusted).
+
+    Computed over every team the reader may see (a correlation needs many team-periods), not
+    the team picked in the filter; the filter only keeps the other pages' query.
+    """
+    tenant = dashboard_tenant(request)
+    q = dashboard_query(tenant=tenant, params=request.GET)
+    d = drivers_tables(tenant=tenant, n_boot=DRIVER_RESAMPLES)
+    ctx = _context(tenant, q, [], "drivers")
+    ctx.update(d=d, resamples=DRIVER_RESAMPLES)
+    return render(request, "dashboards/drivers.html", ctx)

@@ -26,8 +26,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db import transaction
 from django.utils import timezone
 
+from core.registry import release_published
 from orgs.ledger import ledger_check, ledger_ids, ledger_record
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
@@ -295,6 +297,7 @@ def results_release_publish(
     )
     release.save(update_fields=["rows", "refused", "columns"])
     _drop_older(org, release)
+    transaction.on_commit(lambda: release_published.announce(org.pk))
     return release
 
 

@@ -352,3 +352,43 @@ def round_dispatch_queued(*, round: PulseRound) -> bool:
     return round.dispatch_finished_at is None and outbox_waiting(
         name="surveys.dispatch_round", args=[round.pk]
     )
+
+
+def round_can_remind(*, tenant: Tenant, round: PulseRound) -> bool:
+    """Admins, those who may close the round, and leaders of one of its teams may remind."""
+    if round_can_close(tenant=tenant, round=round):
+        return True
+    led = set(tenant.led_team_ids)
+    if not led:
+        return False
+    audience = descendant_ids(tenant.org.pk, [t.pk for t in round.teams.all()])
+    return bool(audience & led)  # led_team_ids already holds the teams below theirs
+
+
+@dataclass(frozen=True)
+class SmallTeam:
+    team_id: int
+    name: str
+    people: int
+
+
+def teams_below_k(*, tenant: Tenant) -> list[SmallTeam]:
+    """Teams the user may send a pulse to whose audience (the team and its sub-teams) has
+    fewer than k active people: their results will be hidden (two queries)."""
+    org = tenant.org
+    allowed = manageable_team_ids(tenant=tenant)
+    tree = org.team_tree()
+    counts = dict(
+        scoped(Person, org)
+        .filter(is_active=True, team_id__isnull=False)
+        .values_list("team_id")
+        .annotate(n=Count("id"))
+        .values_list("team_id", "n")
+    )
+    candidates = tree.active if allowed is None else tree.descendants(allowed) & tree.active
+    out = []
+    for team_id in candidates:
+        people = sum(counts.get(t, 0) for t in tree.descendants([team_id]))
+        if people < org.k:
+            out.append(SmallTeam(team_id=team_id, name=tree.names[team_id], people=people))
+    return sorted(out, key=lambda s: s.name.casefold())

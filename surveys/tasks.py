@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.tasks import task
 from surveys.services.dispatch import DISPATCH_BUDGET_SECONDS, round_dispatch
+from surveys.services.reminders import reminders_send
 from surveys.services.responses import responses_flush
 from surveys.services.rounds import rounds_tick
 from surveys.services.schedules import schedule_run
@@ -40,3 +41,9 @@ def rounds_tick_task() -> dict[str, int]:
 def responses_flush_task(round_id: int) -> int:
     """After each answer: write the round's buffered groups that reached k (shuffled)."""
     return len(responses_flush(round_id=round_id))
+
+
+@task(name="surveys.send_reminders_now")
+def reminders_now_task(round_id: int) -> int:
+    """Reminders someone asked for on the round page (cap and gap as the automatic ones)."""
+    return reminders_send(round_id=round_id, manual=True)

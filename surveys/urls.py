@@ -17,6 +17,7 @@ urlpatterns = [
     path("pulses/send/", views.round_send, name="round_send"),
     path("pulses/rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("pulses/rounds/<int:pk>/close/", views.round_close_now, name="round_close"),
+    path("pulses/rounds/<int:pk>/remind/", views.round_remind_now, name="round_remind"),
     path("rubric/", views.rubric, name="rubric"),
     path("rubric/copy/", views.rubric_copy_view, name="rubric_copy"),
     path("rubric/versions/<int:pk>/", views.rubric_edit, name="rubric_edit"),

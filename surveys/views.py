@@ -20,6 +20,7 @@ from surveys.selectors import (
     participation_for_round,
     participation_for_rounds,
     round_can_close,
+    round_can_remind,
     round_dispatch_queued,
     rounds_visible,
     rubric_active,
@@ -27,8 +28,10 @@ from surveys.selectors import (
     rubric_versions,
     schedule_can_manage,
     schedules_visible,
+    teams_below_k,
 )
 from surveys.services.errors import SurveyError
+from surveys.services.reminders import reminders_request
 from surveys.services.rounds import round_close, round_create
 from surveys.services.rubrics import rubric_activate, rubric_copy, rubric_is_editable, rubric_update
 from surveys.services.schedules import schedule_create, schedule_delete, schedule_update
@@ -138,7 +141,8 @@ def round_send(request: HttpRequest) -> HttpResponse:
         except SurveyError as exc:
             _form_errors(form, exc)
     status = 400 if request.method == "POST" else 200
-    return render(request, "surveys/round_send.html", {"form": form}, status=status)
+    ctx = {"form": form, "small_teams": teams_below_k(tenant=tenant), "k": tenant.org.k}
+    return render(request, "surveys/round_send.html", ctx, status=status)
 
 
 @login_required
@@ -154,9 +158,32 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stats": invitation_stats(round=rnd) if tenant.is_admin else None,
             "items": rnd.round_items.select_related("item", "item__dimension"),
             "can_close": round_can_close(tenant=tenant, round=rnd),
+            "can_remind": rnd.status == RoundStatus.OPEN
+            and round_can_remind(tenant=tenant, round=rnd),
             "dispatch_queued": round_dispatch_queued(round=rnd),
         },
     )
+
+
+@login_required
+@require_POST
+def round_remind_now(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Send reminders now": admins and leaders of the round's teams; audited; the same cap
+    (2 reminders) and gap (2 days) per person as the automatic reminders."""
+    tenant = require_tenant(request, PULSE_ROLES)
+    rnd = get_scoped_or_404(rounds_visible(tenant=tenant), tenant.org, pk=pk)
+    if not round_can_remind(tenant=tenant, round=rnd):
+        raise PermissionDenied("Only an admin or a leader of the round's teams can remind.")
+    if rnd.status != RoundStatus.OPEN:
+        messages.error(request, "Only an open round can send reminders.")
+        return redirect("surveys:round_detail", pk=rnd.pk)
+    reminders_request(round_id=rnd.pk, actor=request.user)
+    messages.success(
+        request,
+        "Reminders are being sent to everyone who has not answered yet (at most two per "
+        "person, two days apart).",
+    )
+    return redirect("surveys:round_detail", pk=rnd.pk)
 
 
 @login_required

@@ -173,7 +173,14 @@ class EveryPageOpensTests(TestCase):
     def test_every_dashboard_page_opens_for_every_role_that_sees_the_dashboard(self) -> None:
         dashboard = reverse("dashboards:overview")
         subpages = [
-            reverse(n) for n in ("dashboards:heatmap", "dashboards:trends", "dashboards:comments")
+            reverse(n)
+            for n in (
+                "dashboards:heatmap",
+                "dashboards:trends",
+                "dashboards:comments",
+                "dashboards:friction",
+                "dashboards:drivers",
+            )
         ] + [reverse("dashboards:export", args=["heatmap", "csv"])]
         for username in DEMO_LOGINS:
             pages = self._pages_of(username)

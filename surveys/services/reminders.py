@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
 from django.utils import timezone
 
 from core import emails
+from core.audit import audit_record
 from core.links import send_each
+from core.tasks import task_queue_on_commit
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, RoundStatus
 from surveys.services.dispatch import invitation_email_context
@@ -28,19 +31,24 @@ def reminder_due(
     last_reminded_at: dt.datetime | None,
     reminder_count: int,
     tz: ZoneInfo,
+    manual: bool = False,
 ) -> bool:
-    """Whether a non-responder should get a reminder now (pure)."""
+    """Whether a non-responder should get a reminder now (pure).
+
+    `manual`: someone pressed "send reminders now", so the clock rules of the automatic
+    reminders (weekday hours, not before half-time) do not apply; the cap and the gap do.
+    """
     local = now.astimezone(tz)
-    if local.weekday() >= 5 or local.hour not in REMINDER_HOURS:
+    if not manual and (local.weekday() >= 5 or local.hour not in REMINDER_HOURS):
         return False
     if not opens_at <= now < closes_at or reminder_count >= REMINDER_MAX:
         return False
-    if now < opens_at + (closes_at - opens_at) / 2:
+    if not manual and now < opens_at + (closes_at - opens_at) / 2:
         return False
     return last_reminded_at is None or now - last_reminded_at >= REMINDER_GAP
 
 
-def reminders_send(*, round_id: int, now: dt.datetime | None = None) -> int:
+def reminders_send(*, round_id: int, now: dt.datetime | None = None, manual: bool = False) -> int:
     """Remind the round's non-responders who are due; returns how many were reminded.
 
     Same sending policy as the invitations (core/links.py): a refused address is skipped,
@@ -64,6 +72,7 @@ def reminders_send(*, round_id: int, now: dt.datetime | None = None) -> int:
             last_reminded_at=last,
             reminder_count=count,
             tz=tz,
+            manual=manual,
         )
     }
 
@@ -84,3 +93,13 @@ def reminders_send(*, round_id: int, now: dt.datetime | None = None) -> int:
     if report.error is not None:
         raise report.error
     return report.sent
+
+
+def reminders_request(*, round_id: int, actor: Any) -> None:
+    """ "Send reminders now" on an open round: audited, sent by a task after commit (the same
+    cap and gap as the automatic reminders, so pressing twice reminds nobody twice)."""
+    rnd = PulseRound.objects.select_related("organization").get(pk=round_id)
+    audit_record(
+        organization=rnd.organization, actor=actor, action="surveys.round.reminded", obj=rnd
+    )
+    task_queue_on_commit("surveys.send_reminders_now", rnd.pk)

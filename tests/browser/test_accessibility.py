@@ -130,6 +130,11 @@ def test_no_serious_or_critical_violations_on_any_kind_of_page(
             demo["decision"],
             reverse("decisions:at_risk"),
             reverse("surveys:round_list"),
+            reverse("dashboards:overview"),
+            reverse("dashboards:heatmap"),
+            reverse("dashboards:trends"),
+            reverse("dashboards:friction"),
+            reverse("dashboards:drivers"),
         ],
         "admin": [
             reverse("orgs:setup"),

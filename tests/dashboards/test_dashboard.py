@@ -10,7 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dashboards.services import digest_send_for_round
+from core import registry
+from dashboards.services import digest_send_for_release
 from orgs.forms import OrganizationSettingsForm
 from orgs.tenancy import tenant_for_user
 from scoring.selectors import results_for_teams
@@ -91,7 +92,7 @@ class BadInputTests(DashboardTestCase):
                     r = self.client.get(url + query)
                     self.assertEqual(r.status_code, 400, getattr(r, "content", b"")[:300])
         r = self.client.get(reverse("dashboards:overview") + "?location=Berlin")
-        self.assertIn("not available yet", r.content.decode())
+        self.assertIn("are on the overview, one team and period at a time", r.content.decode())
 
     def test_unknown_dimension_in_comments_is_a_400(self) -> None:
         self.login(self.leader)
@@ -163,13 +164,50 @@ class QueryCountTests(DashboardTestCase):
         self.login(self.owner)
         for name in ("dashboards:overview", "dashboards:heatmap", "dashboards:trends"):
             url = reverse(name)
-            self.client.get(url, {"team": 0})  # warm the chart cache and the session
+            # Warm the chart and overview caches and the session for both teams.
+            self.client.get(url, {"team": 0})
+            self.client.get(url, {"team": self.platform.id})
             with CaptureQueriesContext(connection) as ctx:
                 self.client.get(url, {"team": 0})
             sqls = [q["sql"] for q in ctx.captured_queries]
             self.assertFalse(any("surveys_answer" in s for s in sqls), name)
             with self.subTest(name=name), self.assertNumQueries(len(sqls)):
                 self.client.get(url, {"team": self.platform.id})
+
+
+class OverviewCacheTests(DashboardTestCase):
+    def test_the_overview_is_kept_per_release_and_a_new_release_is_read_at_once(self) -> None:
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from dashboards.cache import overview_version
+
+        cache.clear()
+        self.login(self.leader)
+        url = reverse("dashboards:overview")
+        with CaptureQueriesContext(connection) as cold:
+            first = self.client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as warm:
+            again = self.client.get(url).content.decode()
+        self.assertLess(len(warm.captured_queries), len(cold.captured_queries))
+        self.assertEqual(first.split("<main", 1)[1], again.split("<main", 1)[1])
+        before = overview_version(org=self.org)
+        snapshot_recompute(org_id=self.org.id)  # a new release
+        self.assertNotEqual(overview_version(org=self.org), before)
+        with CaptureQueriesContext(connection) as after:
+            self.client.get(url)
+        self.assertGreater(len(after.captured_queries), len(warm.captured_queries))  # a miss
+
+    def test_readers_with_other_teams_never_share_a_cached_overview(self) -> None:
+        from dashboards.cache import overview_key
+
+        owner = tenant_for_user(self.owner, org=self.org)
+        leader = tenant_for_user(self.leader, org=self.org)
+        self.assertNotEqual(
+            overview_key(tenant=owner, team_id=self.platform.id, period=None),
+            overview_key(tenant=leader, team_id=self.platform.id, period=None),
+        )
 
 
 class OverviewTests(DashboardTestCase):
@@ -249,11 +287,10 @@ class CommentTests(DashboardTestCase):
 
 
 class DigestTests(DashboardTestCase):
-    def test_a_closed_round_sends_each_admin_and_leader_one_digest(self) -> None:
-        rnd = self.rounds["p2"]
-        sent = digest_send_for_round(round_id=rnd.pk)
+    def test_a_release_sends_each_admin_and_leader_one_digest(self) -> None:
+        sent = digest_send_for_release(org_id=self.org.pk)
         self.assertEqual(sent, 2)  # owner and leader
-        self.assertEqual(digest_send_for_round(round_id=rnd.pk), 0)  # never twice
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)  # never twice
         to_leader = next(m for m in mail.outbox if m.to == [self.leader.email])
         self.assertIn("Engineering", to_leader.subject)
         self.assertIn("What changed since", to_leader.body)
@@ -262,9 +299,28 @@ class DigestTests(DashboardTestCase):
         html = to_leader.alternatives[0][0]
         self.assertIn("<svg", html)
 
-    def test_an_open_round_sends_nothing(self) -> None:
-        rnd = round_make(org=self.org, teams=[self.platform])
-        self.assertEqual(digest_send_for_round(round_id=rnd.pk), 0)
+    def test_a_new_release_sends_one_more_digest_and_a_round_alone_none(self) -> None:
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
+        round_make(org=self.org, teams=[self.platform])  # a new open round is no release
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)
+        snapshot_recompute(org_id=self.org.id)  # publishes a new release
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
+
+    def test_the_digest_listens_to_release_published_not_to_rounds(self) -> None:
+        self.assertIn("dashboards", dict(registry.release_published.items()))
+        self.assertNotIn("dashboards", dict(registry.round_scores_changed.items()))
+
+    def test_publishing_a_release_announces_it_after_commit(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            snapshot_recompute(org_id=self.org.id)
+        seen: list[int] = []
+        registry.release_published.register("probe", seen.append)
+        try:
+            for cb in callbacks:
+                cb()
+        finally:
+            registry.release_published.unregister("probe")
+        self.assertIn(self.org.pk, seen)
 
 
 class EmployeeHomeTests(DashboardTestCase):

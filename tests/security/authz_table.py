@@ -150,6 +150,11 @@ SURVEYS: dict[str, Entry] = {
         E("404 404 403 403 login ok", pk="round:foreign"),
     ),
     "surveys:round_list": E("ok ok 403 403 login ok"),
+    "surveys:round_remind": (
+        E("405 405 405 405 login 405", pk="round:own"),
+        E("redir redir 403 403 login 404", method="post", pk="round:own"),
+        E("404 404 403 403 login redir", method="post", pk="round:foreign"),
+    ),
     "surveys:round_send": E("ok ok 403 403 login ok"),
     "surveys:rubric": E("ok ok ok 403 login ok"),
     "surveys:rubric_activate": (
@@ -280,6 +285,8 @@ DASHBOARDS: dict[str, Entry] = {
     "dashboards:heatmap": E("ok ok ok 403 login ok"),
     "dashboards:trends": E("ok ok ok 403 login ok"),
     "dashboards:comments": E("ok ok ok 403 login ok"),
+    "dashboards:friction": E("ok ok ok 403 login ok"),
+    "dashboards:drivers": E("ok ok ok 403 login ok"),
     "dashboards:export": (
         E("ok ok ok 403 login ok", view="lit:heatmap", fmt="lit:csv"),
         E("ok ok ok 403 login ok", view="lit:trends", fmt="lit:xlsx"),
