@@ -208,6 +208,12 @@ def read_table(
     if head.startswith(XLSX_MAGIC):
         return _read_xlsx(head, stream, limit_bytes=limit_bytes, sheet=sheet, nrows=nrows)
     enc = encoding or detect_encoding(head)
+    if b"\x00" in head and not enc.startswith("utf-16"):
+        # NUL bytes outside UTF-16: an image, PDF or other binary file, not a table.
+        raise ReadError(
+            "This is not a table: upload a CSV or TSV text file or an XLSX workbook.",
+            code="unreadable",
+        )
     try:
         return _read_csv(head, stream, enc, delimiter, filename, limit_bytes, nrows)
     except UnicodeDecodeError:

@@ -183,3 +183,11 @@ def test_an_old_binary_xls_is_refused_with_what_to_do() -> None:
         read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     assert err.value.code == "unreadable"
     assert ".xlsx or CSV" in err.value.message
+
+
+def test_it_refuses_a_binary_file_saying_what_to_upload() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    with pytest.raises(ReadError) as err:
+        read_table(png, filename="chart.png")
+    assert err.value.code == "unreadable"
+    assert "CSV" in err.value.message and "XLSX" in err.value.message
