@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from django.core.cache import cache
 
 from core.errors import InvalidInput
@@ -26,9 +27,9 @@ from orgs import disclosure as orgs_disclosure
 from orgs.models import Person
 from orgs.periods import period_label
 from orgs.tenancy import Tenant, scoped
-from scoring.adapter import answers_frame, rubric_frames
+from scoring.adapter import rubric_frames
 from scoring.models_release import ResultRelease
-from surveys.models import Dimension, PulseRound, Response, RoundStatus
+from surveys.models import Answer, Dimension, PulseRound, Response, RoundStatus
 from trustmath.engine import ORG_ID, score
 from trustmath.suppression import filter_allowed
 
@@ -181,8 +182,17 @@ def _scores(
     org: Any, team_id: int, period: Any, rounds: list[tuple[int, int]], ids: set[Any], k: int
 ) -> list[FilteredFigure]:
     """Trust index and dimensions of the chosen responses, all mapped to one team."""
-    answers = answers_frame(round_ids=[r for r, _ in rounds])
-    answers = answers[answers["response_id"].isin(ids)].assign(team_id=1)
+    # Only the chosen responses' answers (one team and period: a small read). The bulk adapter
+    # numbers responses per load, so its ids could not be matched to these UUIDs.
+    answers = pd.DataFrame(
+        list(
+            Answer.objects.filter(response_id__in=ids).values_list(
+                "response_id", "item_id", "value"
+            )
+        ),
+        columns=["response_id", "item_id", "value"],
+    ).assign(team_id=1, period=period)
+    answers["value"] = answers["value"].astype("float64")
     rubric_id = rounds[-1][1]
     items, dims = rubric_frames(rubric_ids=[rubric_id])[rubric_id]
     answers = answers[answers["item_id"].isin(set(items["item_id"]))]
