@@ -20,9 +20,11 @@ from handoffs.models import (
     HandoffInviteCount,
     HandoffMatchReport,
     HandoffPeopleKey,
+    HandoffRelease,
     PendingHandoffAnswer,
     Side,
 )
+from handoffs.releases import handoff_pairs_publish
 from handoffs.services import handoffs_from_history
 from orgs.models import Organization, Person
 from orgs.periods import period_start
@@ -64,6 +66,7 @@ def seed_demo(
         gap_pair = (f, t) == planted
         for period in periods[-2:]:
             _plant(org, rng, f, t, period, team_people, struggling=gap_pair)
+    handoff_pairs_publish(org=org)
     names = org.team_tree().names
     log(f"Handoffs: planted a large gap on {names.get(planted[0])} → {names.get(planted[1])}")
 
@@ -143,3 +146,4 @@ def demo_reset(org: Organization) -> None:
     HandoffInviteCount.objects.filter(organization=org).delete()
     HandoffEvent.objects.filter(organization=org).delete()
     HandoffMatchReport.objects.filter(organization=org).delete()
+    HandoffRelease.objects.filter(organization=org).delete()

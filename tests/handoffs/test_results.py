@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from handoffs.maths import pair_figures
+from handoffs.releases import handoff_pairs_publish
 from handoffs.selectors import handoff_pairs_for_viewer, handoff_source_cells
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
@@ -71,6 +72,7 @@ class PairDisclosureTests(BaseTestCase):
             senders=[(p, 4) for p in mkt],
             receivers=[(p, 4, "never") for p in sales],
         )
+        handoff_pairs_publish(org=self.org)
 
     def _pairs(self, user: object) -> dict[tuple[str, str], dict[str, object]]:
         tenant = tenant_for_user(user)
