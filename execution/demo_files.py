@@ -29,7 +29,7 @@ from execution.demo_writers import (
 )
 from execution.readers.presets import JIRA_DATE_FORMAT
 
-__all__ = ["DemoFiles", "bench_items_csv", "demo_files", "latent_levels"]
+__all__ = ["DemoFiles", "bench_items_csv", "demo_files", "handoff_strain", "latent_levels"]
 
 _FIRST = (
     "Ada", "Ben", "Chloé", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivan", "Jia", "Kofi", "Lena",
@@ -103,6 +103,28 @@ def latent_levels(
             level = base + 0.5 * (level - base) + rng.normal(0, 0.13)
             rows.append((team, period, float(np.clip(level, 0.05, 0.95))))
     return pd.DataFrame(rows, columns=["team", "period", "stability"])
+
+
+def handoff_strain(
+    latent: pd.DataFrame, *, receiver: str, periods: Sequence[dt.date]
+) -> pd.DataFrame:
+    """The planted handoff pair's receiving team struggles in the second-to-last period
+    (the handoff check-ins plant confident senders and struggling receivers there), so its
+    work finished in the last period is slower: its cycle time suffers the next period.
+
+    Work in a period is driven by the previous period's level, so the receiver's level is
+    held up in the period before (good work in the second-to-last period) and pushed down
+    in the second-to-last one (slow work in the last)."""
+    if len(periods) < 2:
+        return latent
+    out = latent.copy()
+    mine = out["team"] == receiver
+    before = periods[-3] if len(periods) >= 3 else None
+    at_before = mine & (out["period"].isna() if before is None else out["period"] == before)
+    out.loc[at_before, "stability"] = out.loc[at_before, "stability"].clip(lower=0.75)
+    at_strain = mine & (out["period"] == periods[-2])
+    out.loc[at_strain, "stability"] = out.loc[at_strain, "stability"].clip(upper=0.1)
+    return out
 
 
 def _period_bounds(
@@ -296,6 +318,7 @@ def demo_files(
     levels: Mapping[str, float] | None = None,
     linear_teams: Sequence[str] | None = None,
     per_team_period: int = 45,
+    strain: tuple[str, str] | None = None,
 ) -> DemoFiles:
     """The demo's Jira export + changelog and Linear export, with the planted latent level.
 
@@ -304,12 +327,15 @@ def demo_files(
     stability (0..1), e.g. from the demo team profiles; linear_teams: the teams whose work
     is in the Linear file (default: the last third), the others are in the Jira files.
     No team is in both, so importing both files never counts an item twice.
+    strain: (sender, receiver) of the demo's planted handoff pair (`handoff_strain`).
     """
     teams = list(teams)
     periods = list(periods)
     linear = list(linear_teams) if linear_teams is not None else teams[len(teams) * 2 // 3 :]
     jira = [t for t in teams if t not in linear]
     latent_all = latent_levels(teams=teams, periods=periods, levels=levels, seed=seed)
+    if strain is not None:
+        latent_all = handoff_strain(latent_all, receiver=strain[1], periods=periods)
     items = _generate(
         teams=teams,
         periods=periods,

@@ -55,13 +55,27 @@ def profile_levels(teams: list[str]) -> dict[str, float]:
     return out
 
 
+def demo_handoff_pair(teams: list[str]) -> tuple[str, str] | None:
+    """The demo's planted handoff pair (sender, receiver) among the leaf teams: the first team
+    whose work is in the Jira files (their changelog holds the team hops) and the team its
+    items hop to. The handoffs demo plants its gap on this pair."""
+    if len(teams) < 2:
+        return None
+    return teams[0], teams[1]
+
+
+def demo_leaf_teams(org: Organization) -> list[str]:
+    """The org's leaf team names, sorted (the teams work items are filed under)."""
+    tree = org.team_tree()
+    parents = {p for p in tree.parent_of.values() if p}
+    return sorted(n for t, n in tree.names.items() if t not in parents)
+
+
 def demo_bundle(
     *, org: Organization, today: dt.date, periods: list[dt.date] | None = None
 ) -> list[DemoFile]:
     """The demo files for the org's teams (leaf teams: the ones work items are filed under)."""
-    tree = org.team_tree()
-    parents = {p for p in tree.parent_of.values() if p}
-    teams = sorted(n for t, n in tree.names.items() if t not in parents)
+    teams = demo_leaf_teams(org)
     if periods is None:
         periods = recent_periods(today, org.reporting_period, DEMO_PERIODS)
     files = demo_files_make(
@@ -71,6 +85,7 @@ def demo_bundle(
         tz=org.tz.key,
         seed=DEMO_SEED,
         levels=profile_levels(teams),
+        strain=demo_handoff_pair(teams),
     )
     slug = org.slug
     fmt = str(files.date_format)

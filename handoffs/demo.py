@@ -1,5 +1,6 @@
 """Demo handoffs: events from the demo's imported work-item history, and planted check-in
-answers so that one team pair shows confident senders and struggling receivers (a large gap)."""
+answers so that one team pair shows confident senders and struggling receivers (a large gap);
+it is the pair whose receiving team execution's demo files slow down the next period."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from execution.demo_offer import demo_handoff_pair, demo_leaf_teams
 from handoffs.checkins import HANDOFF_LINK, week_of
 from handoffs.models import (
     Chased,
@@ -62,7 +64,13 @@ def seed_demo(
         log("Handoffs: no team pair with k people on each side; no answers planted")
         return
     planted = usable[0][0]
-    for (f, t), _n in usable[:4]:
+    # Execution's demo files slow down this pair's receiving team in the next period.
+    named = demo_handoff_pair(demo_leaf_teams(org))
+    ids = {name: tid for tid, name in org.team_tree().names.items()}
+    if named is not None and (ids.get(named[0]), ids.get(named[1])) in {p for p, _n in usable}:
+        planted = (ids[named[0]], ids[named[1]])
+    others = [pair for pair, _n in usable if pair != planted][:3]
+    for f, t in [planted, *others]:
         gap_pair = (f, t) == planted
         for period in periods[-2:]:
             _plant(org, rng, f, t, period, team_people, struggling=gap_pair)

@@ -8,6 +8,8 @@ import io
 from django.core.management import call_command
 from django.test import TestCase
 
+from execution.demo_offer import demo_handoff_pair, demo_leaf_teams
+from execution.models import Observation
 from handoffs.models import HandoffEvent, HandoffSource
 from handoffs.selectors import handoff_pairs_for_viewer
 from orgs.demo import DEMO_SLUG
@@ -34,3 +36,22 @@ class DemoHandoffTests(TestCase):
         top = pairs[0]
         assert top["gap"] is not None and top["gap"] >= 40
         assert top["sender_score"] > top["receiver_score"]
+
+    def test_the_planted_pairs_receiving_team_is_slower_the_next_period(self) -> None:
+        admin = Membership.objects.filter(organization=self.org, role=Role.ADMIN).first()
+        assert admin is not None
+        tenant = tenant_for_user(admin.user, self.org)
+        assert tenant is not None
+        pairs = [p for p in handoff_pairs_for_viewer(tenant=tenant) if not p["suppressed"]]
+        top = pairs[0]
+        assert (top["from_name"], top["to_name"]) == demo_handoff_pair(demo_leaf_teams(self.org))
+        cycle = dict(
+            Observation.objects.filter(
+                organization=self.org, team_id=top["to_team"], metric="cycle_time_days"
+            ).values_list("period", "value")
+        )
+        periods = sorted(cycle)
+        assert len(periods) >= 2
+        strained, nxt = periods[-2], periods[-1]
+        # The receivers struggled in `strained`; their work finished the next period is slower.
+        assert cycle[nxt] > 1.5 * cycle[strained], cycle
