@@ -253,10 +253,14 @@ def _generate(
     latent: pd.DataFrame,
     seed: int,
     per_team_period: int,
+    known_people: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, list[_Item]]:
     rng = np.random.default_rng([seed, 11])
     keys = _project_keys(teams)
     people = {team: _people(team, rng) for team in teams}
+    for team, emails in (known_people or {}).items():  # the org's own people, when given
+        if team in people and len(emails) >= 2:
+            people[team] = list(emails)[:6]
     bounds = _period_bounds(periods, today, tz)
     today_ts = _epoch(today, tz) + 9 * 3600
     level = {(r.team, r.period): r.stability for r in latent.itertuples()}
@@ -319,6 +323,7 @@ def demo_files(
     linear_teams: Sequence[str] | None = None,
     per_team_period: int = 45,
     strain: tuple[str, str] | None = None,
+    people: Mapping[str, Sequence[str]] | None = None,
 ) -> DemoFiles:
     """The demo's Jira export + changelog and Linear export, with the planted latent level.
 
@@ -328,6 +333,8 @@ def demo_files(
     is in the Linear file (default: the last third), the others are in the Jira files.
     No team is in both, so importing both files never counts an item twice.
     strain: (sender, receiver) of the demo's planted handoff pair (`handoff_strain`).
+    people: team → emails of the org's own people to assign work to (so the history's
+    handoffs match people who can be asked); default: made-up addresses.
     """
     teams = list(teams)
     periods = list(periods)
@@ -344,6 +351,7 @@ def demo_files(
         latent=latent_all,
         seed=seed,
         per_team_period=per_team_period,
+        known_people=people,
     )
     jira_csv, history_csv = _jira_files({t: items[t] for t in jira}, tz)
     linear_csv = _linear_file({t: items[t] for t in linear})
