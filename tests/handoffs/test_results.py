@@ -95,6 +95,24 @@ class PairDisclosureTests(BaseTestCase):
         pairs = self._pairs(self.leader)  # leads Engineering (with Platform and Mobile)
         assert set(pairs) == {("Platform", "Sales")}
 
+    def test_a_leaders_hidden_pair_is_decided_on_the_whole_org_not_their_subset(self) -> None:
+        # Mobile (the leader's) → Marketing: k senders but k - 1 receivers, all of them on
+        # the other side of the leader's subset: hidden for the leader exactly as for the admin.
+        mobile = people_make(org=self.org, team=self.mobile, n=self.org.k, prefix="mob")
+        mkt = people_make(org=self.org, team=self.marketing, n=self.org.k - 1, prefix="mk2")
+        answered_pair(
+            org=self.org,
+            from_team=self.mobile,
+            to_team=self.marketing,
+            senders=[(p, 5) for p in mobile],
+            receivers=[(p, 1, "several") for p in mkt],
+        )
+        handoff_pairs_publish(org=self.org)
+        mine = self._pairs(self.leader)[("Mobile", "Marketing")]
+        admin = self._pairs(self.owner)[("Mobile", "Marketing")]
+        assert mine["suppressed"] and mine["reason"] == admin["reason"]
+        assert mine["sender_score"] is None and mine["senders"] is None
+
     def test_an_employee_and_another_org_see_no_pair(self) -> None:
         assert self._pairs(self.member) == {}
         assert self._pairs(self.outsider) == {}
