@@ -11,6 +11,7 @@ from handoffs.checkins import (
     handoff_checkins_create_due,
 )
 from handoffs.flush import handoff_answers_flush, handoff_windows_close
+from handoffs.models import HandoffRelease
 from handoffs.releases import handoff_pairs_publish
 from handoffs.services import handoffs_from_history
 from orgs.models import Organization
@@ -22,13 +23,16 @@ def dispatch_checkins_task() -> int:
     flush answers and release the pair figures (checked against the ledger)."""
     queued = 0
     for org in Organization.objects.all().order_by("pk"):
-        handoff_windows_close(org=org)
+        closed = handoff_windows_close(org=org)
         with transaction.atomic():
             ids = handoff_checkins_create_due(org=org)
             for pk in ids:
                 send_checkin_task.delay_on_commit(pk)
-        handoff_answers_flush(org=org)
-        handoff_pairs_publish(org=org)
+        flushed = handoff_answers_flush(org=org)
+        # A release when answers arrived or windows closed (or there is none yet): the
+        # figures change only then, and it reads the execution history (not free hourly).
+        if closed or flushed or not HandoffRelease.objects.filter(organization=org).exists():
+            handoff_pairs_publish(org=org)
         queued += len(ids)
     handoff_checkins_announce(count=queued)  # one shared-channel line, never a link
     return queued
