@@ -12,5 +12,6 @@ urlpatterns = [
     path("comments/", views.comments, name="comments"),
     path("friction/", views.friction, name="friction"),
     path("drivers/", views.drivers, name="drivers"),
+    path("handoffs/", views.handoffs, name="handoffs"),
     path("export/<str:view>.<str:fmt>", exports.export_view, name="export"),
 ]

@@ -27,6 +27,7 @@ from dashboards.friction import (
     may_prepare_workshops,
     release_period_labels,
 )
+from dashboards.handoff_matrix import handoff_matrix_for_dashboard
 from dashboards.selectors import (
     overview_build,
     overview_participation,
@@ -181,3 +182,15 @@ def drivers(request: HttpRequest) -> HttpResponse:
     ctx = _context(tenant, q, [], "drivers")
     ctx.update(d=d, resamples=DRIVER_RESAMPLES)
     return render(request, "dashboards/drivers.html", ctx)
+
+
+@login_required
+@require_GET
+def handoffs(request: HttpRequest) -> HttpResponse:
+    """Team × team handoff matrix: summary, table and gap chart, largest gap first (released)."""
+    tenant = dashboard_tenant(request)
+    q = dashboard_query(tenant=tenant, params=request.GET)
+    m = handoff_matrix_for_dashboard(tenant=tenant, q=q)
+    ctx = _context(tenant, q, [p for p, _l in reversed(m.periods)], "handoffs")
+    ctx["m"] = m
+    return render(request, "dashboards/handoffs.html", ctx)

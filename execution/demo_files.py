@@ -10,9 +10,7 @@ survey and check-in seeders can make the answers agree with it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,17 +18,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from execution.demo_writers import (
+    DAY,
+    _epoch,
+    _Item,
+    _jira_files,
+    _linear_file,
+    _project_keys,
+    bench_items_csv,
+)
 from execution.readers.presets import JIRA_DATE_FORMAT
 
-JIRA_STATUSES = ("To Do", "In Progress", "In Review", "Blocked", "Done", "Closed")
-LINEAR_STATUS = {
-    "To Do": "Todo",
-    "In Progress": "In Progress",
-    "In Review": "In Review",
-    "Blocked": "Blocked",
-    "Done": "Done",
-    "Closed": "Canceled",
-}
+__all__ = ["DemoFiles", "bench_items_csv", "demo_files", "handoff_strain", "latent_levels"]
+
 _FIRST = (
     "Ada", "Ben", "Chloé", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivan", "Jia", "Kofi", "Lena",
     "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen",
@@ -75,36 +75,6 @@ class DemoFiles:
     tz: str = "UTC"
 
 
-@dataclass
-class _Item:
-    key: str
-    team: str
-    title: str
-    created: float  # times are UTC epoch seconds until the files are written
-    status: str
-    assignee: str
-    due: float | None = None
-    started: float | None = None
-    resolved: float | None = None
-    resolution: str = ""
-    labels: list[str] = field(default_factory=list)
-    events: list[tuple[float, str, str, str, str]] = field(default_factory=list)
-    # (at, author, field, from, to)
-
-
-def _project_keys(teams: Sequence[str]) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for team in teams:
-        words = re.findall(r"[A-Za-z]+", team) or ["T"]
-        base = "".join(w[0] for w in words).upper() if len(words) > 1 else words[0][:3].upper()
-        key, n = base, 1
-        while key in keys.values():
-            n += 1
-            key = f"{base}{n}"
-        keys[team] = key
-    return keys
-
-
 def _people(team: str, rng: np.random.Generator, n: int = 6) -> list[str]:
     slug = re.sub(r"[^a-z]+", "", team.lower()) or "team"
     names = [_FIRST[i] for i in rng.permutation(len(_FIRST))[:n]]
@@ -135,11 +105,26 @@ def latent_levels(
     return pd.DataFrame(rows, columns=["team", "period", "stability"])
 
 
-DAY = 86400.0
+def handoff_strain(
+    latent: pd.DataFrame, *, receiver: str, periods: Sequence[dt.date]
+) -> pd.DataFrame:
+    """The planted handoff pair's receiving team struggles in the second-to-last period
+    (the handoff check-ins plant confident senders and struggling receivers there), so its
+    work finished in the last period is slower: its cycle time suffers the next period.
 
-
-def _epoch(day: dt.date, tz: str) -> float:
-    return float(pd.Timestamp(day).tz_localize(tz).timestamp())
+    Work in a period is driven by the previous period's level, so the receiver's level is
+    held up in the period before (good work in the second-to-last period) and pushed down
+    in the second-to-last one (slow work in the last)."""
+    if len(periods) < 2:
+        return latent
+    out = latent.copy()
+    mine = out["team"] == receiver
+    before = periods[-3] if len(periods) >= 3 else None
+    at_before = mine & (out["period"].isna() if before is None else out["period"] == before)
+    out.loc[at_before, "stability"] = out.loc[at_before, "stability"].clip(lower=0.75)
+    at_strain = mine & (out["period"] == periods[-2])
+    out.loc[at_strain, "stability"] = out.loc[at_strain, "stability"].clip(upper=0.1)
+    return out
 
 
 def _period_bounds(
@@ -268,10 +253,14 @@ def _generate(
     latent: pd.DataFrame,
     seed: int,
     per_team_period: int,
+    known_people: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, list[_Item]]:
     rng = np.random.default_rng([seed, 11])
     keys = _project_keys(teams)
     people = {team: _people(team, rng) for team in teams}
+    for team, emails in (known_people or {}).items():  # the org's own people, when given
+        if team in people and len(emails) >= 2:
+            people[team] = list(emails)[:6]
     bounds = _period_bounds(periods, today, tz)
     today_ts = _epoch(today, tz) + 9 * 3600
     level = {(r.team, r.period): r.stability for r in latent.itertuples()}
@@ -323,149 +312,6 @@ def _generate(
     return out
 
 
-def _format_times(values: Sequence[float | None], tz: str, fmt: str) -> list[str]:
-    """Epoch seconds -> local text in one vectorised pass ("" for None)."""
-    secs = pd.Series([np.nan if v is None else v for v in values], dtype="float64")
-    local = pd.to_datetime(secs, unit="s", utc=True).dt.tz_convert(tz).dt.strftime(fmt)
-    if "%I" in fmt:
-        local = local.str.replace(r"(?<= )0(\d:)", r"\1", regex=True)  # Jira: 3:42 PM
-    return [v if isinstance(v, str) else "" for v in local.tolist()]
-
-
-def _csv_bytes(rows: list[list[str]], *, bom: bool = False) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(rows)
-    return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8")
-
-
-def _code(key: str) -> int:
-    """A small stable number per item (str hash is salted per process, so not hash())."""
-    return sum(ord(c) for c in key) % 97
-
-
-def _updated(it: _Item) -> float:
-    return max([it.created] + [e[0] for e in it.events])
-
-
-def _jira_files(items: dict[str, list[_Item]], tz: str) -> tuple[bytes, bytes]:
-    fmt = JIRA_DATE_FORMAT
-    keys = _project_keys(list(items))
-    header = [
-        "Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key",
-        "Project name", "Priority", "Resolution", "Assignee", "Reporter", "Created", "Updated",
-        "Resolved", "Component/s", "Due date", "Labels", "Labels", "Labels", "Description",
-        "Sprint", "Sprint", "Custom field (Team)", "Custom field (Story Points)",
-        "Status Category",
-    ]  # fmt: skip
-    flat = [it for team_items in items.values() for it in team_items]
-    created = _format_times([it.created for it in flat], tz, fmt)
-    updated = _format_times([_updated(it) for it in flat], tz, fmt)
-    resolved = _format_times([it.resolved for it in flat], tz, fmt)
-    due = _format_times([it.due for it in flat], "UTC", fmt)  # a date: midnight, no zone shift
-    events = [(it, e) for it in flat for e in it.events]
-    event_at = _format_times([e[0] for _, e in events], tz, fmt)
-    epoch = _epoch(dt.date(2024, 1, 1), "UTC")
-    rows = [header]
-    ids: dict[str, str] = {}
-    for i, it in enumerate(flat):
-        ids[it.key] = str(10001 + i)
-        h = _code(it.key)
-        sprint_no = 1 + int((it.created - epoch) // (14 * DAY))
-        sprints = [f"{keys[it.team]} Sprint {sprint_no}"]
-        if it.resolved is not None and it.resolved - it.created > 10 * DAY:
-            sprints.append(f"{keys[it.team]} Sprint {sprint_no + 1}")
-        description = ""
-        if h % 5 == 0:  # some descriptions span lines and quote words, as real ones do
-            description = (
-                f"Context from the planning meeting:\n- owner: {it.assignee}\n"
-                '- "done" means shipped, not merged'
-            )
-        category = {"To Do": "To Do", "Done": "Done", "Closed": "Done"}.get(
-            it.status, "In Progress"
-        )
-        rows.append(
-            [
-                it.title,
-                it.key,
-                ids[it.key],
-                ("Story", "Task", "Bug")[h % 3],
-                it.status,
-                keys[it.team],
-                it.team,
-                ("Medium", "High", "Low", "Medium")[h % 4],
-                it.resolution,
-                it.assignee if it.status != "To Do" or h % 2 else "",
-                it.assignee,
-                created[i],
-                updated[i],
-                resolved[i],
-                "",
-                due[i],
-                *[*it.labels, "", "", ""][:3],
-                description,
-                *[*sprints, ""][:2],
-                it.team,
-                str((1, 2, 3, 5, 8)[h % 5]),
-                category,
-            ]
-        )
-    history = [["Issue key", "Issue id", "Author", "Date", "Field", "From", "To"]]
-    for (it, (_, author, fld, frm, to)), at in zip(events, event_at, strict=True):
-        history.append([it.key, ids[it.key], author, at, fld, frm, to])
-    return _csv_bytes(rows, bom=True), _csv_bytes(history)
-
-
-def _linear_file(items: dict[str, list[_Item]]) -> bytes:
-    header = [
-        "ID", "Team", "Title", "Description", "Status", "Estimate", "Priority", "Project",
-        "Creator", "Assignee", "Labels", "Cycle Number", "Cycle Name", "Created", "Updated",
-        "Started", "Triaged", "Completed", "Canceled", "Archived", "Due Date",
-    ]  # fmt: skip
-    iso = "%Y-%m-%dT%H:%M:%S.000Z"
-    flat = [it for team_items in items.values() for it in team_items]
-    created = _format_times([it.created for it in flat], "UTC", iso)
-    updated = _format_times([_updated(it) for it in flat], "UTC", iso)
-    started = _format_times([it.started for it in flat], "UTC", iso)
-    done = _format_times([it.resolved if it.status == "Done" else None for it in flat], "UTC", iso)
-    canceled = _format_times(
-        [it.resolved if it.status == "Closed" else None for it in flat], "UTC", iso
-    )
-    due = _format_times([it.due for it in flat], "UTC", "%Y-%m-%d")
-    rows = [header]
-    for i, it in enumerate(flat):
-        h = _code(it.key)
-        title = it.title
-        if h % 11 == 0:
-            title = "'- " + title.lower()  # Linear guards a leading - = + @ with a quote
-        rows.append(
-            [
-                it.key,
-                it.team,
-                title,
-                "",
-                LINEAR_STATUS[it.status],
-                str((1, 2, 3, 5)[h % 4]),
-                ("Medium", "High", "Low", "No priority")[h % 4],
-                "",
-                it.assignee,
-                it.assignee if it.status != "To Do" else "",
-                ", ".join(it.labels),
-                "",
-                "",
-                created[i],
-                updated[i],
-                started[i],
-                "",
-                done[i],
-                canceled[i],
-                "",
-                due[i],
-            ]
-        )
-    return _csv_bytes(rows)
-
-
 def demo_files(
     *,
     teams: Sequence[str],
@@ -476,6 +322,8 @@ def demo_files(
     levels: Mapping[str, float] | None = None,
     linear_teams: Sequence[str] | None = None,
     per_team_period: int = 45,
+    strain: tuple[str, str] | None = None,
+    people: Mapping[str, Sequence[str]] | None = None,
 ) -> DemoFiles:
     """The demo's Jira export + changelog and Linear export, with the planted latent level.
 
@@ -484,12 +332,17 @@ def demo_files(
     stability (0..1), e.g. from the demo team profiles; linear_teams: the teams whose work
     is in the Linear file (default: the last third), the others are in the Jira files.
     No team is in both, so importing both files never counts an item twice.
+    strain: (sender, receiver) of the demo's planted handoff pair (`handoff_strain`).
+    people: team → emails of the org's own people to assign work to (so the history's
+    handoffs match people who can be asked); default: made-up addresses.
     """
     teams = list(teams)
     periods = list(periods)
     linear = list(linear_teams) if linear_teams is not None else teams[len(teams) * 2 // 3 :]
     jira = [t for t in teams if t not in linear]
     latent_all = latent_levels(teams=teams, periods=periods, levels=levels, seed=seed)
+    if strain is not None:
+        latent_all = handoff_strain(latent_all, receiver=strain[1], periods=periods)
     items = _generate(
         teams=teams,
         periods=periods,
@@ -498,6 +351,7 @@ def demo_files(
         latent=latent_all,
         seed=seed,
         per_team_period=per_team_period,
+        known_people=people,
     )
     jira_csv, history_csv = _jira_files({t: items[t] for t in jira}, tz)
     linear_csv = _linear_file({t: items[t] for t in linear})
@@ -511,45 +365,3 @@ def demo_files(
         linear_teams=linear,
         tz=tz,
     )
-
-
-def bench_items_csv(
-    *, rows: int, teams: Sequence[str] = ("Platform", "Payments", "Mobile"), seed: int = 0
-) -> bytes:
-    """A large neutral work-item CSV for `make bench` (vectorised: a million rows in seconds)."""
-    rng = np.random.default_rng(seed)
-    start = pd.Timestamp("2026-01-01", tz="UTC").value // 10**9
-    created = start + rng.integers(0, 180 * 86400, rows)
-    started = created + rng.integers(600, 5 * 86400, rows)
-    done = started + rng.integers(3600, 20 * 86400, rows)
-    open_ = rng.random(rows) < 0.15
-
-    def fmt(secs: np.ndarray) -> np.ndarray:
-        # numpy's ISO formatting runs in C; pandas' strftime goes cell by cell.
-        text = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s")
-        return np.strings.add(text.astype(np.dtypes.StringDType()), "Z")
-
-    ids = np.strings.add("IT-", np.arange(rows).astype(np.dtypes.StringDType()))
-    people = np.strings.add(
-        np.strings.add("p", rng.integers(0, 200, rows).astype(np.dtypes.StringDType())),
-        "@example.com",
-    )
-    S = np.dtypes.StringDType()
-    columns = [
-        ids,
-        np.asarray(teams, dtype=S)[rng.integers(0, len(teams), rows)],
-        np.full(rows, "Work item", dtype=S),
-        np.where(open_, "In Progress", "Done").astype(S),
-        people,
-        fmt(created),
-        fmt(started),
-        np.where(open_, "", fmt(done)).astype(S),
-        np.strings.slice(fmt(done + rng.integers(-5 * 86400, 5 * 86400, rows)), 0, 10),
-        np.full(rows, "", dtype=S),
-    ]
-    # No cell holds a comma or a quote, so lines are joined directly (to_csv is 10x slower).
-    line = columns[0]
-    for col in columns[1:]:
-        line = np.strings.add(np.strings.add(line, ","), col)
-    header = "item_id,team,title,status,assignee,created_at,started_at,done_at,due_at,canceled_at"
-    return ("\n".join([header, *line.tolist()]) + "\n").encode("utf-8")

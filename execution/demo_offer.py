@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from execution.demo_files import demo_files as demo_files_make
 from orgs.demo import TEAM_PROFILES
-from orgs.models import Organization
+from orgs.models import Organization, Person
 from orgs.periods import recent_periods
 
 CSV = "text/csv; charset=utf-8"
@@ -55,13 +55,47 @@ def profile_levels(teams: list[str]) -> dict[str, float]:
     return out
 
 
+def demo_handoff_pair(teams: list[str]) -> tuple[str, str] | None:
+    """The demo's planted handoff pair (sender, receiver) among the sorted leaf teams.
+
+    Team hops in the demo files go from a team to the next one, and only the Jira files (the
+    first two thirds of the teams) carry the changelog that shows them; of those hops, the
+    one into the team with the lowest planted level (the demo's struggling receiver: Growth,
+    so Product's leader sees it). The handoffs demo plants its gap on this pair.
+    """
+    if len(teams) < 2:
+        return None
+    levels = profile_levels(teams)
+    hops = [(teams[i], teams[(i + 1) % len(teams)]) for i in range(len(teams) * 2 // 3)]
+    return min(hops, key=lambda h: (levels.get(h[1], 0.5), h)) if hops else None
+
+
+def demo_leaf_teams(org: Organization) -> list[str]:
+    """The org's leaf team names, sorted (the teams work items are filed under)."""
+    tree = org.team_tree()
+    parents = {p for p in tree.parent_of.values() if p}
+    return sorted(n for t, n in tree.names.items() if t not in parents)
+
+
+def _team_emails(org: Organization) -> dict[str, list[str]]:
+    """Team name → its active people's emails (sorted), so the files' assignees are ours."""
+    out: dict[str, list[str]] = {}
+    rows = (
+        Person.objects.filter(organization=org, is_active=True, team__isnull=False)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("team__name", "email")
+    )
+    for team, email in rows:
+        out.setdefault(team, []).append(email)
+    return out
+
+
 def demo_bundle(
     *, org: Organization, today: dt.date, periods: list[dt.date] | None = None
 ) -> list[DemoFile]:
     """The demo files for the org's teams (leaf teams: the ones work items are filed under)."""
-    tree = org.team_tree()
-    parents = {p for p in tree.parent_of.values() if p}
-    teams = sorted(n for t, n in tree.names.items() if t not in parents)
+    teams = demo_leaf_teams(org)
     if periods is None:
         periods = recent_periods(today, org.reporting_period, DEMO_PERIODS)
     files = demo_files_make(
@@ -71,6 +105,8 @@ def demo_bundle(
         tz=org.tz.key,
         seed=DEMO_SEED,
         levels=profile_levels(teams),
+        strain=demo_handoff_pair(teams),
+        people=_team_emails(org),
     )
     slug = org.slug
     fmt = str(files.date_format)

@@ -1,5 +1,6 @@
 """Demo handoffs: events from the demo's imported work-item history, and planted check-in
-answers so that one team pair shows confident senders and struggling receivers (a large gap)."""
+answers so that one team pair shows confident senders and struggling receivers (a large gap);
+it is the pair whose receiving team execution's demo files slow down the next period."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from execution.demo_offer import demo_handoff_pair, demo_leaf_teams
 from handoffs.checkins import HANDOFF_LINK, week_of
 from handoffs.models import (
     Chased,
@@ -20,9 +22,11 @@ from handoffs.models import (
     HandoffInviteCount,
     HandoffMatchReport,
     HandoffPeopleKey,
+    HandoffRelease,
     PendingHandoffAnswer,
     Side,
 )
+from handoffs.releases import handoff_pairs_publish
 from handoffs.services import handoffs_from_history
 from orgs.models import Organization, Person
 from orgs.periods import period_start
@@ -60,10 +64,17 @@ def seed_demo(
         log("Handoffs: no team pair with k people on each side; no answers planted")
         return
     planted = usable[0][0]
-    for (f, t), _n in usable[:4]:
+    # Execution's demo files slow down this pair's receiving team in the next period.
+    named = demo_handoff_pair(demo_leaf_teams(org))
+    ids = {name: tid for tid, name in org.team_tree().names.items()}
+    if named is not None and (ids.get(named[0]), ids.get(named[1])) in {p for p, _n in usable}:
+        planted = (ids[named[0]], ids[named[1]])
+    others = [pair for pair, _n in usable if pair != planted][:3]
+    for f, t in [planted, *others]:
         gap_pair = (f, t) == planted
         for period in periods[-2:]:
             _plant(org, rng, f, t, period, team_people, struggling=gap_pair)
+    handoff_pairs_publish(org=org)
     names = org.team_tree().names
     log(f"Handoffs: planted a large gap on {names.get(planted[0])} → {names.get(planted[1])}")
 
@@ -143,3 +154,4 @@ def demo_reset(org: Organization) -> None:
     HandoffInviteCount.objects.filter(organization=org).delete()
     HandoffEvent.objects.filter(organization=org).delete()
     HandoffMatchReport.objects.filter(organization=org).delete()
+    HandoffRelease.objects.filter(organization=org).delete()

@@ -186,3 +186,18 @@ class ClosedHandoffLink(models.Model):
     """The hash of a link whose window closed, so it answers "expired" (410), not 404."""
 
     token_hash = models.CharField(max_length=64, unique=True)
+
+
+class HandoffRelease(models.Model):
+    """The pair figures of an org as last released (handoffs/releases.py): pages, the API and
+    the result source read this row, never a per-request computation. Hidden pairs are stored
+    without numbers."""
+
+    TENANT_FIELD = "organization"
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="handoff_release"
+    )
+    released_at = models.DateTimeField()
+    # JSON list of every pair and period of the org (decided on the whole tree).
+    pairs = models.TextField(default="[]")

@@ -1,42 +1,33 @@
-"""Reads of handoffs: pair figures through disclosure control, for a viewer; the result source.
+"""Reads of handoffs: the released pair figures for a viewer; the result source.
 
-k is tested on each side of a pair separately, on distinct PEOPLE counted from the
-invitation side (used check-ins, and the keyed hashes closed windows left), and decided on
-the whole org's pairs before a viewer's filter: a leader then sees the pairs that involve
-one of their teams. Only released answers (HandoffAnswer, written in batches) are read.
+Every figure is read from the org's last release (handoffs/releases.py), decided there on
+the whole org's pairs with k people on each side and checked against the release ledger; a
+leader then sees the pairs that involve one of their teams. Nothing is computed per request,
+so reading before and after one more answer shows the same figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import json
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from django.urls import reverse
 
 from core.reasons import reason_text
 from core.registry import ResultSource, SourceCell
-from execution.derive import status_map, work_frames
-from handoffs.flush import handoff_people_key
-from handoffs.maths import KEYS, pair_figures
-from handoffs.models import (
-    HandoffAnswer,
-    HandoffCheckIn,
-    HandoffEvent,
-    HandoffMatchReport,
-    HandoffPeopleKey,
-)
-from orgs.disclosure import disclosure_cells
+from handoffs.maths import FIGURES
+from handoffs.models import HandoffAnswer, HandoffMatchReport, HandoffRelease
+from handoffs.releases import STORED
 from orgs.models import RESULTS_ROLES, Organization
-from orgs.periods import period_label, period_start
+from orgs.periods import period_label
 from orgs.tenancy import Tenant
-from trustmath.handoffs import handoff_matrix
 
 PLAYS_DIMENSION = "handoff_context"  # surveys/rubric/trust_infrastructure.yaml
 PEOPLE = "people on each side who answered"
 SOURCE_LABEL = "handoff check-ins"
+NUMBERS = [*FIGURES, "count", "median_wait_days"]
 
 
 def plays_url() -> str:
@@ -44,134 +35,29 @@ def plays_url() -> str:
     return reverse("surveys:rubric") + "#dim-" + PLAYS_DIMENSION
 
 
-def _people(org: Organization) -> dict[tuple[Any, ...], int]:
-    """(period, from_team, to_team, side) → distinct people who answered (invitation side)."""
-    keys: dict[tuple[Any, ...], set[str]] = defaultdict(set)
-    for f, t, side, period, key in HandoffPeopleKey.objects.filter(organization=org).values_list(
-        "from_team_id", "to_team_id", "side", "period", "key"
-    ):
-        keys[(period, f, t, side)].add(key)
-    live = HandoffCheckIn.objects.filter(
-        organization=org, used=True, from_team__isnull=False, to_team__isnull=False
-    ).values_list("from_team_id", "to_team_id", "side", "period", "person_id")
-    for f, t, side, period, person in live:
-        keys[(period, f, t, side)].add(
-            handoff_people_key(
-                org_id=org.pk, from_team=f, to_team=t, side=side, period=period, person_id=person
-            )
-        )
-    return {k: len(v) for k, v in keys.items()}
+def handoff_release(*, org: Organization) -> tuple[dt.datetime | None, pd.DataFrame]:
+    """The org's last released pair figures (when, and one row per pair and period, decided
+    on the whole org); no release yet = no pairs. Never computed here."""
+    row = HandoffRelease.objects.filter(organization=org).values_list("released_at", "pairs")
+    found = row.first()
+    if found is None:
+        return None, pd.DataFrame(columns=STORED)
+    frame = pd.DataFrame(json.loads(found[1]), columns=STORED)
+    if not frame.empty:
+        frame["period"] = [dt.date.fromisoformat(p) for p in frame["period"]]
+        frame[NUMBERS] = frame[NUMBERS].astype(float)  # None (hidden) → NaN
+        frame["suppressed"] = frame["suppressed"].astype(bool)
+        names = org.team_tree().names  # a team deleted since the release is shown nowhere
+        frame = frame[frame["from_team"].isin(names) & frame["to_team"].isin(names)]
+    return found[0], frame.reset_index(drop=True)
 
 
-def _answers(org: Organization) -> pd.DataFrame:
-    rows = HandoffAnswer.objects.filter(
-        organization=org, from_team__isnull=False, to_team__isnull=False
-    ).values("period", "from_team_id", "to_team_id", "side", "handed", "context", "chased")
-    frame = pd.DataFrame(
-        list(rows),
-        columns=["period", "from_team_id", "to_team_id", "side", "handed", "context", "chased"],
-    )
-    return frame.rename(columns={"from_team_id": "from_team", "to_team_id": "to_team"})
-
-
-SYSTEM_COLUMNS = [*KEYS, "count", "median_wait_days"]
-
-
-def _system_empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in SYSTEM_COLUMNS})
-
-
-def _system(org: Organization) -> pd.DataFrame:
-    """The execution history's handoff count and median wait per pair and period."""
-    items, events = work_frames(organization=org)
-    cols = SYSTEM_COLUMNS
-    if items.empty or events.empty:
-        return _system_empty()
-    m = handoff_matrix(
-        items,
-        events,
-        tz=org.tz.key,
-        period=org.reporting_period,
-        status_map=status_map(organization=org),
-    )
-    m = m.dropna(subset=["from_team", "to_team"])
-    m["period"] = pd.to_datetime(m["period"]).dt.date
-    m["from_team"] = m["from_team"].astype(int)
-    m["to_team"] = m["to_team"].astype(int)
-    return m[cols]
-
-
-def _recorded(org: Organization) -> dict[tuple[Any, ...], int]:
-    """Handoff events stored (all sources) per (period, from_team, to_team)."""
-    out: dict[tuple[Any, ...], int] = defaultdict(int)
-    for at, f, t in HandoffEvent.objects.filter(organization=org).values_list(
-        "at", "from_team_id", "to_team_id"
-    ):
-        day = at.astimezone(org.tz).date()
-        out[(period_start(day, org.reporting_period), f, t)] += 1
-    return out
-
-
-def handoff_pair_figures(*, org: Organization, with_system: bool = True) -> pd.DataFrame:
-    """Every pair and period of the org with its figures, decided by disclosure control;
-    `with_system` adds the history's count and wait and the recorded events (more queries)."""
-    people = _people(org)
-    figures = pair_figures(_answers(org))
-    system = _system(org) if with_system else _system_empty()
-    recorded = _recorded(org) if with_system else {}
-    keys = (
-        {(p, f, t) for (p, f, t, _s) in people}
-        | set(map(tuple, figures[KEYS].itertuples(index=False, name=None)))
-        | set(map(tuple, system[KEYS].itertuples(index=False, name=None)))
-        | set(recorded)
-    )
-    names = org.team_tree().names
-    keys = {k for k in keys if k[1] in names and k[2] in names and k[1] != k[2]}
-    base = pd.DataFrame(sorted(keys), columns=KEYS)
-    if base.empty:
-        return base.assign(suppressed=pd.Series(dtype=bool), reason=pd.Series(dtype=object))
-    base["senders"] = [people.get((p, f, t, "sender"), 0) for p, f, t in keys_of(base)]
-    base["receivers"] = [people.get((p, f, t, "receiver"), 0) for p, f, t in keys_of(base)]
-    base["recorded"] = [recorded.get(k, 0) for k in keys_of(base)]
-    base = base.merge(figures, on=KEYS, how="left").merge(system, on=KEYS, how="left")
-    base["pair"] = base["from_team"].astype(str) + ">" + base["to_team"].astype(str)
-    cells = pd.concat(
-        [
-            base.assign(measure="sender", team_id=base["from_team"], n=base["senders"]),
-            base.assign(measure="receiver", team_id=base["to_team"], n=base["receivers"]),
-        ]
-    )[["period", "pair", "measure", "team_id", "n"]]
-    cells["n_own"] = cells["n"]
-    decided = disclosure_cells(
-        org=org, cells=cells, by=["period", "pair"], flat=["sender", "receiver"]
-    )
-    hidden = decided[decided["suppressed"].astype(bool)]
-    first_reason = hidden.groupby(["period", "pair"])["reason"].first()
-    idx = pd.MultiIndex.from_frame(base[["period", "pair"]])
-    base["suppressed"] = idx.isin(first_reason.index)
-    base["reason"] = first_reason.reindex(idx).fillna("").to_numpy()
-    figs = [
-        "sender_score",
-        "sender_fav_pct",
-        "sender_answers",
-        "receiver_score",
-        "receiver_fav_pct",
-        "receiver_answers",
-        "chase_pct",
-        "chase_several_pct",
-        "gap",
-    ]
-    base[figs] = base[figs].astype(float)
-    base.loc[base["suppressed"], figs] = np.nan
-    return base
-
-
-def keys_of(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    return list(frame[KEYS].itertuples(index=False, name=None))
+def _missing(v: Any) -> bool:
+    return v is None or bool(pd.isna(v))
 
 
 def _num(v: Any) -> float | None:
-    return None if v is None or pd.isna(v) else round(float(v), 1)
+    return None if _missing(v) else round(float(v), 1)
 
 
 def handoff_pairs_for_viewer(
@@ -182,7 +68,7 @@ def handoff_pairs_for_viewer(
     if not tenant.has_any_role(RESULTS_ROLES):
         return []
     org = tenant.org
-    frame = handoff_pair_figures(org=org)
+    _when, frame = handoff_release(org=org)
     if frame.empty:
         return []
     if period is not None:
@@ -215,7 +101,7 @@ def handoff_pairs_for_viewer(
                 "gap": _num(r["gap"]),
                 "senders": None if r["suppressed"] else int(r["senders"]),
                 "receivers": None if r["suppressed"] else int(r["receivers"]),
-                "system_count": None if pd.isna(r["count"]) else int(r["count"]),
+                "system_count": None if _missing(r["count"]) else int(r["count"]),
                 "median_wait_days": _num(r["median_wait_days"]),
                 "recorded": int(r["recorded"]),
                 "plays_url": plays,
@@ -248,7 +134,7 @@ def handoff_source_cells(
     # One query when the org has no answers: the results page reads this on every view.
     if not HandoffAnswer.objects.filter(organization=org).exists():
         return out
-    frame = handoff_pair_figures(org=org, with_system=False)
+    _when, frame = handoff_release(org=org)
     for team_id, period in keys:
         rows = frame[frame["period"] == period] if not frame.empty else frame
         if team_id and not rows.empty:

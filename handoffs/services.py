@@ -59,6 +59,42 @@ class HistoryScan:
     unmatched: list[str] = field(default_factory=list)
 
 
+# A team move and its new assignee are usually set together (one edit, or minutes apart).
+TEAM_MOVE_WINDOW = pd.Timedelta(hours=1)
+
+
+def _team_moves_with_people(h: pd.DataFrame) -> pd.DataFrame:
+    """A team handoff has the assignee of that moment on both sides; when the item's assignee
+    changed within TEAM_MOVE_WINDOW of the move, the handoff goes from the previous assignee
+    to the new one instead, so both sides of a move between teams can be asked."""
+    team = h[h["field"] == "team"]
+    assign = h[(h["field"] == "assignee") & h["from_person"].notna() & h["to_person"].notna()]
+    if team.empty or assign.empty:
+        return h
+    left = team[["item_id", "at"]].assign(row=team.index).sort_values("at")
+    right = (
+        assign[["item_id", "at", "from_person", "to_person"]]
+        .rename(columns={"at": "a_at", "from_person": "a_from", "to_person": "a_to"})
+        .sort_values("a_at")
+    )
+    left["item_id"] = left["item_id"].astype(str)
+    right["item_id"] = right["item_id"].astype(str)
+    m = pd.merge_asof(
+        left,
+        right,
+        left_on="at",
+        right_on="a_at",
+        by="item_id",
+        direction="nearest",
+        tolerance=TEAM_MOVE_WINDOW,
+    )
+    m = m[m["a_from"].notna()]
+    out = h.copy()
+    out.loc[m["row"].to_numpy(), "from_person"] = m["a_from"].to_numpy()
+    out.loc[m["row"].to_numpy(), "to_person"] = m["a_to"].to_numpy()
+    return out
+
+
 def handoffs_from_history(*, org: Organization) -> HistoryScan:
     """Store a HandoffEvent per assignee or team change between two of our teams in the org's
     work-item history (idempotent: re-scanning creates nothing new) and the unmatched people."""
@@ -70,7 +106,7 @@ def handoffs_from_history(*, org: Organization) -> HistoryScan:
     h = handoff_events(items, events, status_map=status_map(organization=org))
     ours = set(org.team_tree().names)
     known = h["from_team"].isin(ours) & h["to_team"].isin(ours)
-    h = h.loc[known]
+    h = _team_moves_with_people(h.loc[known])
     lookup = people_lookup(org=org)
     refs = {
         str(pk): f"{src}:{iid}"

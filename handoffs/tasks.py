@@ -11,21 +11,28 @@ from handoffs.checkins import (
     handoff_checkins_create_due,
 )
 from handoffs.flush import handoff_answers_flush, handoff_windows_close
+from handoffs.models import HandoffRelease
+from handoffs.releases import handoff_pairs_publish
 from handoffs.services import handoffs_from_history
 from orgs.models import Organization
 
 
 @task(name="handoffs.dispatch_checkins")
 def dispatch_checkins_task() -> int:
-    """Beat (hourly): close old windows, create due check-ins of every org, queue their emails."""
+    """Beat (hourly): close old windows, create due check-ins of every org, queue their emails,
+    flush answers and release the pair figures (checked against the ledger)."""
     queued = 0
     for org in Organization.objects.all().order_by("pk"):
-        handoff_windows_close(org=org)
+        closed = handoff_windows_close(org=org)
         with transaction.atomic():
             ids = handoff_checkins_create_due(org=org)
             for pk in ids:
                 send_checkin_task.delay_on_commit(pk)
-        handoff_answers_flush(org=org)
+        flushed = handoff_answers_flush(org=org)
+        # A release when answers arrived or windows closed (or there is none yet): the
+        # figures change only then, and it reads the execution history (not free hourly).
+        if closed or flushed or not HandoffRelease.objects.filter(organization=org).exists():
+            handoff_pairs_publish(org=org)
         queued += len(ids)
     handoff_checkins_announce(count=queued)  # one shared-channel line, never a link
     return queued
@@ -46,6 +53,11 @@ def flush_answers_task(org_id: int) -> int:
 
 @task(name="handoffs.scan_history")
 def scan_history_task(org_id: int) -> int:
-    """After an execution import: store the handoffs of the org's work-item history."""
+    """After an execution import: store the handoffs of the org's work-item history and
+    release the figures again (the history's counts and waits are part of the release)."""
     org = Organization.objects.filter(pk=org_id).first()
-    return handoffs_from_history(org=org).created if org is not None else 0
+    if org is None:
+        return 0
+    created = handoffs_from_history(org=org).created
+    handoff_pairs_publish(org=org)
+    return created

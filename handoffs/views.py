@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 
 from core.errors import InvalidInput
 from handoffs.forms import HandoffForm
+from handoffs.matrix import handoff_matrix_build
 from handoffs.models import HandoffSource
-from handoffs.selectors import handoff_pairs_for_viewer, handoff_unmatched, plays_url
+from handoffs.selectors import handoff_unmatched
 from handoffs.services import handoff_record
 from orgs.models import RESULTS_ROLES, Person
 from orgs.tenancy import require_tenant
@@ -28,33 +29,16 @@ def _period(raw: str | None) -> dt.date | None:
 
 @login_required
 def pairs_view(request: HttpRequest) -> HttpResponse:
-    """The matrix (text) and the data table, largest gap first, for one reporting period."""
+    """The matrix (text), the gap chart and the data table, largest gap first, for one period."""
     tenant = require_tenant(request, RESULTS_ROLES)
-    pairs = handoff_pairs_for_viewer(tenant=tenant)
-    periods = sorted({p["period"] for p in pairs}, reverse=True)
-    chosen = _period(request.GET.get("period"))
-    if chosen not in periods:
-        chosen = periods[0] if periods else None
-    rows = [p for p in pairs if p["period"] == chosen]
-    senders = sorted({(p["from_name"], p["from_team"]) for p in rows})
-    receivers = sorted({(p["to_name"], p["to_team"]) for p in rows})
-    by_pair = {(p["from_team"], p["to_team"]): p for p in rows}
-    matrix = [
-        {"name": name, "cells": [by_pair.get((tid, to)) for _n, to in receivers]}
-        for name, tid in senders
-    ]
-    label = {p["period"]: p["period_label"] for p in pairs}
+    m = handoff_matrix_build(tenant=tenant, period=_period(request.GET.get("period")))
     return render(
         request,
         "handoffs/pairs.html",
         {
-            "rows": rows,
-            "matrix": matrix,
-            "receivers": [n for n, _t in receivers],
-            "periods": [(p, label[p]) for p in periods],
-            "chosen": chosen,
+            "m": m,
             "k": tenant.org.k,
-            "plays_url": plays_url(),
+            "plays_url": m.plays_url,
             "unmatched": handoff_unmatched(org=tenant.org) if tenant.is_admin else [],
         },
     )

@@ -180,6 +180,7 @@ class EveryPageOpensTests(TestCase):
                 "dashboards:comments",
                 "dashboards:friction",
                 "dashboards:drivers",
+                "dashboards:handoffs",
             )
         ] + [reverse("dashboards:export", args=["heatmap", "csv"])]
         for username in DEMO_LOGINS:

@@ -135,6 +135,8 @@ def test_no_serious_or_critical_violations_on_any_kind_of_page(
             reverse("dashboards:trends"),
             reverse("dashboards:friction"),
             reverse("dashboards:drivers"),
+            reverse("dashboards:handoffs"),
+            reverse("handoffs:pairs"),
         ],
         "admin": [
             reverse("orgs:setup"),

@@ -43,6 +43,21 @@ class HistoryDetectionTests(BaseTestCase):
         assert (ev.from_team_id, ev.to_team_id) == (self.platform.pk, self.sales.pk)
         assert ev.from_person == self.ana  # the assignee at that moment, matched by name
 
+    def test_a_team_move_with_a_new_assignee_goes_from_the_old_assignee_to_the_new(self) -> None:
+        item = item_make(org=self.org, team=self.platform, key="P-5", assignee="ana@x.example")
+        event_make(item=item, field="team", frm="Platform", to="Sales", at=self.t0)
+        event_make(
+            item=item,
+            field="assignee",
+            frm="ana@x.example",
+            to="ben@x.example",
+            at=self.t0 + dt.timedelta(minutes=3),
+        )
+        handoffs_from_history(org=self.org)
+        ev = HandoffEvent.objects.get(organization=self.org, from_team=self.platform)
+        assert ev.to_team_id == self.sales.pk
+        assert (ev.from_person, ev.to_person) == (self.ana, self.ben)  # both sides can be asked
+
     def test_change_and_back_gives_two_handoffs_and_rescanning_adds_none(self) -> None:
         item = item_make(org=self.org, team=self.platform, key="P-3", assignee="ana@x.example")
         event_make(item=item, field="team", frm="Platform", to="Sales", at=self.t0)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from handoffs.maths import pair_figures
+from handoffs.releases import handoff_pairs_publish
 from handoffs.selectors import handoff_pairs_for_viewer, handoff_source_cells
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
@@ -71,6 +72,7 @@ class PairDisclosureTests(BaseTestCase):
             senders=[(p, 4) for p in mkt],
             receivers=[(p, 4, "never") for p in sales],
         )
+        handoff_pairs_publish(org=self.org)
 
     def _pairs(self, user: object) -> dict[tuple[str, str], dict[str, object]]:
         tenant = tenant_for_user(user)
@@ -92,6 +94,24 @@ class PairDisclosureTests(BaseTestCase):
     def test_a_leader_sees_only_pairs_involving_their_teams(self) -> None:
         pairs = self._pairs(self.leader)  # leads Engineering (with Platform and Mobile)
         assert set(pairs) == {("Platform", "Sales")}
+
+    def test_a_leaders_hidden_pair_is_decided_on_the_whole_org_not_their_subset(self) -> None:
+        # Mobile (the leader's) → Marketing: k senders but k - 1 receivers, all of them on
+        # the other side of the leader's subset: hidden for the leader exactly as for the admin.
+        mobile = people_make(org=self.org, team=self.mobile, n=self.org.k, prefix="mob")
+        mkt = people_make(org=self.org, team=self.marketing, n=self.org.k - 1, prefix="mk2")
+        answered_pair(
+            org=self.org,
+            from_team=self.mobile,
+            to_team=self.marketing,
+            senders=[(p, 5) for p in mobile],
+            receivers=[(p, 1, "several") for p in mkt],
+        )
+        handoff_pairs_publish(org=self.org)
+        mine = self._pairs(self.leader)[("Mobile", "Marketing")]
+        admin = self._pairs(self.owner)[("Mobile", "Marketing")]
+        assert mine["suppressed"] and mine["reason"] == admin["reason"]
+        assert mine["sender_score"] is None and mine["senders"] is None
 
     def test_an_employee_and_another_org_see_no_pair(self) -> None:
         assert self._pairs(self.member) == {}

@@ -287,6 +287,7 @@ DASHBOARDS: dict[str, Entry] = {
     "dashboards:comments": E("ok ok ok 403 login ok"),
     "dashboards:friction": E("ok ok ok 403 login ok"),
     "dashboards:drivers": E("ok ok ok 403 login ok"),
+    "dashboards:handoffs": E("ok ok ok 403 login ok"),
     "dashboards:export": (
         E("ok ok ok 403 login ok", view="lit:heatmap", fmt="lit:csv"),
         E("ok ok ok 403 login ok", view="lit:trends", fmt="lit:xlsx"),
