@@ -161,8 +161,18 @@ def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
         dtype="float64",
     )
     per = maths.handoffs_per_person(items, events, sizes, tz=tz, period=kind)
+    # The maths puts every sized team on every period's grid with 0 handoffs; a team none of
+    # whose items was imported has no data, not "no handoffs", so it says so (never 0.00).
+    with_items = {int(t) for t in items["team"].dropna().unique()}
     prows = [
-        {**r, "team_name": names.get(int(r["team"]), "?")}
+        {
+            **r,
+            "team_name": names.get(int(r["team"]), "?"),
+            "handoffs_per_person": r["handoffs_per_person"]
+            if int(r["team"]) in with_items
+            else None,
+            "no_data": int(r["team"]) not in with_items,
+        }
         for r in per.to_dict("records")
         if "team" in r and sees(r["team"])
     ]

@@ -3,21 +3,22 @@ and the admins' targets and floors page. Text and accessible tables; charts get 
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput, NotFound
 from execution.forms import MetricTargetForm
 from execution.selectors import metric_definitions, team_metrics_table, visible_teams
 from execution.selectors_flow import drivers_tables, friction_table, handoff_tables
 from execution.services import metric_definition_update
 from orgs.models import RESULTS_ROLES, SETUP_ROLES
 from orgs.periods import period_label
-from orgs.tenancy import TenantRequiredMixin
+from orgs.tenancy import Tenant, TenantRequiredMixin
+from scoring.api import periods_parse
 
 
 class ReaderView(TenantRequiredMixin, View):
@@ -31,12 +32,45 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def default_team(tenant: Tenant, teams: list[tuple[int, str]]) -> int | None:
+    """The team the page opens on: the reader's own, not the alphabetically first — the
+    highest team they lead (else facilitate; a department before its teams, then by name),
+    else their own team, else (an admin) the highest team of the org."""
+    shown = dict(teams)
+    if not shown:
+        return None
+    tree = tenant.org.team_tree()
+
+    def top(ids: Iterable[int]) -> int | None:
+        mine = [t for t in ids if t in shown]
+        return min(mine, key=lambda t: (tree.depth(t), shown[t].casefold())) if mine else None
+
+    for mine in (tenant.led_team_ids, tenant.facilitated_team_ids):
+        found = top(mine)
+        if found is not None:
+            return found
+    if tenant.own_team_id in shown:
+        return tenant.own_team_id
+    return top(shown)
+
+
+def _team_param(raw: str | None, teams: list[tuple[int, str]]) -> int | None:
+    """The `team` query value: 400 when malformed, 404 when not one of the reader's teams."""
+    if not raw:
+        return None
+    try:
+        team_id = int(raw)
+    except ValueError:
+        raise InvalidInput("team ids are whole numbers", {"team": "not a number"}) from None
+    if team_id not in dict(teams):
+        raise NotFound(f"team {raw} not found among your teams")
+    return team_id
+
+
 class ExecutionPageView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
         teams = visible_teams(tenant=self.tenant)
-        team_id = _int(request.GET.get("team")) or (teams[0][0] if teams else None)
-        if team_id is not None and team_id not in dict(teams):
-            raise Http404("unknown team")
+        team_id = _team_param(request.GET.get("team"), teams) or default_team(self.tenant, teams)
         periods, rows = (
             team_metrics_table(tenant=self.tenant, team_id=team_id) if team_id else ([], [])
         )
@@ -56,13 +90,15 @@ class ExecutionPageView(ReaderView):
 
 class FrictionView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        raw = request.GET.get("period", "")
-        try:
-            wanted = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            wanted = None
-        table = friction_table(tenant=self.tenant, period=wanted)
         kind = self.tenant.org.reporting_period
+        raw = request.GET.get("period", "").strip()
+        # A malformed period is a 400 saying how to write one (not the latest period silently);
+        # a well-formed one with no figures is a 404 naming the periods that have some.
+        wanted = (periods_parse([raw], kind=kind) or [None])[0] if raw else None
+        table = friction_table(tenant=self.tenant, period=wanted)
+        if wanted is not None and table.periods and wanted not in table.periods:
+            have = ", ".join(period_label(p, kind) for p in table.periods[-6:])
+            raise NotFound(f"no friction figures for {period_label(wanted, kind)} (try {have})")
         return render(
             request,
             "execution/friction.html",
