@@ -40,6 +40,7 @@ class FrictionRow:
     n_metrics: int | None
     friction: float | None
     hotspot: bool
+    team_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
             n_metrics=None if _num(r.get("n_metrics")) is None else int(r["n_metrics"]),
             friction=_num(r["friction_index"]),
             hotspot=int(r["team"]) in spot_teams,
+            team_id=int(r["team"]),
         )
         for r in cur.to_dict("records")
     ]

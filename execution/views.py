@@ -1,5 +1,6 @@
 """Execution pages for leaders and admins: metrics per team, friction, handoffs, drivers;
-and the admins' targets and floors page. Text and accessible tables; charts get a slot."""
+and the admins' targets and floors page. Each chart is server-side SVG (execution/charts.py) with a text summary beside it and the
+page's table as its data."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from core.errors import DomainError, InvalidInput, NotFound
+from execution.charts import drivers_chart, friction_chart, handoffs_chart, metrics_chart
 from execution.forms import MetricTargetForm
 from execution.selectors import metric_definitions, team_metrics_table, visible_teams
 from execution.selectors_flow import drivers_tables, friction_table, handoff_tables
@@ -75,15 +77,29 @@ class ExecutionPageView(ReaderView):
             team_metrics_table(tenant=self.tenant, team_id=team_id) if team_id else ([], [])
         )
         kind = self.tenant.org.reporting_period
+        labels = [period_label(p, kind) for p in periods]
+        team_name = dict(teams).get(team_id, "") if team_id else ""
+        chart = (
+            metrics_chart(
+                org_id=self.tenant.org.pk,
+                team_id=team_id,
+                team=team_name,
+                periods=labels,
+                rows=rows,
+            )
+            if team_id and periods
+            else None
+        )
         return render(
             request,
             "execution/page.html",
             {
                 "teams": teams,
                 "team_id": team_id,
-                "team_name": dict(teams).get(team_id, "") if team_id else "",
-                "periods": [period_label(p, kind) for p in periods],
+                "team_name": team_name,
+                "periods": labels,
                 "rows": rows,
+                "chart": chart,
             },
         )
 
@@ -99,10 +115,13 @@ class FrictionView(ReaderView):
         if wanted is not None and table.periods and wanted not in table.periods:
             have = ", ".join(period_label(p, kind) for p in table.periods[-6:])
             raise NotFound(f"no friction figures for {period_label(wanted, kind)} (try {have})")
+        label = period_label(table.period, kind) if table.period else ""
+        chart = friction_chart(org_id=self.tenant.org.pk, rows=table.rows, period=label)
         return render(
             request,
             "execution/friction.html",
             {
+                "chart": chart,
                 "table": table,
                 "periods": [(p.isoformat(), period_label(p, kind)) for p in table.periods],
                 "period": table.period.isoformat() if table.period else "",
@@ -116,16 +135,16 @@ class HandoffsView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
         days = _int(request.GET.get("days")) or 5
         days = max(1, min(days, 365))
-        return render(
-            request,
-            "execution/handoffs.html",
-            {"h": handoff_tables(tenant=self.tenant, min_days=days), "days": days},
-        )
+        h = handoff_tables(tenant=self.tenant, min_days=days)
+        chart = handoffs_chart(org_id=self.tenant.org.pk, matrix=h.matrix)
+        return render(request, "execution/handoffs.html", {"h": h, "days": days, "chart": chart})
 
 
 class DriversView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "execution/drivers.html", {"d": drivers_tables(tenant=self.tenant)})
+        d = drivers_tables(tenant=self.tenant)
+        chart = drivers_chart(org_id=self.tenant.org.pk, correlations=d.correlations)
+        return render(request, "execution/drivers.html", {"d": d, "chart": chart})
 
 
 class MetricsView(TenantRequiredMixin, View):
