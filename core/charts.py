@@ -129,7 +129,7 @@ def quadrant_spec(frame: pd.DataFrame, *, title: str) -> dict[str, object]:
     points = (
         alt.Chart(data, title=title)
         .mark_point(filled=True, size=90, opacity=0.9)
-        .encode(**encoding)  # type: ignore[arg-type]
+        .encode(**encoding)
     )
     med = pd.DataFrame({"trust": [data["trust"].median()], "health": [data["health"].median()]})
     vrule = alt.Chart(med).mark_rule(strokeDash=[4, 3], color=BAND).encode(x="trust:Q")

@@ -110,7 +110,8 @@ class FrictionView(ReaderView):
         raw = request.GET.get("period", "").strip()
         # A malformed period is a 400 saying how to write one (not the latest period silently);
         # a well-formed one with no figures is a 404 naming the periods that have some.
-        wanted = (periods_parse([raw], kind=kind) or [None])[0] if raw else None
+        parsed = periods_parse([raw], kind=kind) if raw else None
+        wanted = parsed[0] if parsed else None
         table = friction_table(tenant=self.tenant, period=wanted)
         if wanted is not None and table.periods and wanted not in table.periods:
             have = ", ".join(period_label(p, kind) for p in table.periods[-6:])
