@@ -23,7 +23,8 @@ WARN_TEAM_PERIODS = 50
 SENTENCES_PER_OUTCOME = 3
 
 
-def _num(v: Any) -> float | None:
+def num_or_none(v: Any) -> float | None:
+    """A float, or None for a missing, NaN or non-numeric value."""
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -52,6 +53,50 @@ class Friction:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class HotspotFound:
+    """A team below the period's median on both trust and execution health, with the trust
+    dimensions furthest below the period's mean and the metrics furthest from their target."""
+
+    team_id: int
+    team_name: str
+    trust: float | None
+    health: float | None
+    friction: float | None
+    dimensions: list[str]
+    metrics: list[str]
+
+
+def friction_hotspots(*, joined: Joined, period: Any) -> list[HotspotFound]:
+    """The hotspots of one period over every team of the join (the reader's visible teams):
+    the one place both execution's friction page and the dashboard decide them."""
+    j = joined
+    cur = j.frame[j.frame["period"] == period]
+    usable = cur[cur["friction_index"].notna()]
+    if usable.empty:
+        return []
+    dim_names = dict(j.dimensions)
+    metric_names = {d.code: d.name for d in j.definitions}
+    obs = j.metrics_long
+    scores = maths.metric_scores(
+        obs.loc[obs["period"] == period, ["team", "period", "metric", "value"]],
+        definitions_frame(j.definitions),
+    )
+    hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
+    return [
+        HotspotFound(
+            team_id=int(rec["team"]),
+            team_name=j.team_names.get(int(rec["team"]), str(rec["team"])),
+            trust=num_or_none(rec.get("trust_index")),
+            health=num_or_none(rec.get("execution_health")),
+            friction=num_or_none(rec.get("friction_index")),
+            dimensions=[dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
+            metrics=[metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
+        )
+        for rec in hs.to_dict("records")
+    ]
+
+
 def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     """Per visible team in one period: trust index, execution health, friction, hotspot flag."""
     j: Joined = team_period_join(tenant=tenant)
@@ -64,36 +109,19 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     with_friction = sorted(f.loc[f["friction_index"].notna(), "period"].unique())
     chosen = period if period in periods else (with_friction or periods)[-1]
     cur = f[f["period"] == chosen]
-    spots: list[dict[str, Any]] = []
-    spot_teams: set[int] = set()
-    usable = cur[cur["friction_index"].notna()]
-    if not usable.empty:
-        dim_names = dict(j.dimensions)
-        metric_names = {d.code: d.name for d in j.definitions}
-        obs = j.metrics_long
-        scores = maths.metric_scores(
-            obs.loc[obs["period"] == chosen, ["team", "period", "metric", "value"]],
-            definitions_frame(j.definitions),
-        )
-        hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
-        for rec in hs.to_dict("records"):
-            team = int(rec["team"])
-            spot_teams.add(team)
-            spots.append(
-                {
-                    "team_name": j.team_names.get(team, str(team)),
-                    "dimensions": [dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
-                    "metrics": [metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
-                }
-            )
+    found = friction_hotspots(joined=j, period=chosen)
+    spot_teams = {h.team_id for h in found}
+    spots = [
+        {"team_name": h.team_name, "dimensions": h.dimensions, "metrics": h.metrics} for h in found
+    ]
     rows = [
         FrictionRow(
             team=j.team_names.get(int(r["team"]), str(r["team"])),
-            trust_index=_num(r["trust_index"]),
+            trust_index=num_or_none(r["trust_index"]),
             trust_hidden=not bool(r["trust_shown"]),
-            health=_num(r["execution_health"]),
-            n_metrics=None if _num(r.get("n_metrics")) is None else int(r["n_metrics"]),
-            friction=_num(r["friction_index"]),
+            health=num_or_none(r["execution_health"]),
+            n_metrics=None if num_or_none(r.get("n_metrics")) is None else int(r["n_metrics"]),
+            friction=num_or_none(r["friction_index"]),
             hotspot=int(r["team"]) in spot_teams,
             team_id=int(r["team"]),
         )
@@ -263,7 +291,7 @@ def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
     r2 = None
     w = maths.relative_weights_bootstrap(f, "execution_health", preds, n_boot=n_boot, seed=0)
     if not w.attrs.get("hidden"):
-        r2 = _num(w.attrs.get("r2"))
+        r2 = num_or_none(w.attrs.get("r2"))
         weights = [
             {**x, "name": names.get(x["predictor"], x["predictor"])} for x in w.to_dict("records")
         ]

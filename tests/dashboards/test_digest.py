@@ -10,9 +10,12 @@ from django.core import mail
 from django.test import override_settings
 
 from dashboards.digest import digest_context
+from dashboards.friction import friction_build
 from dashboards.models import DigestSent
 from dashboards.services import digest_send_for_release
 from execution.models import Observation
+from execution.selectors_flow import friction_table
+from orgs.tenancy import tenant_for_user
 from scoring.services import snapshot_recompute
 from tests.dashboards.test_friction import FrictionTestCase
 from tests.decisions.base import DecisionTestCase
@@ -53,6 +56,18 @@ class DigestHotspotTests(FrictionTestCase):
         # Admins may prepare a workshop from the hotspot; a leader's digest has no such link.
         self.assertIn(f"/workshops/new/?team={self.mobile.pk}", self._mail_to(self.owner).body)
         self.assertNotIn("/workshops/", self._mail_to(self.leader).body)
+
+    def test_the_dashboard_decides_hotspots_with_executions_selector(self) -> None:
+        tenant = tenant_for_user(self.owner, org=self.org)
+        fv = friction_build(tenant=tenant, team_id=0, period=P1)
+        table = friction_table(tenant=tenant, period=P1)
+        self.assertEqual(
+            [(h.name, h.dimensions, h.metrics) for h in fv.hotspots],
+            [(h["team_name"], h["dimensions"], h["metrics"]) for h in table.hotspots],
+        )
+        self.assertEqual([h.name for h in fv.hotspots], ["Mobile"])
+        rows = {r.team: r for r in table.rows}
+        self.assertEqual(fv.hotspots[0].friction, rows["Mobile"].friction)
 
     def test_a_leader_reads_only_their_own_teams(self) -> None:
         digest_send_for_release(org_id=self.org.pk)
