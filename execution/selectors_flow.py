@@ -209,6 +209,41 @@ def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
     return Handoffs(matrix=mrows, waiting=wrows, per_person=prows)
 
 
+def items_waiting_longest(
+    *, tenant: Tenant, team_ids: set[int] | None, limit: int = 5, min_days: float = 5.0
+) -> list[dict[str, Any]]:
+    """The open items of these teams (None: every team the reader sees) that have waited
+    longest for their next move, oldest first: what the overview lists. Work items are not
+    people's answers, so no k applies; the reader's team scope does."""
+    org = tenant.org
+    visible = tenant.visible_team_ids()
+    items, events = work_frames(organization=org)
+    if items.empty:
+        return []
+    waiting = maths.waiting_items(
+        items,
+        events,
+        as_of=pd.Timestamp(timezone.now()),
+        min_days=min_days,
+        status_map=status_map(organization=org),
+    )
+    names = org.team_tree().names
+    out = []
+    for r in waiting.sort_values("age_days", ascending=False).to_dict("records"):
+        t = r.get("team")
+        if t is None or pd.isna(t):
+            continue
+        t = int(t)
+        if (visible is not None and t not in visible) or (
+            team_ids is not None and t not in team_ids
+        ):
+            continue
+        out.append({**r, "team": t, "team_name": names.get(t, "?")})
+        if len(out) == limit:
+            break
+    return out
+
+
 @dataclass(frozen=True)
 class Drivers:
     correlations: list[dict[str, Any]]
