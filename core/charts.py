@@ -21,7 +21,7 @@ import pandas as pd
 import vl_convert
 from django.core.cache import cache
 
-CHART_VERSION = "2"  # bump when a spec changes, so cached SVGs of the old look are unused
+CHART_VERSION = "3"  # bump when a spec changes, so cached SVGs of the old look are unused
 CACHE_SECONDS = 7 * 24 * 3600
 WIDTH, HEIGHT = 520, 160
 
@@ -69,13 +69,25 @@ def local_links(svg: str) -> str:
     return svg.replace(VL_BASE, 'xlink:href="/')
 
 
-def svg_cached(key: str, spec: Callable[[], dict[str, object]]) -> tuple[str, float]:
+def svg_decorative(svg: str) -> str:
+    """Hide the drawing's own marks from assistive technology: the page wraps it in
+    role="img" with the text summary as its name, and the data table says every figure.
+    (Vega's per-mark ARIA leaves unlabeled containers, which axe-core reports as images
+    without alternative text.) Not for charts whose points are links: those stay reachable."""
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+def svg_cached(
+    key: str, spec: Callable[[], dict[str, object]], *, decorative: bool = True
+) -> tuple[str, float]:
     """The SVG under `key`, rendering (and caching) the spec on a miss; (svg, render ms)."""
     svg = cache.get(key)
     if svg is not None:
         return str(svg), 0.0
     start = time.perf_counter()
     svg = local_links(svg_render(spec()))
+    if decorative:
+        svg = svg_decorative(svg)
     ms = (time.perf_counter() - start) * 1000
     cache.set(key, svg, CACHE_SECONDS)
     return svg, ms

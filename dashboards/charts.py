@@ -25,6 +25,7 @@ from core.charts import (
     cache_key,
     period_axis,
     release_rules,
+    svg_decorative,
     svg_render,
 )
 
@@ -132,7 +133,9 @@ def trend_chart(
     ms = 0.0
     if svg is None:
         start = time.perf_counter()
-        svg = svg_render(trend_spec(frame, title=title, domain=domain, markers=markers))
+        svg = svg_decorative(
+            svg_render(trend_spec(frame, title=title, domain=domain, markers=markers))
+        )
         ms = (time.perf_counter() - start) * 1000
         cache.set(ck, svg, CACHE_SECONDS)
     return Chart(

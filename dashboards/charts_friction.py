@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 from django.core.cache import cache
 
-from core.charts import VL_BASE, local_links, quadrant_spec
+from core.charts import VL_BASE, local_links, quadrant_spec, svg_decorative
 from dashboards.charts import (
     CACHE_SECONDS,
     HEIGHT,
@@ -150,7 +150,9 @@ def exec_charts(
         ms = 0.0
         if svg is None:
             start = time.perf_counter()
-            svg = svg_render(exec_spec(part, title=title, domain=domain, markers=markers))
+            svg = svg_decorative(
+                svg_render(exec_spec(part, title=title, domain=domain, markers=markers))
+            )
             ms = (time.perf_counter() - start) * 1000
             cache.set(ck, svg, CACHE_SECONDS)
         out.append(

@@ -21,8 +21,16 @@ from core.charts import HOT, LINE, WIDTH, Chart, cache_key, quadrant_spec, svg_c
 FACET_HEIGHT = 70
 
 
-def _chart(key: str, spec: Any, *, title: str, summary: str, table: list[dict[str, Any]]) -> Chart:
-    svg, ms = svg_cached(key, spec)
+def _chart(
+    key: str,
+    spec: Any,
+    *,
+    title: str,
+    summary: str,
+    table: list[dict[str, Any]],
+    decorative: bool = True,
+) -> Chart:
+    svg, ms = svg_cached(key, spec, decorative=decorative)
     return Chart(title=title, svg=svg, summary=summary, table=table, render_ms=ms)
 
 
@@ -143,6 +151,7 @@ def friction_chart(*, org_id: int, rows: Sequence[Any], period: str) -> Chart | 
         title="Friction quadrant",
         summary=summary,
         table=frame.drop(columns=["period", "description"]).to_dict("records"),
+        decorative=False,  # its points are links
     )
 
 
