@@ -1,76 +1,54 @@
-"""Every dashboard chart in one place: Vega-Lite specs built with Altair, rendered to SVG on the server.
+"""The dashboard's trend charts: Vega-Lite specs built with Altair, rendered to SVG on the server.
 
-The same SVG serves the page (no JavaScript, no CDN), the PDF report and the email digest.
-vl-convert renders in-process: the first render in a process costs about half a second
-(its JavaScript engine starts), later ones ~60 ms per line chart; so charts are rendered
-lazily and cached (Django cache) under a key of the org, the team, the periods and a digest
-of the released figures drawn — a new release changes the figures, hence the key, so no stale
-chart is ever served and nothing needs to be purged.
+Rendering and caching (per digest of the released figures drawn, so a new release is a new
+key) are core/charts.py's, shared with execution's pages.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
-import vl_convert
 from django.core.cache import cache
 
-CHART_VERSION = "2"  # bump when the spec changes, so cached SVGs of the old look are unused
-CACHE_SECONDS = 7 * 24 * 3600
-WIDTH, HEIGHT = 520, 160
+from core.charts import (
+    BAND,
+    CACHE_SECONDS,
+    CHART_VERSION,
+    HEIGHT,
+    HOT,
+    LINE,
+    MARKER,
+    WIDTH,
+    Chart,
+    cache_key,
+    period_axis,
+    release_rules,
+    svg_decorative,
+    svg_render,
+)
 
-# Colour-blind-safe (Okabe–Ito) line and band colours; the scale in CSS uses the same family.
-LINE = "#0072B2"
-BAND = "#56B4E9"
-MARKER = "#555555"
-HOT = "#D55E00"  # Okabe–Ito vermillion: hotspots, with a different shape too (never colour alone)
+__all__ = [
+    "BAND",
+    "CACHE_SECONDS",
+    "CHART_VERSION",
+    "HEIGHT",
+    "HOT",
+    "LINE",
+    "MARKER",
+    "WIDTH",
+    "Chart",
+    "cache_key",
+    "svg_render",
+    "trend_chart",
+    "trend_charts",
+]
 
-
-@dataclass(frozen=True)
-class Chart:
-    """A rendered chart with what a screen-reader or a plain-text email needs beside it."""
-
-    title: str
-    svg: str
-    summary: str
-    table: list[dict[str, object]]
-    render_ms: float  # 0 when served from the cache
-
-
-def _digest(frame: pd.DataFrame) -> str:
-    return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()[:20]
-
-
-def cache_key(
-    *, org_id: int, team_id: int, measure: str, frame: pd.DataFrame, extra: str = ""
-) -> str:
-    periods = ",".join(str(p) for p in frame["period"].tolist()) + "|" + extra
-    pdig = hashlib.sha256(periods.encode()).hexdigest()[:12]
-    return f"dash:chart:v{CHART_VERSION}:{org_id}:{team_id}:{measure}:{pdig}:{_digest(frame)}"
-
-
-def _x(domain: list[str] | None) -> alt.X:
-    """The period axis; a shared domain puts trust and execution charts on one time axis."""
-    scale = alt.Scale(domain=domain) if domain else alt.Undefined
-    return alt.X(
-        "label:O", title="Period", sort=domain or None, scale=scale, axis=alt.Axis(labelAngle=0)
-    )
-
-
-def _markers(markers: list[str] | None) -> alt.Chart | None:
-    """Dashed vertical rules at the periods in which a release of results was published."""
-    if not markers:
-        return None
-    data = pd.DataFrame({"label": markers, "what": ["release"] * len(markers)})
-    return (
-        alt.Chart(data)
-        .mark_rule(strokeDash=[4, 3], color=MARKER)
-        .encode(x=alt.X("label:O"), tooltip=["label", "what"])
-    )
+# The plumbing (colours, cache key, rendering, period axis, release rules) is core/charts.py,
+# shared with execution's pages; these names keep the dashboard's own modules short.
+_x = period_axis
+_markers = release_rules
 
 
 def trend_spec(
@@ -137,11 +115,6 @@ def _table(frame: pd.DataFrame) -> list[dict[str, object]]:
     ]
 
 
-def svg_render(spec: dict[str, object]) -> str:
-    """Vega-Lite → SVG in-process (no browser, no network)."""
-    return str(vl_convert.vegalite_to_svg(spec))
-
-
 def trend_chart(
     *,
     org_id: int,
@@ -160,7 +133,9 @@ def trend_chart(
     ms = 0.0
     if svg is None:
         start = time.perf_counter()
-        svg = svg_render(trend_spec(frame, title=title, domain=domain, markers=markers))
+        svg = svg_decorative(
+            svg_render(trend_spec(frame, title=title, domain=domain, markers=markers))
+        )
         ms = (time.perf_counter() - start) * 1000
         cache.set(ck, svg, CACHE_SECONDS)
     return Chart(

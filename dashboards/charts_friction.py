@@ -15,12 +15,11 @@ import altair as alt
 import pandas as pd
 from django.core.cache import cache
 
+from core.charts import VL_BASE, local_links, quadrant_spec, svg_decorative
 from dashboards.charts import (
-    BAND,
     CACHE_SECONDS,
     HEIGHT,
     HOT,
-    LINE,
     WIDTH,
     Chart,
     _markers,
@@ -28,14 +27,9 @@ from dashboards.charts import (
     cache_key,
     svg_render,
 )
+
+__all__ = ["VL_BASE", "exec_charts", "quadrant_chart", "quadrant_frame"]
 from dashboards.friction import QuadPoint
-
-# vl-convert's loader resolves relative links against this base; strip it so links stay local.
-VL_BASE = 'xlink:href="https://vega.github.io/vega-datasets//'
-
-
-def local_links(svg: str) -> str:
-    return svg.replace(VL_BASE, 'xlink:href="/')
 
 
 def quadrant_frame(points: Sequence[QuadPoint]) -> pd.DataFrame:
@@ -58,38 +52,6 @@ def quadrant_frame(points: Sequence[QuadPoint]) -> pd.DataFrame:
         ],
         columns=["period", "team", "trust", "health", "friction", "kind", "url", "description"],
     )
-
-
-def quadrant_spec(frame: pd.DataFrame, *, title: str) -> dict[str, object]:
-    """Trust index (x) against execution health (y), one linked point per team; dashed rules at
-    the medians split the quadrants (hotspots sit bottom-left)."""
-    data = frame.drop(columns=["period"])
-    scale = alt.Scale(domain=[0, 100])
-    points = (
-        alt.Chart(data, title=title)
-        .mark_point(filled=True, size=90, opacity=0.9)
-        .encode(
-            x=alt.X("trust:Q", title="Trust index (0–100)", scale=scale),
-            y=alt.Y("health:Q", title="Execution health (0–100)", scale=scale),
-            color=alt.Color(
-                "kind:N",
-                title="",
-                scale=alt.Scale(domain=["hotspot", "team"], range=[HOT, LINE]),
-            ),
-            shape=alt.Shape(
-                "kind:N",
-                title="",
-                scale=alt.Scale(domain=["hotspot", "team"], range=["triangle", "circle"]),
-            ),
-            href="url:N",
-            description="description:N",
-            tooltip=["team", "trust", "health", "friction"],
-        )
-    )
-    med = pd.DataFrame({"trust": [data["trust"].median()], "health": [data["health"].median()]})
-    vrule = alt.Chart(med).mark_rule(strokeDash=[4, 3], color=BAND).encode(x="trust:Q")
-    hrule = alt.Chart(med).mark_rule(strokeDash=[4, 3], color=BAND).encode(y="health:Q")
-    return alt.layer(vrule, hrule, points).properties(width=WIDTH, height=300).to_dict()
 
 
 def quadrant_summary(points: Sequence[QuadPoint], *, period: str) -> str:
@@ -188,7 +150,9 @@ def exec_charts(
         ms = 0.0
         if svg is None:
             start = time.perf_counter()
-            svg = svg_render(exec_spec(part, title=title, domain=domain, markers=markers))
+            svg = svg_decorative(
+                svg_render(exec_spec(part, title=title, domain=domain, markers=markers))
+            )
             ms = (time.perf_counter() - start) * 1000
             cache.set(ck, svg, CACHE_SECONDS)
         out.append(

@@ -9,15 +9,13 @@ index is hidden, so a hidden cell never reappears through the composite.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 from django.urls import NoReverseMatch, reverse
 
-from execution import maths
-from execution.selectors import Joined, definitions_frame, team_period_join
+from execution.selectors import Joined, team_period_join
+from execution.selectors_flow import friction_hotspots, num_or_none
 from orgs.models import Role
 from orgs.periods import period_label, period_start
 from orgs.tenancy import Tenant
@@ -27,14 +25,6 @@ from trustmath.engine import ORG_ID
 TREND_PERIODS = 6
 # The workshop prepare page is built in parallel (workshops app); link by path until it exists.
 WORKSHOP_PATH = "/workshops/new/"
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def workshop_url(team_id: int) -> str:
@@ -94,11 +84,11 @@ def _index_of(cur: pd.DataFrame, team_id: int, col: str) -> tuple[float | None, 
     """The team's own figure, else the mean over its shown teams (said so in the note)."""
     own = cur.loc[cur["team"] == team_id, col].dropna()
     if not own.empty:
-        return _num(own.iloc[0]), ""
+        return num_or_none(own.iloc[0]), ""
     shown = cur[col].dropna()
     if shown.empty:
         return None, ""
-    return _num(shown.mean()), f"mean of {len(shown)} team(s)"
+    return num_or_none(shown.mean()), f"mean of {len(shown)} team(s)"
 
 
 def _dashboard_url(team_id: int) -> str:
@@ -142,40 +132,28 @@ def friction_build(
     ][-TREND_PERIODS:]
     names = j.team_names
     workshops = may_prepare_workshops(tenant)
-    whole = f[f["period"] == chosen]
-    usable = whole[whole["friction_index"].notna()]
-    if not usable.empty:
-        dim_names = dict(j.dimensions)
-        metric_names = {d.code: d.name for d in j.definitions}
-        obs = j.metrics_long
-        scores = maths.metric_scores(
-            obs.loc[obs["period"] == chosen, ["team", "period", "metric", "value"]],
-            definitions_frame(j.definitions),
-        )
-        hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
-        for rec in hs.to_dict("records"):
-            t = int(rec["team"])
-            if t not in below and t != team_id:
-                continue
-            view.hotspots.append(
-                Hotspot(
-                    team_id=t,
-                    name=names.get(t, str(t)),
-                    trust=_num(rec.get("trust_index")),
-                    health=_num(rec.get("execution_health")),
-                    friction=_num(rec.get("friction_index")),
-                    dimensions=[dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
-                    metrics=[metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
-                    url=_dashboard_url(t),
-                    workshop_url=workshop_url(t) if workshops else "",
-                )
+    for h in friction_hotspots(joined=j, period=chosen):
+        if h.team_id not in below and h.team_id != team_id:
+            continue
+        view.hotspots.append(
+            Hotspot(
+                team_id=h.team_id,
+                name=names.get(h.team_id, h.team_name),
+                trust=h.trust,
+                health=h.health,
+                friction=h.friction,
+                dimensions=h.dimensions,
+                metrics=h.metrics,
+                url=_dashboard_url(h.team_id),
+                workshop_url=workshop_url(h.team_id) if workshops else "",
             )
+        )
     spots = {h.team_id for h in view.hotspots}
     for r in cur.to_dict("records"):
         trust, health, fi = (
-            _num(r["trust_index"]),
-            _num(r["execution_health"]),
-            _num(r["friction_index"]),
+            num_or_none(r["trust_index"]),
+            num_or_none(r["execution_health"]),
+            num_or_none(r["friction_index"]),
         )
         if trust is None or health is None or fi is None:
             view.hidden_teams += int(health is not None and not bool(r["trust_shown"]))
@@ -215,7 +193,7 @@ def execution_trend_frame(
     records = []
     for r in f.to_dict("records"):
         for key, name in measures:
-            v = _num(r.get(key))
+            v = num_or_none(r.get(key))
             if v is None:
                 continue
             p = r["period"]

@@ -1,4 +1,5 @@
-"""An employee's home: their own open survey and check-in links, their team's released results.
+"""An employee's home: their own open survey and check-in links, their team's released results
+(when the org allows it) and their team's workshop commitments.
 
 Only the signed-in person's own invitations are listed, and only unused, still-open ones: the
 page never says whether a past link was answered (to the person it would be harmless, but the
@@ -11,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from dashboards.selectors import Cell, row_cells
@@ -22,6 +24,27 @@ from orgs.tenancy import Tenant
 from scoring.selectors import results_for_teams
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, RoundStatus
+from workshops.models_commitments import Commitment, CommitmentStatus
+
+COMMITMENTS_LISTED = 10
+DONE_SHOWN_DAYS = 60
+
+
+def team_commitments(*, team_id: int | None, org: Any, now: dt.datetime) -> list[Commitment]:
+    """What the person's own team agreed in its workshops: open and slipped ones, and those
+    done in the last two months (named commitments, not answers: no k). One query."""
+    if team_id is None:
+        return []
+    recent = now - dt.timedelta(days=DONE_SHOWN_DAYS)
+    return list(
+        Commitment.objects.filter(organization=org, workshop__team_id=team_id)
+        .filter(
+            Q(status__in=[CommitmentStatus.OPEN, CommitmentStatus.SLIPPED])
+            | Q(status=CommitmentStatus.DONE, done_at__gte=recent)
+        )
+        .select_related("owner")
+        .order_by("due_on", "id")[:COMMITMENTS_LISTED]
+    )
 
 
 @dataclass
@@ -33,6 +56,7 @@ class EmployeeHome:
     results_allowed: bool = False
     results_period: str = ""
     results: list[Cell] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
 
 
 def employee_home(*, tenant: Tenant, user: Any, now: dt.datetime | None = None) -> EmployeeHome:
@@ -73,6 +97,7 @@ def employee_home(*, tenant: Tenant, user: Any, now: dt.datetime | None = None) 
                 "url": CHECKIN_LINK.url(ci),
             }
         )
+    home.commitments = team_commitments(team_id=person.team_id, org=tenant.org, now=now)
     home.results_allowed = bool(
         tenant.org.employees_see_team_results and person.team_id is not None
     )

@@ -9,7 +9,7 @@ from orgs.models import Organization
 
 
 class DigestSent(models.Model):
-    """One digest to one user for one release (key: "round:<id>"), stamped when it was sent."""
+    """One digest to one user for one release (key: "release:<id>"), stamped when it was sent."""
 
     TENANT_FIELD = "organization"
 
@@ -17,6 +17,8 @@ class DigestSent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=60)
     sent_at = models.DateTimeField(auto_now_add=True)
+    # The decisions at risk this digest listed, so the next one can say which are new.
+    at_risk_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

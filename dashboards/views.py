@@ -28,6 +28,7 @@ from dashboards.friction import (
     release_period_labels,
 )
 from dashboards.handoff_matrix import handoff_matrix_for_dashboard
+from dashboards.overview_extras import overview_commitments, overview_waiting
 from dashboards.selectors import (
     overview_build,
     overview_participation,
@@ -89,6 +90,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     ctx = _context(tenant, q, ov.periods, "overview")
     ctx.update(ov=ov, fv=fv, has_execution=fv.has_execution, filtered=filtered)
     ctx["attribute_options"] = attribute_options(tenant=tenant)
+    # Not release figures: work items waiting and workshop commitments, read per request.
+    ctx["waiting"] = overview_waiting(tenant=tenant, team_id=q.team_id)
+    ctx["commitments"] = overview_commitments(tenant=tenant, team_id=q.team_id)
     return render(request, "dashboards/overview.html", ctx)
 
 

@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import InvalidInput, NotFound
 from decisions.forms import DecisionForm, StatusForm
 from decisions.metrics import SOURCE_LABEL, decision_results
-from decisions.models import DecisionStatus
+from decisions.models import DecisionSource, DecisionStatus
 from decisions.permissions import (
     can_log_decisions,
     check_may_log_for,
@@ -29,9 +30,9 @@ from decisions.services import (
     decision_delete,
     decision_update,
 )
-from orgs.models import DECISION_READ_ROLES, Team
+from orgs.models import DECISION_READ_ROLES, Role, Team
 from orgs.periods import period_label
-from orgs.tenancy import Tenant, get_scoped_or_404, require_tenant, scoped
+from orgs.tenancy import Tenant, get_scoped_or_404, require_tenant, scoped, tenant_for_user
 
 READ_ROLES = DECISION_READ_ROLES
 
@@ -54,10 +55,7 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
     tenant = _tenant(request)
     q = request.GET.get("q", "").strip()[:200]
     status = request.GET.get("status", "")
-    try:
-        team_id = int(request.GET.get("team") or 0) or None
-    except ValueError:
-        team_id = None
+    team_id = _team_filter(tenant, request.GET.get("team", ""))
     qs = decision_list(tenant=tenant, q=q, team_id=team_id, status=status)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
@@ -73,6 +71,45 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
             "can_log": can_log_decisions(tenant),
         },
     )
+
+
+def _team_filter(tenant: Tenant, raw: str) -> int | None:
+    """The `team` filter of the list: blank is every team; a malformed value is a 400 and a
+    team that is unknown or another organization's a 404 (both with a message), so a wrong
+    link never reads as "this team has no decisions"."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        team_id = int(raw)
+    except ValueError:
+        raise InvalidInput("team ids are whole numbers", {"team": "not a number"}) from None
+    if team_id <= 0 or not scoped(Team, tenant.org).filter(pk=team_id).exists():
+        raise NotFound(f"team {raw} not found in {tenant.org.name}")
+    return team_id
+
+
+# How the register names who logged a decision, by the creator's highest role in the org.
+LOGGED_BY = {
+    Role.ADMIN: "Logged by an org admin",
+    Role.LEADER: "Logged by a leader",
+    Role.FACILITATOR: "Logged by a facilitator",
+    Role.EMPLOYEE: "Logged by an employee",
+}
+
+
+def source_text(decision: Any) -> str:
+    """The decision's source in words; for a logged one, who logged it by their role (the
+    stored choice label says "a leader" whoever it was)."""
+    if decision.source != DecisionSource.LOGGED:
+        return str(decision.get_source_display())
+    creator = decision.created_by
+    found = tenant_for_user(creator, org=decision.organization) if creator else None
+    roles = found.roles if found is not None else frozenset()
+    for role in Role:  # in Role order: most rights first
+        if role in roles:
+            return LOGGED_BY[role]
+    return "Logged in the register"
 
 
 def _form_kwargs(form: DecisionForm) -> dict[str, Any]:
@@ -165,6 +202,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions/detail.html",
         {
             "decision": decision,
+            "source_text": source_text(decision),
             "history": decision_history(decision=decision),
             "results": results,
             "k": tenant.org.k,

@@ -23,7 +23,8 @@ WARN_TEAM_PERIODS = 50
 SENTENCES_PER_OUTCOME = 3
 
 
-def _num(v: Any) -> float | None:
+def num_or_none(v: Any) -> float | None:
+    """A float, or None for a missing, NaN or non-numeric value."""
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -40,6 +41,7 @@ class FrictionRow:
     n_metrics: int | None
     friction: float | None
     hotspot: bool
+    team_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,50 @@ class Friction:
     rows: list[FrictionRow]
     hotspots: list[dict[str, Any]]
     note: str = ""
+
+
+@dataclass(frozen=True)
+class HotspotFound:
+    """A team below the period's median on both trust and execution health, with the trust
+    dimensions furthest below the period's mean and the metrics furthest from their target."""
+
+    team_id: int
+    team_name: str
+    trust: float | None
+    health: float | None
+    friction: float | None
+    dimensions: list[str]
+    metrics: list[str]
+
+
+def friction_hotspots(*, joined: Joined, period: Any) -> list[HotspotFound]:
+    """The hotspots of one period over every team of the join (the reader's visible teams):
+    the one place both execution's friction page and the dashboard decide them."""
+    j = joined
+    cur = j.frame[j.frame["period"] == period]
+    usable = cur[cur["friction_index"].notna()]
+    if usable.empty:
+        return []
+    dim_names = dict(j.dimensions)
+    metric_names = {d.code: d.name for d in j.definitions}
+    obs = j.metrics_long
+    scores = maths.metric_scores(
+        obs.loc[obs["period"] == period, ["team", "period", "metric", "value"]],
+        definitions_frame(j.definitions),
+    )
+    hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
+    return [
+        HotspotFound(
+            team_id=int(rec["team"]),
+            team_name=j.team_names.get(int(rec["team"]), str(rec["team"])),
+            trust=num_or_none(rec.get("trust_index")),
+            health=num_or_none(rec.get("execution_health")),
+            friction=num_or_none(rec.get("friction_index")),
+            dimensions=[dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
+            metrics=[metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
+        )
+        for rec in hs.to_dict("records")
+    ]
 
 
 def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
@@ -63,37 +109,21 @@ def friction_table(*, tenant: Tenant, period: Any = None) -> Friction:
     with_friction = sorted(f.loc[f["friction_index"].notna(), "period"].unique())
     chosen = period if period in periods else (with_friction or periods)[-1]
     cur = f[f["period"] == chosen]
-    spots: list[dict[str, Any]] = []
-    spot_teams: set[int] = set()
-    usable = cur[cur["friction_index"].notna()]
-    if not usable.empty:
-        dim_names = dict(j.dimensions)
-        metric_names = {d.code: d.name for d in j.definitions}
-        obs = j.metrics_long
-        scores = maths.metric_scores(
-            obs.loc[obs["period"] == chosen, ["team", "period", "metric", "value"]],
-            definitions_frame(j.definitions),
-        )
-        hs = maths.hotspots(usable, dimensions=list(dim_names), scores=scores)
-        for rec in hs.to_dict("records"):
-            team = int(rec["team"])
-            spot_teams.add(team)
-            spots.append(
-                {
-                    "team_name": j.team_names.get(team, str(team)),
-                    "dimensions": [dim_names.get(d, d) for d in rec.get("low_dimensions") or ()],
-                    "metrics": [metric_names.get(m, m) for m in rec.get("low_metrics") or ()],
-                }
-            )
+    found = friction_hotspots(joined=j, period=chosen)
+    spot_teams = {h.team_id for h in found}
+    spots = [
+        {"team_name": h.team_name, "dimensions": h.dimensions, "metrics": h.metrics} for h in found
+    ]
     rows = [
         FrictionRow(
             team=j.team_names.get(int(r["team"]), str(r["team"])),
-            trust_index=_num(r["trust_index"]),
+            trust_index=num_or_none(r["trust_index"]),
             trust_hidden=not bool(r["trust_shown"]),
-            health=_num(r["execution_health"]),
-            n_metrics=None if _num(r.get("n_metrics")) is None else int(r["n_metrics"]),
-            friction=_num(r["friction_index"]),
+            health=num_or_none(r["execution_health"]),
+            n_metrics=None if num_or_none(r.get("n_metrics")) is None else int(r["n_metrics"]),
+            friction=num_or_none(r["friction_index"]),
             hotspot=int(r["team"]) in spot_teams,
+            team_id=int(r["team"]),
         )
         for r in cur.to_dict("records")
     ]
@@ -161,12 +191,57 @@ def handoff_tables(*, tenant: Tenant, min_days: float = 5.0) -> Handoffs:
         dtype="float64",
     )
     per = maths.handoffs_per_person(items, events, sizes, tz=tz, period=kind)
+    # The maths puts every sized team on every period's grid with 0 handoffs; a team none of
+    # whose items was imported has no data, not "no handoffs", so it says so (never 0.00).
+    with_items = {int(t) for t in items["team"].dropna().unique()}
     prows = [
-        {**r, "team_name": names.get(int(r["team"]), "?")}
+        {
+            **r,
+            "team_name": names.get(int(r["team"]), "?"),
+            "handoffs_per_person": r["handoffs_per_person"]
+            if int(r["team"]) in with_items
+            else None,
+            "no_data": int(r["team"]) not in with_items,
+        }
         for r in per.to_dict("records")
         if "team" in r and sees(r["team"])
     ]
     return Handoffs(matrix=mrows, waiting=wrows, per_person=prows)
+
+
+def items_waiting_longest(
+    *, tenant: Tenant, team_ids: set[int] | None, limit: int = 5, min_days: float = 5.0
+) -> list[dict[str, Any]]:
+    """The open items of these teams (None: every team the reader sees) that have waited
+    longest for their next move, oldest first: what the overview lists. Work items are not
+    people's answers, so no k applies; the reader's team scope does."""
+    org = tenant.org
+    visible = tenant.visible_team_ids()
+    items, events = work_frames(organization=org)
+    if items.empty:
+        return []
+    waiting = maths.waiting_items(
+        items,
+        events,
+        as_of=pd.Timestamp(timezone.now()),
+        min_days=min_days,
+        status_map=status_map(organization=org),
+    )
+    names = org.team_tree().names
+    out = []
+    for r in waiting.sort_values("age_days", ascending=False).to_dict("records"):
+        t = r.get("team")
+        if t is None or pd.isna(t):
+            continue
+        t = int(t)
+        if (visible is not None and t not in visible) or (
+            team_ids is not None and t not in team_ids
+        ):
+            continue
+        out.append({**r, "team": t, "team_name": names.get(t, "?")})
+        if len(out) == limit:
+            break
+    return out
 
 
 @dataclass(frozen=True)
@@ -251,7 +326,7 @@ def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
     r2 = None
     w = maths.relative_weights_bootstrap(f, "execution_health", preds, n_boot=n_boot, seed=0)
     if not w.attrs.get("hidden"):
-        r2 = _num(w.attrs.get("r2"))
+        r2 = num_or_none(w.attrs.get("r2"))
         weights = [
             {**x, "name": names.get(x["predictor"], x["predictor"])} for x in w.to_dict("records")
         ]

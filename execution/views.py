@@ -1,23 +1,26 @@
 """Execution pages for leaders and admins: metrics per team, friction, handoffs, drivers;
-and the admins' targets and floors page. Text and accessible tables; charts get a slot."""
+and the admins' targets and floors page. Each chart is server-side SVG (execution/charts.py) with a text summary beside it and the
+page's table as its data."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput, NotFound
+from execution.charts import drivers_chart, friction_chart, handoffs_chart, metrics_chart
 from execution.forms import MetricTargetForm
 from execution.selectors import metric_definitions, team_metrics_table, visible_teams
 from execution.selectors_flow import drivers_tables, friction_table, handoff_tables
 from execution.services import metric_definition_update
 from orgs.models import RESULTS_ROLES, SETUP_ROLES
 from orgs.periods import period_label
-from orgs.tenancy import TenantRequiredMixin
+from orgs.tenancy import Tenant, TenantRequiredMixin
+from scoring.api import periods_parse
 
 
 class ReaderView(TenantRequiredMixin, View):
@@ -31,42 +34,95 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def default_team(tenant: Tenant, teams: list[tuple[int, str]]) -> int | None:
+    """The team the page opens on: the reader's own, not the alphabetically first — the
+    highest team they lead (else facilitate; a department before its teams, then by name),
+    else their own team, else (an admin) the highest team of the org."""
+    shown = dict(teams)
+    if not shown:
+        return None
+    tree = tenant.org.team_tree()
+
+    def top(ids: Iterable[int]) -> int | None:
+        mine = [t for t in ids if t in shown]
+        return min(mine, key=lambda t: (tree.depth(t), shown[t].casefold())) if mine else None
+
+    for mine in (tenant.led_team_ids, tenant.facilitated_team_ids):
+        found = top(mine)
+        if found is not None:
+            return found
+    if tenant.own_team_id in shown:
+        return tenant.own_team_id
+    return top(shown)
+
+
+def _team_param(raw: str | None, teams: list[tuple[int, str]]) -> int | None:
+    """The `team` query value: 400 when malformed, 404 when not one of the reader's teams."""
+    if not raw:
+        return None
+    try:
+        team_id = int(raw)
+    except ValueError:
+        raise InvalidInput("team ids are whole numbers", {"team": "not a number"}) from None
+    if team_id not in dict(teams):
+        raise NotFound(f"team {raw} not found among your teams")
+    return team_id
+
+
 class ExecutionPageView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
         teams = visible_teams(tenant=self.tenant)
-        team_id = _int(request.GET.get("team")) or (teams[0][0] if teams else None)
-        if team_id is not None and team_id not in dict(teams):
-            raise Http404("unknown team")
+        team_id = _team_param(request.GET.get("team"), teams) or default_team(self.tenant, teams)
         periods, rows = (
             team_metrics_table(tenant=self.tenant, team_id=team_id) if team_id else ([], [])
         )
         kind = self.tenant.org.reporting_period
+        labels = [period_label(p, kind) for p in periods]
+        team_name = dict(teams).get(team_id, "") if team_id else ""
+        chart = (
+            metrics_chart(
+                org_id=self.tenant.org.pk,
+                team_id=team_id,
+                team=team_name,
+                periods=labels,
+                rows=rows,
+            )
+            if team_id and periods
+            else None
+        )
         return render(
             request,
             "execution/page.html",
             {
                 "teams": teams,
                 "team_id": team_id,
-                "team_name": dict(teams).get(team_id, "") if team_id else "",
-                "periods": [period_label(p, kind) for p in periods],
+                "team_name": team_name,
+                "periods": labels,
                 "rows": rows,
+                "chart": chart,
             },
         )
 
 
 class FrictionView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        raw = request.GET.get("period", "")
-        try:
-            wanted = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            wanted = None
-        table = friction_table(tenant=self.tenant, period=wanted)
         kind = self.tenant.org.reporting_period
+        raw = request.GET.get("period", "").strip()
+        # A malformed period is a 400 saying how to write one (not the latest period silently);
+        # a well-formed one with no figures is a 404 naming the periods that have some.
+        parsed = periods_parse([raw], kind=kind) if raw else None
+        wanted = parsed[0] if parsed else None
+        table = friction_table(tenant=self.tenant, period=wanted)
+        if wanted is not None and table.periods and wanted not in table.periods:
+            have = ", ".join(period_label(p, kind) for p in table.periods[-6:])
+            raise NotFound(f"no friction figures for {period_label(wanted, kind)} (try {have})")
+        label = period_label(table.period, kind) if table.period else ""
+        chart = friction_chart(org_id=self.tenant.org.pk, rows=table.rows, period=label)
         return render(
             request,
             "execution/friction.html",
             {
+                "chart": chart,
                 "table": table,
                 "periods": [(p.isoformat(), period_label(p, kind)) for p in table.periods],
                 "period": table.period.isoformat() if table.period else "",
@@ -80,16 +136,16 @@ class HandoffsView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
         days = _int(request.GET.get("days")) or 5
         days = max(1, min(days, 365))
-        return render(
-            request,
-            "execution/handoffs.html",
-            {"h": handoff_tables(tenant=self.tenant, min_days=days), "days": days},
-        )
+        h = handoff_tables(tenant=self.tenant, min_days=days)
+        chart = handoffs_chart(org_id=self.tenant.org.pk, matrix=h.matrix)
+        return render(request, "execution/handoffs.html", {"h": h, "days": days, "chart": chart})
 
 
 class DriversView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "execution/drivers.html", {"d": drivers_tables(tenant=self.tenant)})
+        d = drivers_tables(tenant=self.tenant)
+        chart = drivers_chart(org_id=self.tenant.org.pk, correlations=d.correlations)
+        return render(request, "execution/drivers.html", {"d": d, "chart": chart})
 
 
 class MetricsView(TenantRequiredMixin, View):

@@ -137,6 +137,11 @@ def test_no_serious_or_critical_violations_on_any_kind_of_page(
             reverse("dashboards:drivers"),
             reverse("dashboards:handoffs"),
             reverse("handoffs:pairs"),
+            reverse("dashboards:comments"),
+            reverse("execution:page"),
+            reverse("execution:friction"),
+            reverse("execution:handoffs"),
+            reverse("execution:drivers"),
         ],
         "admin": [
             reverse("orgs:setup"),

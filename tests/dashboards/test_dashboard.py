@@ -21,7 +21,14 @@ from tests.base import BaseTestCase
 from tests.factories import round_make
 from tests.scoring.db_fixture import P2, build
 
-PAGES = ["dashboards:overview", "dashboards:heatmap", "dashboards:trends", "dashboards:comments"]
+PAGES = [
+    "dashboards:overview",
+    "dashboards:heatmap",
+    "dashboards:trends",
+    "dashboards:comments",
+    "dashboards:friction",
+    "dashboards:drivers",
+]
 API = ["dashboardapi:heatmap", "dashboardapi:trends"]
 
 
