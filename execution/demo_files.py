@@ -113,15 +113,13 @@ def handoff_strain(
     work finished in the last period is slower: its cycle time suffers the next period.
 
     Work in a period is driven by the previous period's level, so the receiver's level is
-    held up in the period before (good work in the second-to-last period) and pushed down
-    in the second-to-last one (slow work in the last)."""
+    pushed down in the second-to-last period (slow work in the last). It is not held up the
+    period before: that made the receiver the healthiest team of the last released period and
+    took the demo leader's only hotspot away."""
     if len(periods) < 2:
         return latent
     out = latent.copy()
     mine = out["team"] == receiver
-    before = periods[-3] if len(periods) >= 3 else None
-    at_before = mine & (out["period"].isna() if before is None else out["period"] == before)
-    out.loc[at_before, "stability"] = out.loc[at_before, "stability"].clip(lower=0.75)
     at_strain = mine & (out["period"] == periods[-2])
     out.loc[at_strain, "stability"] = out.loc[at_strain, "stability"].clip(upper=0.1)
     return out

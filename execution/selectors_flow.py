@@ -312,6 +312,18 @@ def drivers_tables(*, tenant: Tenant, n_boot: int = 1000) -> Drivers:
     ahead = [r for r in rows if r["lag"] == 1 and not r["hidden"] and r["significant"]]
     ahead.sort(key=lambda r: -abs(float(r["rho"])))
     sentences = [str(r.get("sentence") or "") for r in ahead[:SENTENCES_PER_OUTCOME]]
+    if not ahead:
+        # Saying nothing reads as "no data"; a leader needs to know the link was tested and
+        # what the strongest one looked like, labelled as not reliable.
+        shown = [r for r in rows if r["lag"] == 1 and not r["hidden"]]
+        if shown:
+            top = max(shown, key=lambda r: abs(float(r["rho"])))
+            sentences.append(
+                f"No dimension reliably went with execution health in the next {kind} "
+                f"(after adjusting for {len(rows)} tests). The strongest was "
+                f"{top['name'].lower()}: ρ = {float(top['rho']):.2f}, n = {int(top['n'])}, "
+                f"adjusted p = {round_sig(float(top['p_adjusted']))} — a hint, not a finding."
+            )
     for metric in METRIC_OUTCOMES:
         if metric not in j.frame.columns:
             continue
