@@ -261,6 +261,7 @@ class PendingCheckIn(models.Model):
 # The counts that replace closed check-in windows' invitations live in their own module
 # (imported here so Django registers them with this app).
 from decisions.models_counts import (  # noqa: E402, F401
+    CheckInPeriodRespondentKey,
     CheckInWindowCount,
     ClosedCheckInLink,
     DecisionRespondentCount,
