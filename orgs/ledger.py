@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from core.reasons import reason_text
 from orgs.models import Organization
-from orgs.models_ledger import LedgerSource, ReleasedSet
+from orgs.models_ledger import FrozenTree, LedgerSource, ReleasedSet
+from orgs.tree import TeamTree
 from trustmath.ledger import ID, ROUND, SET, ledger_refusals, set_fingerprints
 from trustmath.suppression import REASON_FEWER_THAN_K, REASON_LEDGER
 
@@ -293,3 +294,36 @@ def disclosure_check_adhoc(
             return False, reason_text(REASON_LEDGER, k=k)
         ledger_record(org=org, members=members, source=LedgerSource.ADHOC, rounds=rounds)
     return True, ""
+
+
+def participation_scope(round_id: int) -> str:
+    """The frozen-tree scope of a pulse round's participation."""
+    return f"round:{int(round_id)}"
+
+
+def tree_freeze(*, org: Organization, scope: str) -> None:
+    """Keep the org's current team tree for ``scope`` unless one is kept already (idempotent)."""
+    if FrozenTree.objects.filter(organization_id=org.pk, scope=scope).exists():
+        return
+    tree = org.team_tree_refresh()  # as the database has it now, not an instance's cache
+    rows = [[t, p, tree.names.get(t, ""), t in tree.active] for t, p in tree.parent_of.items()]
+    FrozenTree.objects.get_or_create(
+        organization_id=org.pk,
+        scope=scope,
+        defaults={"teams": rows, "frozen_at": timezone.now()},
+    )
+
+
+def trees_frozen(*, org: Organization, scopes: Iterable[str]) -> dict[str, TeamTree]:
+    """The trees kept for ``scopes`` (one query); a scope with none is absent. Names are the
+    current ones where the team still exists (a rename reveals nothing)."""
+    current = org.team_tree().names
+    out: dict[str, TeamTree] = {}
+    for scope, teams in FrozenTree.objects.filter(
+        organization_id=org.pk, scope__in=list(scopes)
+    ).values_list("scope", "teams"):
+        out[scope] = TeamTree.from_rows(
+            (int(t), None if p is None else int(p), current.get(int(t), str(name)), bool(a))
+            for t, p, name, a in teams
+        )
+    return out

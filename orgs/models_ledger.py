@@ -51,3 +51,27 @@ class ReleasedSet(models.Model):
             )
         ]
         indexes = [models.Index(fields=["organization", "measure", "size"])]
+
+
+class FrozenTree(models.Model):
+    """The team tree as it was when something was first released for a scope (a pulse round).
+
+    Participation of a round is decided on the tree of its dispatch, for as long as it is
+    shown: moving a team under another and back between two reads changes nothing anyone
+    sees (docs/privacy.md, "Participation"). Holds team ids and names, never a person.
+    """
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=60, help_text='what it was frozen for, e.g. "round:12"')
+    # [[team id, parent id or null, name, active], ...]
+    teams = models.JSONField(default=list)
+    frozen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "scope"], name="frozen_tree_unique")
+        ]
