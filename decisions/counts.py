@@ -8,7 +8,10 @@ hashes and, for those who answered, a keyed hash HMAC(SECRET_KEY, org:decision:p
 (:class:`~decisions.models_counts.DecisionRespondentKey`), then deleted. The keys make a
 stakeholder who answers at +7 and at +30 one respondent of the decision; once no window of
 the decision can open any more, they are replaced by the number of people
-(:class:`~decisions.models_counts.DecisionRespondentCount`).
+(:class:`~decisions.models_counts.DecisionRespondentCount`). The close also leaves, per
+team and period of the window, HMAC(SECRET_KEY, org:period:person) keys
+(:class:`~decisions.models_counts.CheckInPeriodRespondentKey`): the people of a check-in
+team × period cell (decisions.stability_release).
 """
 
 from __future__ import annotations
