@@ -99,6 +99,7 @@ def checkins_flush(
                 team_id=row.team_id,
                 period=row.period,
                 answered_on=row.answered_on,
+                offset_days=row.offset_days,
                 holding=row.holding,
                 acted=row.acted,
                 rediscussed=row.rediscussed,

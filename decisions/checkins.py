@@ -52,6 +52,14 @@ def org_offsets(org: Organization) -> list[int]:
     return out or [7, 30]
 
 
+def checkin_window_period(*, decided_on: dt.date, offset_days: int, kind: str) -> dt.date:
+    """The reporting period a check-in window belongs to: the period of its due day
+    (decided_on + offset), whatever day it is answered on. Invitations and answers agree on
+    it without linking, so the people of a team × period are counted from the invitations
+    (docs/privacy.md, "k counts people: the counting side")."""
+    return period_start(decided_on + dt.timedelta(days=int(offset_days)), kind)
+
+
 # The check-in link /decisions/c/#<token>; a token identifies (decision, offset, person).
 CHECKIN_LINK: LinkKind[CheckInInvitation] = LinkKind(
     namespace="checkin",
@@ -300,7 +308,11 @@ def _claim_and_store(
             decision_id=decision.pk,
             offset_days=inv.offset_days,
             team_id=inv.team_id,
-            period=period_start(answered_on, org.reporting_period),
+            period=checkin_window_period(
+                decided_on=decision.decided_on,
+                offset_days=inv.offset_days,
+                kind=org.reporting_period,
+            ),
             answered_on=answered_on,
             decision_status_at_answer=status,
             **clean,

@@ -8,7 +8,10 @@ hashes and, for those who answered, a keyed hash HMAC(SECRET_KEY, org:decision:p
 (:class:`~decisions.models_counts.DecisionRespondentKey`), then deleted. The keys make a
 stakeholder who answers at +7 and at +30 one respondent of the decision; once no window of
 the decision can open any more, they are replaced by the number of people
-(:class:`~decisions.models_counts.DecisionRespondentCount`).
+(:class:`~decisions.models_counts.DecisionRespondentCount`). The close also leaves, per
+team and period of the window, HMAC(SECRET_KEY, org:period:person) keys
+(:class:`~decisions.models_counts.CheckInPeriodRespondentKey`): the people of a check-in
+team × period cell (decisions.stability_release).
 """
 
 from __future__ import annotations
@@ -17,15 +20,21 @@ import datetime as dt
 import random
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.links import keyed_hash, link_counts_by_team
-from decisions.checkins import CHECKIN_ANSWER_DAYS, CHECKIN_GRACE_DAYS, org_offsets
+from decisions.checkins import (
+    CHECKIN_ANSWER_DAYS,
+    CHECKIN_GRACE_DAYS,
+    checkin_window_period,
+    org_offsets,
+)
 from decisions.models import (
     CLOSED_STATUSES,
     CheckInInvitation,
+    CheckInPeriodRespondentKey,
     CheckInWindowCount,
     ClosedCheckInLink,
     Decision,
@@ -43,6 +52,41 @@ def decision_respondent_key(*, organization_id: int, decision_id: int, person_id
     return keyed_hash(
         namespace="checkin-respondent", parts=[organization_id, decision_id, person_id]
     )
+
+
+def checkin_period_key(*, organization_id: int, period: dt.date, person_id: int) -> str:
+    """The keyed hash that makes one person one respondent of a team × period of check-ins."""
+    return keyed_hash(
+        namespace="checkin-period-respondent",
+        parts=[organization_id, period.isoformat(), person_id],
+    )
+
+
+def checkin_period_keys(
+    *, org: Organization, invitations: QuerySet[CheckInInvitation], decision_id: int
+) -> list[CheckInPeriodRespondentKey]:
+    """People keys of used invitations of one decision: team × period of each window."""
+    decided_on = (
+        Decision.objects.filter(pk=decision_id).values_list("decided_on", flat=True).first()
+    )
+    if decided_on is None:
+        return []
+    out = []
+    for team_id, person_id, offset in invitations.values_list(
+        "team_id", "person_id", "offset_days"
+    ):  # one row per person who answered the window
+        period = checkin_window_period(
+            decided_on=decided_on, offset_days=offset, kind=org.reporting_period
+        )
+        out.append(
+            CheckInPeriodRespondentKey(
+                organization=org,
+                team_key=team_id or 0,
+                period=period,
+                key=checkin_period_key(organization_id=org.pk, period=period, person_id=person_id),
+            )
+        )
+    return out
 
 
 def checkin_windows_close(*, org: Organization, now: dt.datetime | None = None) -> int:
@@ -110,9 +154,14 @@ def _window_close(
             ClosedCheckInLink(decision_id=decision_id, token_hash=h)
             for h in invitations.values_list("token_hash", flat=True)
         ]
+        period_keys = checkin_period_keys(
+            org=org, invitations=invitations.filter(used=True), decision_id=decision_id
+        )
         random.shuffle(keys)  # insertion order carries no person order
         random.shuffle(links)
+        random.shuffle(period_keys)
         DecisionRespondentKey.objects.bulk_create(keys, ignore_conflicts=True)
+        CheckInPeriodRespondentKey.objects.bulk_create(period_keys, ignore_conflicts=True)
         ClosedCheckInLink.objects.bulk_create(links, ignore_conflicts=True)
         invitations.delete()
     return 1

@@ -28,6 +28,7 @@ from decisions.models import (
 )
 from decisions.models_release import DecisionResultsRelease
 from decisions.selectors_counts import decisions_respondents_count
+from decisions.stability_release import stability_decide
 from decisions.suppress import checkin_reason_text, figure_reason_text
 from orgs.disclosure import ROOT_ID, disclosure_cells
 from orgs.models import DECISION_READ_ROLES, Organization
@@ -223,11 +224,15 @@ def team_period_frame(*, org: Organization) -> pd.DataFrame:
         cells["suppressed"] = pd.Series(dtype=bool)
         cells["reason"] = pd.Series(dtype=str)
         return cells
-    # The whole org's cells, every share its own tree: decided before any viewer filter.
-    decided = disclosure_cells(
-        org=org, cells=dm.measure_cells(cells, by=["period"]), by=["period"], **dm.DISCLOSURE_RULES
-    )
+    # The whole org's cells, every share its own tree, on people, checked against the
+    # release ledger (decisions.stability_release): decided before any viewer filter.
+    decided = stability_decide(org=org, cells=cells)
     out = dm.apply_disclosure(cells, decided, by=["period"])
+    # The n shown is the distinct people of the cell, not its answers.
+    people = decided.loc[decided["measure"] == dm.ANSWERS_MEASURE, ["period", "team_id", "people"]]
+    out = out.merge(people, on=["period", "team_id"], how="left")
+    out["n"] = out["n"].where(out["suppressed"], out["people"])
+    out = out.drop(columns=["people"])
     out["reason"] = [checkin_reason_text(c, k=org.k) for c in out["reason"]]
     return out.sort_values(["period", "team_id"]).reset_index(drop=True)
 
@@ -238,7 +243,8 @@ def decision_metrics_recompute(*, org_id: int) -> int:
 
     Idempotent (a full replace inside one transaction), so a task that runs twice is harmless.
     """
-    org = Organization.objects.filter(pk=org_id).first()
+    # The org row lock: the ledger check and record of two releases never interleave.
+    org = Organization.objects.select_for_update(no_key=True).filter(pk=org_id).first()
     if org is None:  # deleted since the task was queued: nothing to do
         return 0
     cells = team_period_frame(org=org)

@@ -161,8 +161,14 @@ class CheckInResponse(models.Model):
     )
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="responses")
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The period of the check-in *window* (decided_on + offset), not of the answer day: the
+    # invitation side counts the window's respondents in that period (k counts people).
     period = models.DateField(db_index=True)
     answered_on = models.DateField()  # day precision on purpose
+    # Which window (offset in days) it answered: a person answers a window at most once, so
+    # the release ledger counts a difference within one window in people. The flush already
+    # groups answers by window, so this links nothing more. NULL: written before it was kept.
+    offset_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # "This decision is still holding", 1-5 agree scale; NULL = skipped.
     holding = models.PositiveSmallIntegerField(
         null=True,
@@ -255,6 +261,7 @@ class PendingCheckIn(models.Model):
 # The counts that replace closed check-in windows' invitations live in their own module
 # (imported here so Django registers them with this app).
 from decisions.models_counts import (  # noqa: E402, F401
+    CheckInPeriodRespondentKey,
     CheckInWindowCount,
     ClosedCheckInLink,
     DecisionRespondentCount,

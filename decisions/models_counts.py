@@ -67,3 +67,29 @@ class DecisionRespondentCount(models.Model):
         "decisions.Decision", on_delete=models.CASCADE, related_name="respondent_count"
     )
     people = models.PositiveIntegerField()
+
+
+class CheckInPeriodRespondentKey(models.Model):
+    """That someone answered a check-in window of this team × period (k counts people).
+
+    Written when a window closes, for each invitation that was used:
+    HMAC(SECRET_KEY, "checkin-period-respondent:<org>:<period>:<person>") with the team of
+    the invitation and the period of the window (decided_on + offset), never the answer.
+    Duplicates are ignored, so a person answering several windows (of one or many decisions)
+    in a team × period is one key. Without SECRET_KEY a key names nobody.
+    """
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    team_key = models.PositiveIntegerField(help_text="team id at the invitation (0 = none)")
+    period = models.DateField()
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "team_key", "period", "key"],
+                name="checkin_period_respondent_once",
+            )
+        ]

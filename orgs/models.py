@@ -233,4 +233,4 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…) · {self.user} · {self.organization}"
 
 
-from orgs.models_ledger import LedgerSource, ReleasedSet  # noqa: E402,F401  (registered here)
+from orgs.models_ledger import FrozenTree, LedgerSource, ReleasedSet  # noqa: E402,F401  (registered here)

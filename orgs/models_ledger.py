@@ -33,6 +33,14 @@ class ReleasedSet(models.Model):
     size = models.PositiveIntegerField(help_text="responses in the set")
     # The 16 bytes of each response UUID, sorted and concatenated: compact, order-free.
     ids = models.BinaryField()
+    # The rounds (pulse rounds, check-in windows) that fed the set, as sorted signed 8-byte
+    # keys: a difference of d responses over r rounds is at least ceil(d / r) people
+    # (trustmath.ledger). Empty = one unknown round (sets recorded before this was kept).
+    rounds = models.BinaryField(default=b"")
+    round_count = models.PositiveIntegerField(default=1)
+    # Each id's round (8 bytes each, in the order of ``ids``), when known: within one round
+    # every response is a different person, a tighter bound. Empty = not known (check-ins).
+    id_rounds = models.BinaryField(default=b"")
     first_label = models.CharField(max_length=200, blank=True, help_text="cell first released")
     first_released_at = models.DateTimeField()
 
@@ -43,3 +51,27 @@ class ReleasedSet(models.Model):
             )
         ]
         indexes = [models.Index(fields=["organization", "measure", "size"])]
+
+
+class FrozenTree(models.Model):
+    """The team tree as it was when something was first released for a scope (a pulse round).
+
+    Participation of a round is decided on the tree of its dispatch, for as long as it is
+    shown: moving a team under another and back between two reads changes nothing anyone
+    sees (docs/privacy.md, "Participation"). Holds team ids and names, never a person.
+    """
+
+    TENANT_FIELD = "organization"
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=60, help_text='what it was frozen for, e.g. "round:12"')
+    # [[team id, parent id or null, name, active], ...]
+    teams = models.JSONField(default=list)
+    frozen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "scope"], name="frozen_tree_unique")
+        ]

@@ -38,7 +38,7 @@ from scoring.disclosure import TRUST_MEASURE, results_disclosure
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.models_release import ResultRelease, ResultReleaseRow
 from surveys.models import Answer, RoundStatus
-from trustmath.ledger import ID, SET
+from trustmath.ledger import ID, ROUND, SET
 
 CELL = ["period", "rubric_id", "team_id", "measure"]
 # Snapshot columns that are keys or bookkeeping, never part of a released cell's payload.
@@ -95,8 +95,9 @@ def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) ->
 
 def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFrame:
     """The anonymous response ids behind every cell: columns period, rubric_id, team_id,
-    measure, id. A response is behind its team's cell and every ancestor's (and the org's),
-    for the trust index and for each dimension it answered at least one item of."""
+    measure, id, round. A response is behind its team's cell and every ancestor's (and the
+    org's), for the trust index and for each dimension it answered at least one item of; its
+    round lets the ledger count a difference in people (at most one response per round)."""
     rows = list(
         Answer.objects.filter(
             response__round__organization_id=org.pk,
@@ -110,13 +111,14 @@ def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFram
             "response__period",
             "response__round__rubric_id",
             "item__dimension__key",
+            "response__round_id",
         )
         .order_by()
         .distinct()
     )
-    cols = ["response_id", "team", "period", "rubric_id", "measure"]
+    cols = ["response_id", "team", "period", "rubric_id", "measure", ROUND]
     if not rows:
-        return pd.DataFrame(columns=[*CELL, ID])
+        return pd.DataFrame(columns=[*CELL, ID, ROUND])
     answered = pd.DataFrame(rows, columns=cols)
     trust = answered.drop_duplicates("response_id").assign(measure=TRUST_MEASURE)
     long = pd.concat([answered, trust], ignore_index=True)
@@ -129,7 +131,7 @@ def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFram
     # Convert each distinct response id once, then map: the ledger keys are 16 bytes.
     codes, uniques = pd.factorize(out["response_id"])
     out[ID] = ledger_ids(list(uniques))[codes]
-    return out[[*CELL, ID]]
+    return out[[*CELL, ID, ROUND]]
 
 
 def _labels(frame: pd.DataFrame) -> pd.Series:
@@ -255,7 +257,7 @@ def results_release_publish(
         members = release_members_labelled(org=org, periods=periods)
     else:
         members = members[members["period"].isin(periods)]
-    members = members[[SET, ID, "measure"]]
+    members = members[[SET, ID, "measure", ROUND]]
     forced: set[str] = set()
     checked: set[str] = set()
     for _ in range(MAX_PASSES):  # each pass hides only more, so this converges fast

@@ -38,6 +38,7 @@ from surveys.models import (
 from surveys.rotation import form_items, forms_per_cycle
 from surveys.selectors import rubric_active, rubric_dimensions
 from surveys.services.counts import periods_close_out, round_invitations_reduce
+from surveys.services.responses import response_attributes_shared
 from surveys.services.rounds import round_pick_items
 
 # Ten questions (about two minutes): 11 forms per rotation cycle, so the demo's ~110
@@ -182,8 +183,13 @@ def seed_demo(
                         team=team,
                         period=period,
                         submitted_on=first_day + dt.timedelta(days=int(nrng.integers(span + 1))),
-                        # Attributes of a random member: the demo must not tie rows to people.
-                        attributes=dict(members[int(nrng.integers(len(members)))].attributes),
+                        # Attributes of a random member (the demo must not tie rows to people),
+                        # kept only as a combination k invitees share, as a real submit does.
+                        attributes=response_attributes_shared(
+                            mine=dict(members[int(nrng.integers(len(members)))].attributes),
+                            peers=[m.attributes or {} for m in members],
+                            k=org.k,
+                        ),
                         comment=comment,
                     )
                 )

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
 from core.outbox import outbox_waiting
+from orgs.ledger import participation_scope, trees_frozen
 from orgs.models import Organization, Person, Team
 from orgs.tenancy import Tenant, descendant_ids, scoped
 from orgs.tree import TeamTree
@@ -192,18 +193,38 @@ def participation_for_rounds(
     """
     k = tenant.org.k
     visible = tenant.visible_team_ids()
-    tree = tenant.org.team_tree()
+    current = tenant.org.team_tree()
+    # Each round on the tree of its dispatch (kept by orgs.ledger.tree_freeze): moving a team
+    # and back between two reads changes nothing; rounds from before it use today's tree.
+    frozen = trees_frozen(org=tenant.org, scopes=[participation_scope(r.pk) for r in rounds])
     out: dict[int, Participation] = {r.pk: Participation(k=k) for r in rounds}
-    own: dict[tuple[int, int], list[int]] = {}
+    counts: dict[int, list[tuple[int | None, int, int]]] = {}
     for round_id, team_id, invited, answered in _participation_counts(rounds):
+        counts.setdefault(round_id, []).append((team_id, invited, answered))
+    for rnd in rounds:
+        tree = frozen.get(participation_scope(rnd.pk), current)
+        _participation_one(out[rnd.pk], counts.get(rnd.pk, []), tree, k, visible)
+    return out
+
+
+def _participation_one(
+    p: Participation,
+    counts: list[tuple[int | None, int, int]],
+    tree: TeamTree,
+    k: int,
+    visible: frozenset[int] | None,
+) -> None:
+    """Fill one round's participation (see participation_for_rounds) on ``tree``."""
+    own: dict[int, list[int]] = {}
+    for team_id, invited, answered in counts:
         node = team_id if team_id in tree.parent_of else ROOT_TEAM_ID
-        cell = own.setdefault((round_id, node), [0, 0])
+        cell = own.setdefault(node, [0, 0])
         cell[0] += invited
         cell[1] += answered
     if not own:
-        return out
+        return
     nodes = {ROOT_TEAM_ID}
-    for _, node in own:
+    for node in own:
         if node != ROOT_TEAM_ID:
             nodes.add(node)
             nodes.update(tree.ancestors(node))
@@ -211,31 +232,28 @@ def participation_for_rounds(
         t: (tree.parent_of.get(t) or ROOT_TEAM_ID) for t in nodes if t != ROOT_TEAM_ID
     }
     parent_of[ROOT_TEAM_ID] = None
-    rollup: dict[tuple[int, int], list[int]] = {}
-    for (round_id, node), (invited, answered) in own.items():
+    rollup: dict[int, list[int]] = {}
+    for node, (invited, answered) in own.items():
         chain = [node] if node == ROOT_TEAM_ID else [node, *tree.ancestors(node), ROOT_TEAM_ID]
         for t in chain:
-            cell = rollup.setdefault((round_id, t), [0, 0])
+            cell = rollup.setdefault(t, [0, 0])
             cell[0] += invited
             cell[1] += answered
     cells = pd.DataFrame(
         [
             {
-                "round_id": round_id,
+                "round_id": 0,
                 "team_id": t,
-                "n": rollup.get((round_id, t), [0, 0])[0],
-                "n_own": own.get((round_id, t), [0, 0])[0],
+                "n": rollup.get(t, [0, 0])[0],
+                "n_own": own.get(t, [0, 0])[0],
             }
-            for round_id in {r for r, _ in own}
             for t in nodes
         ]
     )
     decided = suppress_tree(cells, k=k, parent_of=parent_of, by=["round_id"])
     hidden = {
-        (int(r), int(t)): str(reason)
-        for r, t, sup, reason in decided[
-            ["round_id", "team_id", "suppressed", "reason"]
-        ].itertuples(index=False)
+        int(t): str(reason)
+        for t, sup, reason in decided[["team_id", "suppressed", "reason"]].itertuples(index=False)
         if sup
     }
     shown_teams = (
@@ -245,43 +263,40 @@ def participation_for_rounds(
     )
     order = {t: i for i, t in enumerate(_tree_order(tree))}
     shown_teams.sort(key=lambda t: order.get(t, len(order)))
-    for rnd in rounds:
-        p = out[rnd.pk]
-        for t in shown_teams:
-            invited, answered = rollup.get((rnd.pk, t), (0, 0))
-            if not invited:
-                continue
-            reason = hidden.get((rnd.pk, t), "")
-            p.rows.append(
-                ParticipationRow(
-                    label=tree.names.get(t, "(team removed)"),
-                    invited=invited,
-                    responded=None if reason else answered,
-                    team_id=t,
-                    reason=reason,
-                )
-            )
-        if visible is None:
-            invited, answered = rollup.get((rnd.pk, ROOT_TEAM_ID), (0, 0))
-            reason = hidden.get((rnd.pk, ROOT_TEAM_ID), "")
-            p.total = ParticipationRow(
-                label="Everyone invited",
+    for t in shown_teams:
+        invited, answered = rollup.get(t, [0, 0])
+        if not invited:
+            continue
+        reason = hidden.get(t, "")
+        p.rows.append(
+            ParticipationRow(
+                label=tree.names.get(t, "(team removed)"),
                 invited=invited,
-                responded=None if reason or not invited else answered,
+                responded=None if reason else answered,
+                team_id=t,
                 reason=reason,
             )
-        else:
-            tops = [r for r in p.rows if tree.parent_of.get(r.team_id or 0) not in visible]
-            reason = next((r.reason for r in tops if r.suppressed), "")
-            if not tops:
-                reason = REASON_NO_RESPONSES
-            p.total = ParticipationRow(
-                label="All your teams",
-                invited=sum(r.invited for r in tops),
-                responded=None if reason else sum(r.responded or 0 for r in tops),
-                reason=reason,
-            )
-    return out
+        )
+    if visible is None:
+        invited, answered = rollup.get(ROOT_TEAM_ID, [0, 0])
+        reason = hidden.get(ROOT_TEAM_ID, "")
+        p.total = ParticipationRow(
+            label="Everyone invited",
+            invited=invited,
+            responded=None if reason or not invited else answered,
+            reason=reason,
+        )
+    else:
+        tops = [r for r in p.rows if tree.parent_of.get(r.team_id or 0) not in visible]
+        reason = next((r.reason for r in tops if r.suppressed), "")
+        if not tops:
+            reason = REASON_NO_RESPONSES
+        p.total = ParticipationRow(
+            label="All your teams",
+            invited=sum(r.invited for r in tops),
+            responded=None if reason else sum(r.responded or 0 for r in tops),
+            reason=reason,
+        )
 
 
 def _tree_order(tree: TeamTree) -> list[int]:

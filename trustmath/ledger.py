@@ -16,8 +16,12 @@ Two disjoint sets are ``|A| + |B|`` apart; that is below k only when both are ti
 is checked against the smallest earlier set.
 
 Ids are opaque (the 16 bytes of a response UUID in the Django layer); they never name a
-person. The distance counts responses: a person who answered two rounds of one period is
-two responses of a cell (docs/privacy.md, "The release ledger").
+person. k counts people, and a person answers at most once per round (a pulse round, a
+check-in window), so a difference of d responses between two sets fed by r distinct rounds
+(the union of both sets' rounds) may be as few as ceil(d / r) people: that lower bound is
+what is tested against k, with no need to link a response to anyone. Two people who
+answered three rounds differ by six responses but by at least ceil(6 / 3) = 2 people
+(docs/privacy.md, "The release ledger"). Sets given without rounds count as one round.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from scipy import sparse
 
 SET = "set"  # label column of a set (a cell key, or an earlier set's id)
 ID = "id"  # member column: an anonymous response id
+ROUND = "round"  # column of a rounds frame: an opaque key of a round that fed the set
 
 # Fixed keys: a fingerprint must be the same in every process and release.
 _KEY_A = "trustos-ledger-a"
@@ -56,16 +61,51 @@ def set_fingerprints(members: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({SET: g.index.to_numpy(), "size": g["size"].to_numpy(), "fingerprint": fp})
 
 
-def ledger_refusals(new: pd.DataFrame, released: pd.DataFrame, *, k: int) -> pd.DataFrame:
-    """Which new sets differ from an earlier released set by 1 … k − 1 ids.
+def _round_matrix(
+    rounds: pd.DataFrame | None, codes: pd.Index, keys: pd.Index
+) -> sparse.csr_matrix | None:
+    """Sets × round keys incidence (rows in ``codes`` order, columns in ``keys`` order)."""
+    if rounds is None or rounds.empty:
+        return None
+    r = rounds[[SET, ROUND]].drop_duplicates()
+    rows = codes.get_indexer(r[SET])
+    cols = keys.get_indexer(r[ROUND].astype(np.int64))
+    ok = (rows >= 0) & (cols >= 0)
+    return sparse.csr_matrix(
+        (np.ones(int(ok.sum()), dtype=np.int64), (rows[ok], cols[ok])),
+        shape=(len(codes), len(keys)),
+    )
 
-    ``new`` and ``released``: long frames with columns ``set`` (a label) and ``id``. Returns
-    one row per label of ``new``: ``size``, ``refused`` (bool), ``distance`` (the smallest
-    non-zero distance to an earlier set, or -1 when none is under k) and ``known`` (an
-    identical set was released before). Empty new sets are never refused (nothing is shown).
+
+def ledger_refusals(
+    new: pd.DataFrame,
+    released: pd.DataFrame,
+    *,
+    k: int,
+    new_rounds: pd.DataFrame | None = None,
+    released_rounds: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Which new sets differ from an earlier released set by 1 … k − 1 *people* (a lower bound).
+
+    ``new`` and ``released``: long frames with columns ``set`` (a label) and ``id``.
+    ``new_rounds`` / ``released_rounds``: optional (set, round) frames, the rounds that fed
+    each set; a set without any counts as one round. For two sets sharing an id, d = |A Δ B|
+    responses come from r = |rounds(A) ∪ rounds(B)| rounds, so at least ceil(d / r) people.
+    When both frames also carry each id's ``round`` (NaN = unknown), the responses of the
+    difference that fall in one round are that many different people, so the largest such
+    part is a lower bound too; the larger bound is used. Refused when it is 1 … k − 1. Returns one row per label of ``new``: ``size``,
+    ``refused`` (bool), ``distance`` (the smallest non-zero response distance among the
+    pairs that made it refused, or -1), ``people`` (that pair's people lower bound, or -1)
+    and ``known`` (an identical set was released before). Empty new sets are never refused.
+
+    Disjoint sets (no id in common) isolate nobody by subtraction: each one's own people
+    test covers it; they are refused only when both are so small that together they hold
+    fewer than k responses (checked against the smallest earlier set).
     """
-    new = new[[SET, ID]].drop_duplicates()
-    released = released[[SET, ID]].drop_duplicates()
+    new = new[[SET, ID, *([ROUND] if ROUND in new.columns else [])]].drop_duplicates([SET, ID])
+    released = released[[SET, ID, *([ROUND] if ROUND in released.columns else [])]].drop_duplicates(
+        [SET, ID]
+    )
     labels, new_codes = pd.factorize(new[SET], sort=False)
     sizes = np.bincount(labels, minlength=len(new_codes)).astype(np.int64)
     out = pd.DataFrame(
@@ -74,6 +114,7 @@ def ledger_refusals(new: pd.DataFrame, released: pd.DataFrame, *, k: int) -> pd.
             "size": sizes,
             "refused": np.zeros(len(new_codes), dtype=bool),
             "distance": np.full(len(new_codes), -1, dtype=np.int64),
+            "people": np.full(len(new_codes), -1, dtype=np.int64),
             "known": np.zeros(len(new_codes), dtype=bool),
         }
     )
@@ -95,16 +136,101 @@ def ledger_refusals(new: pd.DataFrame, released: pd.DataFrame, *, k: int) -> pd.
     )
     inter = (a @ b.T).tocoo()  # only pairs that share at least one id
     dist = sizes[inter.row] + old_sizes[inter.col] - 2 * inter.data
+    rounds = _pair_rounds(
+        new_rounds, released_rounds, pd.Index(new_codes), pd.Index(old_codes), inter.row, inter.col
+    )
+    people = -(-dist // rounds)  # ceil(d / r): the fewest people d responses can be
+    if ROUND in new.columns and ROUND in released.columns:
+        # Within one round each response is another person: the largest per-round part of
+        # the difference is a (usually much) tighter lower bound than ceil(d / r).
+        people = np.maximum(
+            people,
+            _per_round_difference(new, released, labels, old_labels, inter.row, inter.col),
+        )
     known = np.zeros(len(new_codes), dtype=bool)
     known[inter.row[dist == 0]] = True
-    close = (dist > 0) & (dist < k)
-    best = np.full(len(new_codes), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, inter.row[close], dist[close])
+    close = (dist > 0) & (people < k)
+    big = np.iinfo(np.int64).max
+    best = np.full(len(new_codes), big, dtype=np.int64)
+    np.minimum.at(best, inter.row[close], people[close])
+    best_d = np.full(len(new_codes), big, dtype=np.int64)
+    np.minimum.at(best_d, inter.row[close], dist[close])
     # Disjoint pairs are |A| + |B| apart: only the smallest earlier set can make that < k.
     disjoint = sizes + int(old_sizes.min())
-    best = np.where((disjoint < k) & (sizes > 0), np.minimum(best, disjoint), best)
+    tiny = (disjoint < k) & (sizes > 0)
+    best = np.where(tiny, np.minimum(best, disjoint), best)
+    best_d = np.where(tiny, np.minimum(best_d, disjoint), best_d)
     too_close = (best < k) & ~known & (sizes > 0)
     out["refused"] = too_close
-    out["distance"] = np.where(too_close, best, -1)
+    out["distance"] = np.where(too_close, best_d, -1)
+    out["people"] = np.where(too_close, best, -1)
     out["known"] = known
     return out
+
+
+def _per_round_difference(
+    new: pd.DataFrame,
+    released: pd.DataFrame,
+    labels: np.ndarray,
+    old_labels: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """max over rounds r of |(A Δ B) ∩ r| for each (new row, old col) pair; ids whose round
+    is unknown (``ROUND`` missing) are left out of it (they still count in ceil(d / r))."""
+    pairs = pd.DataFrame({"a": rows, "b": cols, "pair": np.arange(len(rows))})
+    if pairs.empty:
+        return np.zeros(0, dtype=np.int64)
+    a = pd.DataFrame({"a": labels, ID: new[ID].to_numpy(), ROUND: new[ROUND].to_numpy()})
+    b = pd.DataFrame(
+        {"b": old_labels, ID: released[ID].to_numpy(), ROUND: released[ROUND].to_numpy()}
+    )
+    a, b = a[a[ROUND].notna()], b[b[ROUND].notna()]
+    size_a = a.groupby(["a", ROUND]).size().rename("na").reset_index()
+    size_b = b.groupby(["b", ROUND]).size().rename("nb").reset_index()
+    # Shared ids per (pair, round): only pairs the sparse product found, joined on the id.
+    shared = (
+        a.merge(b, on=[ID, ROUND])
+        .merge(pairs, on=["a", "b"])
+        .groupby(["pair", ROUND])
+        .size()
+        .rename("both")
+        .reset_index()
+    )
+    per_a = pairs.merge(size_a, on="a")
+    per_b = pairs.merge(size_b, on="b")
+    per = per_a.merge(per_b, on=["pair", "a", "b", ROUND], how="outer").merge(
+        shared, on=["pair", ROUND], how="left"
+    )
+    d = per["na"].fillna(0) + per["nb"].fillna(0) - 2 * per["both"].fillna(0)
+    best = d.groupby(per["pair"]).max()
+    out = np.zeros(len(rows), dtype=np.int64)
+    out[best.index.to_numpy(dtype=np.int64)] = best.to_numpy(dtype=np.int64)
+    return out
+
+
+def _pair_rounds(
+    new_rounds: pd.DataFrame | None,
+    released_rounds: pd.DataFrame | None,
+    new_codes: pd.Index,
+    old_codes: pd.Index,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """|rounds(A) ∪ rounds(B)| for each (new row, old col) pair, at least 1."""
+    frames = [f for f in (new_rounds, released_rounds) if f is not None and not f.empty]
+    if not frames:
+        return np.ones(len(rows), dtype=np.int64)
+    keys = pd.Index(
+        pd.unique(pd.concat([f[ROUND].astype(np.int64) for f in frames], ignore_index=True))
+    )
+    ra = _round_matrix(new_rounds, new_codes, keys)
+    rb = _round_matrix(released_rounds, old_codes, keys)
+    count_a = np.asarray(ra.sum(axis=1)).ravel()[rows] if ra is not None else np.zeros(len(rows))
+    count_b = np.asarray(rb.sum(axis=1)).ravel()[cols] if rb is not None else np.zeros(len(rows))
+    shared = np.zeros(len(rows), dtype=np.int64)
+    if ra is not None and rb is not None and len(rows):
+        both = (ra @ rb.T).tocsr()
+        shared = np.asarray(both[rows, cols]).ravel()
+    union = (count_a + count_b - shared).astype(np.int64)
+    return np.maximum(union, 1)

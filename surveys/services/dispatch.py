@@ -28,6 +28,7 @@ from core.links import SendReport
 from core.notify import slack_post
 from core.outbox import task_queue_durable
 from core.text import count_text
+from orgs.ledger import participation_scope, tree_freeze
 from surveys.links import PULSE_LINK
 from surveys.models import Invitation, PulseRound, RoundStatus
 from surveys.selectors import audience_people
@@ -73,6 +74,8 @@ def invitations_create(*, round: PulseRound) -> int:
     # ignore_conflicts: a concurrent dispatcher may have created some of them meanwhile.
     with transaction.atomic():
         Invitation.objects.bulk_create(new, ignore_conflicts=True)
+        # Participation is decided on the tree of the dispatch (orgs.ledger.tree_freeze).
+        tree_freeze(org=round.organization, scope=participation_scope(round.pk))
     return len(new)
 
 

@@ -160,6 +160,9 @@ class AdhocCellTests(BaseTestCase):
             "fingerprint",
             "size",
             "ids",
+            "rounds",
+            "round_count",
+            "id_rounds",
             "first_label",
             "first_released_at",
         }

@@ -16,12 +16,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from orgs.models import Organization, Role, Team
+from orgs.services import team_update
 from orgs.tenancy import tenant_for_user
 from surveys.models import Invitation, PulseRound, RoundStatus
 from surveys.selectors import participation_for_round, rubric_active
 from tests.base import BaseTestCase
 from tests.factories import org_make, people_make, team_make, user_make
 from tests.privacy.attack import recoverable_groups
+from tests.surveys.helpers import add_people, open_round
 
 
 def _round(org: Organization, sizes: dict[Team, tuple[int, int]]) -> PulseRound:
@@ -132,3 +134,35 @@ class RandomTreeParticipationTests(HypothesisTestCase):
         seen = _views(rnd, [admin, *leaders])
         atoms = {t.pk: n for t, (n, _) in sizes.items()}
         assert _recovered(org, atoms, seen) == []
+
+
+class ParticipationTreeMoveAttackTests(BaseTestCase):
+    """Attack 3 on participation: an admin moves a small team under another team, reads,
+    moves it back and reads again. Each round is decided on the tree of its dispatch, so
+    every read is the same and the small team's answered count never comes out."""
+
+    def read(self, rnd: PulseRound) -> dict[int | None, tuple[int, int | None]]:
+        return _views(rnd, [self.owner, self.leader])
+
+    def test_moving_a_team_and_back_between_reads_changes_nothing(self) -> None:
+        for team, n in ((self.platform, 7), (self.mobile, 3), (self.sales, 6)):
+            add_people(self.org, team, n, prefix=f"m{team.pk}")
+        with self.captureOnCommitCallbacks(execute=True):
+            rnd = open_round(self.org, [self.eng, self.sales])
+        for team, used in ((self.platform, 4), (self.mobile, 2), (self.sales, 3)):
+            ids = Invitation.objects.filter(round=rnd, team=team).values_list("pk", flat=True)
+            Invitation.objects.filter(pk__in=list(ids)[:used]).update(used=True)
+        first = self.read(rnd)
+        assert first[self.mobile.pk] == (3, None)  # the small team's count is hidden
+        with self.captureOnCommitCallbacks(execute=True):
+            team_update(team=self.mobile, actor=self.owner, parent=self.sales)
+        self.org.team_tree_refresh()
+        moved = self.read(rnd)
+        with self.captureOnCommitCallbacks(execute=True):
+            team_update(team=self.mobile, actor=self.owner, parent=self.eng)
+        self.org.team_tree_refresh()
+        back = self.read(rnd)
+        assert moved == first and back == first
+        # Pooled over the three reads, no group of 1 … k − 1 invited people is recoverable.
+        sizes = {self.platform.pk: 7, self.mobile.pk: 3, self.sales.pk: 6}
+        assert _recovered(self.org, sizes, first) == []

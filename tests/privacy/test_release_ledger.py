@@ -95,6 +95,32 @@ class ReleaseLedgerAttackTests(BaseTestCase):
     ) -> None:
         self.second_round_adds(self.org.k - 1)
 
+    def test_two_people_answering_three_more_rounds_of_the_period_show_nothing_new(
+        self,
+    ) -> None:
+        team = self.sales
+        # 14 + 6 responses over 4 rounds: the read path's people bound (ceil(20 / 4) = 5)
+        # shows the cell, so only the ledger can stop the difference of two people.
+        first = add_people(self.org, team, 14, prefix="a")
+        with self.captureOnCommitCallbacks(execute=True):
+            r1 = open_round(self.org, [team])
+        self.answer(r1, first, 4)
+        self.close(r1)
+        before = self.read()
+        assert (team.pk, str(r1.period), "index") in shown_cells(before)
+        two = add_people(self.org, team, 2, prefix="b")
+        for _ in range(3):  # the same two people answer three more rounds of the period
+            with self.captureOnCommitCallbacks(execute=True):
+                rnd = open_round(self.org, [team])
+            assert rnd.period == r1.period
+            self.answer(rnd, two, 1)
+            self.close(rnd)
+        after = self.read()
+        self.assert_nothing_new(before, after)
+        index = all_cells(after)[(team.pk, str(r1.period), "index")]
+        assert index["suppressed"] and "score" not in index
+        assert "ledger" in {c.get("reason") for c in all_cells(after).values()}
+
     def test_a_second_round_adding_k_people_is_released(self) -> None:
         first = add_people(self.org, self.sales, 5, prefix="a")
         with self.captureOnCommitCallbacks(execute=True):
