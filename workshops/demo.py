@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from orgs.models import Organization, Person, Team
 from workshops.models import Workshop
-from workshops.models_commitments import Commitment, CommitmentStatus, FollowUpAnswer, FollowUpLink
+from workshops.models_commitments import (
+    Commitment,
+    CommitmentStatus,
+    FollowUpAnswer,
+    FollowUpLink,
+    PendingFollowUpAnswer,
+)
 
 DEMO_TEAM = "Mobile"  # in Engineering, which the demo facilitator facilitates
 FACILITATOR = "facilitator"
@@ -133,6 +139,7 @@ def seed_demo(
 
 def demo_reset(org: Organization) -> None:
     FollowUpAnswer.objects.filter(organization=org).delete()
+    PendingFollowUpAnswer.objects.filter(organization=org).delete()
     FollowUpLink.objects.filter(organization=org).delete()
     Commitment.objects.filter(organization=org).delete()
     Workshop.objects.filter(organization=org).delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.tasks import task
 from orgs.models import Organization
+from workshops.followup_flush import followup_answers_flush
 from workshops.services_followup import follow_up_org
 
 
@@ -23,3 +24,9 @@ def follow_up_org_commitments(org_id: int) -> dict[str, int]:
     if org is None:
         return {}
     return follow_up_org(org=org)
+
+
+@task(name="workshops.flush_followup_answers")
+def flush_followup_answers(commitment_id: int) -> int:
+    """After each team answer: write the commitment's buffered groups that reached k."""
+    return followup_answers_flush(commitment_id=commitment_id)

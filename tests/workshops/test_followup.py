@@ -111,7 +111,9 @@ class FollowUpTests(BaseTestCase):
         summary = followup_answers(commitment=self.c)
         self.assertFalse(summary.shown)
         self.assertEqual(summary.counts, {})
-        self.assertEqual(self.answer(team[self.org.k - 1], "done", day), 200)
+        self.assertEqual(FollowUpAnswer.objects.count(), 0)  # buffered until k
+        with self.captureOnCommitCallbacks(execute=True):  # the flush queued after the answer
+            self.assertEqual(self.answer(team[self.org.k - 1], "done", day), 200)
         summary = followup_answers(commitment=self.c)
         self.assertTrue(summary.shown)
         self.assertEqual(summary.counts["Partly"], self.org.k - 1)
