@@ -20,6 +20,7 @@ from workshops.models_commitments import (
     FollowUpLink,
     PendingFollowUpAnswer,
 )
+from workshops.releases import followthrough_publish
 
 DEMO_TEAM = "Mobile"  # in Engineering, which the demo facilitator facilitates
 FACILITATOR = "facilitator"
@@ -98,13 +99,15 @@ def seed_demo(
         ("Mobile: follow-up on ownership", today - dt.timedelta(days=25), SECOND),
     ):
         workshop = _workshop(org, team, user, title, day, Workshop.State.ENDED)
-        for i, (what, due_after, status, done_after) in enumerate(rows):
+        for what, due_after, status, done_after in rows:
             due = day + dt.timedelta(days=due_after)
             c = Commitment.objects.create(
                 organization=org,
                 workshop=workshop,
                 what=what,
-                owner=people[i % len(people)],
+                # A different owner for each commitment (as long as the team allows), so the
+                # rate covers k owners and is released.
+                owner=people[made % len(people)],
                 due_on=due,
                 status=status,
                 created_by=user,
@@ -134,7 +137,8 @@ def seed_demo(
     _workshop(
         org, team, user, "Mobile: next steps", today + dt.timedelta(days=10), Workshop.State.DRAFT
     )
-    log(f"workshops: 3 workshops of {DEMO_TEAM}, {made} commitments")
+    shown = followthrough_publish(org=org)  # as the hourly follow-up pass would
+    log(f"workshops: 3 workshops of {DEMO_TEAM}, {made} commitments, {shown} figures released")
 
 
 def demo_reset(org: Organization) -> None:

@@ -22,6 +22,7 @@ from workshops.selectors_followthrough import (
     FollowThrough,
     commitment_age_days,
     follow_through_total,
+    followthrough_release_read,
     followup_answers,
     org_today,
 )
@@ -46,11 +47,12 @@ def workshop_day(workshop: Workshop) -> dt.date:
 
 def commitment_rows(*, workshop: Workshop, now: dt.datetime | None = None) -> list[CommitmentRow]:
     today = org_today(workshop.organization, now)
+    released = followthrough_release_read(org_id=workshop.organization_id)
     return [
         CommitmentRow(
             commitment=c,
             age_days=commitment_age_days(c, today),
-            answers=followup_answers(commitment=c),
+            answers=followup_answers(commitment=c, cells=released),
         )
         for c in Commitment.objects.filter(workshop=workshop).select_related(
             "owner", "decision", "organization"
@@ -112,9 +114,7 @@ def report_context(
     *, tenant: Tenant, workshop: Workshop, now: dt.datetime | None = None
 ) -> dict[str, Any]:
     before, after, rows = figure_rows(tenant=tenant, workshop=workshop)
-    total: FollowThrough = follow_through_total(
-        org=workshop.organization, team_id=workshop.team_id, now=now
-    )
+    total: FollowThrough = follow_through_total(org=workshop.organization, team_id=workshop.team_id)
     return {
         "workshop": workshop,
         "day": workshop_day(workshop),

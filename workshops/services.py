@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.tasks import task_queue_on_commit
 from decisions.models import DecisionSource
 from decisions.services import decision_create
 from orgs.models import Organization, Person, Team
@@ -230,5 +231,10 @@ def commitment_status_set(
         action="workshops.commitment.status_changed",
         obj=commitment,
         changes={"from": old, "to": status},
+    )
+    # The figures pages show are released, not live: a new release shortly after the change
+    # (the delay gathers a burst of changes into one release).
+    task_queue_on_commit(
+        "workshops.publish_follow_through", commitment.organization_id, countdown=30
     )
     return commitment

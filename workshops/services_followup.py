@@ -30,6 +30,7 @@ from workshops.models_commitments import (
     FollowUpLink,
     PendingFollowUpAnswer,
 )
+from workshops.releases import followthrough_publish
 from workshops.selectors_followthrough import org_today
 from workshops.services import commitment_status_set
 
@@ -188,20 +189,22 @@ def commitments_mark_waiting(*, org: Organization, now: dt.datetime | None = Non
 
 
 def follow_up_org(*, org: Organization, now: dt.datetime | None = None) -> dict[str, int]:
-    """One hourly pass for an org: reminders, new questions, sending, waiting, and the
-    buffered team answers whose window closed."""
+    """One hourly pass for an org: reminders, new questions, sending, waiting, the buffered
+    team answers whose window closed, and a new release of the follow-through figures."""
     flushed = followup_answers_flush(org_id=org.pk, now=now)
     reminded = sum(
         commitment_remind(commitment_id=pk, now=now) for pk in reminders_due(org=org, now=now)
     )
     sent, unsent = followups_send(link_ids=followups_create_due(org=org, now=now))
     waiting = commitments_mark_waiting(org=org, now=now)
+    released = followthrough_publish(org=org, now=now)
     return {
         "reminded": reminded,
         "sent": sent,
         "unsent": unsent,
         "waiting": waiting,
         "flushed": flushed,
+        "released": released,
     }
 
 

@@ -25,7 +25,11 @@ from workshops.selectors_access import (
     workshop_may_manage,
     workshop_team_choices,
 )
-from workshops.selectors_followthrough import follow_through, follow_through_total
+from workshops.selectors_followthrough import (
+    follow_through,
+    follow_through_total,
+    followthrough_release_read,
+)
 from workshops.selectors_report import commitment_rows
 from workshops.services import workshop_create, workshop_update
 
@@ -49,8 +53,10 @@ def workshop_list_view(request: HttpRequest) -> HttpResponse:
     tenant = require_tenant(request, WORKSHOP_ROLES)
     workshops = workshop_list(tenant=tenant)
     teams = {w.team_id: w.team for w in workshops}
+    released = followthrough_release_read(org_id=tenant.org.pk)
     rates = [
-        (team, follow_through_total(org=tenant.org, team_id=tid)) for tid, team in teams.items()
+        (team, follow_through_total(org=tenant.org, team_id=tid, cells=released))
+        for tid, team in teams.items()
     ]
     return render(
         request,
@@ -58,6 +64,7 @@ def workshop_list_view(request: HttpRequest) -> HttpResponse:
         {
             "workshops": workshops,
             "rates": sorted(rates, key=lambda r: r[0].name),
+            "k": tenant.org.k,
             "can_prepare": tenant.has_any_role(PREPARE_ROLES),
         },
     )

@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from decisions.models import Decision, DecisionSource
 from tests.base import BaseTestCase
+from tests.factories import person_make
 from tests.workshops.helpers import workshop_make
 from workshops.models_commitments import Commitment, CommitmentStatus
+from workshops.releases import followthrough_publish
 from workshops.selectors_followthrough import follow_through, follow_through_total
 from workshops.services import commitment_create, commitment_status_set
 
@@ -81,16 +83,18 @@ class CommitmentTests(BaseTestCase):
         self.assertEqual(Decision.objects.count(), 1)
 
     def test_follow_through_counts_due_commitments_and_median_days_to_done(self) -> None:
+        k = self.org.k  # a rate is released over at least k commitment owners
+        owners = [person_make(org=self.org, team=self.platform, name=f"O{i}") for i in range(k)]
         with time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC), tick=False):
-            a, b, _c = (
+            a, b, *_rest = (
                 commitment_create(
                     workshop=self.workshop,
                     actor=self.facilitator,
-                    what=w,
-                    owner=self.member_person,
+                    what=f"commitment {i}",
+                    owner=owner,
                     due_on=dt.date(2026, 5, 20),
                 )
-                for w in ("one", "two", "three")
+                for i, owner in enumerate(owners)
             )
         commitment_create(
             workshop=self.workshop,
@@ -102,13 +106,17 @@ class CommitmentTests(BaseTestCase):
         with time_machine.travel(dt.datetime(2026, 5, 11, 9, tzinfo=dt.UTC), tick=False):
             commitment_status_set(commitment=a, actor=None, status=CommitmentStatus.DONE)
         commitment_status_set(commitment=b, actor=None, status=CommitmentStatus.DROPPED)
+        self.assertEqual(
+            follow_through(org=self.org, team_id=self.platform.pk), []
+        )  # released only
+        followthrough_publish(org=self.org)
         rows = follow_through(org=self.org, team_id=self.platform.pk)
         self.assertEqual(len(rows), 1)
-        self.assertEqual((rows[0].period, rows[0].due, rows[0].done), (dt.date(2026, 5, 1), 3, 1))
-        self.assertAlmostEqual(rows[0].rate or 0, 100 / 3)
+        self.assertEqual((rows[0].period, rows[0].due, rows[0].done), (dt.date(2026, 5, 1), k, 1))
+        self.assertAlmostEqual(rows[0].rate or 0, 100 / k)
         self.assertEqual(rows[0].median_days_to_done, 10.0)
         # Engineering includes Platform; Sales has nothing due.
-        self.assertEqual(follow_through_total(org=self.org, team_id=self.eng.pk).due, 3)
+        self.assertEqual(follow_through_total(org=self.org, team_id=self.eng.pk).due, k)
         self.assertIsNone(follow_through_total(org=self.org, team_id=self.sales.pk).rate)
 
     def test_service_refuses_past_due_dates(self) -> None:
