@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from orgs.tenancy import Tenant
 from workshops.models import Workshop
+from workshops.models_polls import Poll, Vote
+from workshops.polls import poll_tally
+from workshops.selectors_live import polls_with_counts
 from workshops.models_commitments import Commitment, CommitmentStatus
 from workshops.selectors import TeamFigures, commitments_to_review, team_figures
 from workshops.selectors_followthrough import (
@@ -60,10 +63,38 @@ def commitment_rows(*, workshop: Workshop, now: dt.datetime | None = None) -> li
     ]
 
 
+def _result_lines(tally: dict[str, Any]) -> list[tuple[str, str]]:
+    """A tally as (label, value) lines a table (and the PDF) can show."""
+    if tally["kind"] == "text":
+        return [(t, "") for t in tally["texts"]]
+    if tally["kind"] == "matrix":
+        return [(row["label"], f"most placed: {row['placed']}") for row in tally["grid"]]
+    if tally["kind"] == "rank":
+        return [(row["label"], f"{row['count']} pts") for row in tally["rows"]]
+    lines = [(row["label"], f"{row['count']} ({row['pct']} %)") for row in tally["rows"]]
+    if tally.get("mean"):
+        lines.append(("Mean (of 5)", str(tally["mean"])))
+    return lines
+
+
 def poll_results(*, workshop: Workshop) -> list[dict[str, Any]]:
-    """Poll results that passed the workshop's k; filled in by the live part (empty until
-    its polls exist: the report then reads "no polls")."""
-    return []
+    """The revealed polls that reached the workshop's k (distinct participants), as the room
+    saw them (text answers shuffled); a poll below k or never revealed is left out."""
+    out = []
+    for poll in polls_with_counts(workshop=workshop):
+        if poll.state != Poll.State.REVEALED or int(getattr(poll, "n_votes", 0)) < workshop.k:
+            continue
+        answers = list(Vote.objects.filter(poll=poll).values_list("answer", flat=True))
+        tally = poll_tally(poll=poll, answers=answers)
+        out.append(
+            {
+                "question": poll.question,
+                "kind": poll.get_kind_display(),
+                "n": len(answers),
+                "counts": _result_lines(tally),
+            }
+        )
+    return out
 
 
 @dataclass(frozen=True)
