@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from orgs.tenancy import Tenant
 from workshops.models import Workshop
+from workshops.models_commitments import Commitment, CommitmentStatus
 from workshops.models_polls import Poll, Vote
 from workshops.polls import poll_tally
-from workshops.selectors_live import polls_with_counts
-from workshops.models_commitments import Commitment, CommitmentStatus
 from workshops.selectors import TeamFigures, commitments_to_review, team_figures
 from workshops.selectors_followthrough import (
     AnswerSummary,
@@ -29,6 +28,7 @@ from workshops.selectors_followthrough import (
     followup_answers,
     org_today,
 )
+from workshops.selectors_live import polls_with_counts
 
 
 @dataclass(frozen=True)
