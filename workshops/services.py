@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.constants import K_FLOOR
 from core.tasks import task_queue_on_commit
 from decisions.models import DecisionSource
 from decisions.services import decision_create
@@ -68,6 +69,20 @@ def _clean_title(title: str) -> str:
     return title
 
 
+K_MAX = 50
+
+
+def _clean_k(raw: Any) -> int:
+    msg = f"Give a whole number from {K_FLOOR} to {K_MAX}."
+    try:
+        k = int(str(raw).strip() or K_FLOOR)
+    except ValueError as exc:
+        raise ValidationError({"anonymity_k": msg}) from exc
+    if not K_FLOOR <= k <= K_MAX:
+        raise ValidationError({"anonymity_k": msg})
+    return k
+
+
 def workshop_create(
     *,
     org: Organization,
@@ -76,10 +91,16 @@ def workshop_create(
     title: str,
     agenda: list[dict[str, Any]],
     scheduled_for: dt.datetime | None = None,
+    anonymity_k: Any = K_FLOOR,
 ) -> Workshop:
-    """A draft workshop for `team` with the (proposed, maybe edited) agenda."""
+    """A draft workshop for `team` with the (proposed, maybe edited) agenda.
+
+    `anonymity_k` is the live polls' threshold: 3 by default — a workshop may use a lower k
+    than the org's, never below 3 (DESIGN.md, anonymity) — so a room of a few people sees
+    its results; the org's k still rules every released figure (follow-through, report)."""
     if team.organization_id != org.pk:
         raise ValidationError({"team": "Choose one of your organization's teams."})
+    k = _clean_k(anonymity_k)
     items = clean_agenda(agenda)
     workshop = Workshop.objects.create(
         organization=org,
@@ -89,7 +110,7 @@ def workshop_create(
         scheduled_for=scheduled_for,
         agenda=items,
         focus_dimensions=[i["key"] for i in items if i["kind"] == "dimension" and "key" in i],
-        anonymity_k=org.k,
+        anonymity_k=k,
     )
     audit_record(
         organization=org,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.constants import K_FLOOR
 from orgs.models import Person
 from orgs.tenancy import Tenant, require_tenant, scoped
 from workshops.models import Workshop
@@ -95,6 +96,8 @@ def workshop_new_view(request: HttpRequest) -> HttpResponse:
         figures=team_figures(tenant=tenant, team=team),
         title=request.POST.get("title") or f"{team.name} workshop",
         scheduled_for=request.POST.get("scheduled_for", ""),
+        anonymity_k=request.POST.get("anonymity_k", "") or K_FLOOR,
+        k_floor=K_FLOOR,
     )
     if request.method == "POST":
         try:
@@ -105,6 +108,7 @@ def workshop_new_view(request: HttpRequest) -> HttpResponse:
                 title=request.POST.get("title", ""),
                 agenda=agenda,
                 scheduled_for=parse_local_datetime(request.POST.get("scheduled_for", ""), tenant),
+                anonymity_k=request.POST.get("anonymity_k", ""),
             )
         except ValidationError as exc:
             ctx["errors"] = exc.message_dict
