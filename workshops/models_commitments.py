@@ -53,6 +53,14 @@ STATUS_OF_ANSWER = {
 
 WHAT_MAX_LENGTH = 300
 
+# The follow-up schedule (services_followup.py; shown on the commitments table):
+# the owner is reminded this many days before the due date,
+REMIND_DAYS_BEFORE = 2
+# the owner and the team are asked "did this happen?" the day after it,
+ASK_DAYS_AFTER = 1
+# and an owner who has not answered this many days after it: the commitment waits.
+WAITING_AFTER_DAYS = 7
+
 
 class Commitment(models.Model):
     """What someone agreed to do by when, recorded by the facilitator during or after a workshop."""

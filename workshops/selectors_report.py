@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from orgs.tenancy import Tenant
 from workshops.models import Workshop
-from workshops.models_commitments import Commitment, CommitmentStatus
+from workshops.models_commitments import (
+    ASK_DAYS_AFTER,
+    REMIND_DAYS_BEFORE,
+    Commitment,
+    CommitmentStatus,
+)
 from workshops.models_polls import Poll, Vote
 from workshops.polls import poll_tally
 from workshops.selectors import TeamFigures, commitments_to_review, team_figures
@@ -36,6 +41,16 @@ class CommitmentRow:
     commitment: Commitment
     age_days: int  # days past due (0 before the due date)
     answers: AnswerSummary
+
+    @property
+    def remind_on(self) -> dt.date:
+        """When the owner's reminder goes (or went) out: the hourly pass of that day."""
+        return self.commitment.due_on - dt.timedelta(days=REMIND_DAYS_BEFORE)
+
+    @property
+    def ask_on(self) -> dt.date:
+        """When owner and team are asked "did this happen?"."""
+        return self.commitment.due_on + dt.timedelta(days=ASK_DAYS_AFTER)
 
     @property
     def waiting(self) -> bool:

@@ -23,7 +23,9 @@ from orgs.models import Organization, Person
 from orgs.tenancy import descendant_ids
 from workshops.followup_flush import ANSWER_DAYS, followup_answers_flush
 from workshops.models_commitments import (
+    REMIND_DAYS_BEFORE,
     STATUS_OF_ANSWER,
+    WAITING_AFTER_DAYS,
     Commitment,
     CommitmentStatus,
     FollowUpAnswerChoice,
@@ -36,10 +38,6 @@ from workshops.services import commitment_status_set
 
 log = logging.getLogger(__name__)
 
-# The owner is reminded this many days before the due date.
-REMIND_DAYS_BEFORE = 2
-# An owner who has not answered this many days after the due date: the commitment waits.
-WAITING_AFTER_DAYS = 7
 USED_ANSWER = "This question has already been answered. Thank you!"
 
 # The link /workshops/f/#<token>; a token identifies (commitment, person).

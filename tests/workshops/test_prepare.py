@@ -54,6 +54,8 @@ class PrepareTests(BaseTestCase):
             (w.state, w.team, w.facilitator), ("draft", self.platform, self.facilitator)
         )
         self.assertEqual(w.agenda[0]["kind"], "review")
+        page = self.client.get(reverse("workshops:detail", args=[w.pk]))
+        self.assertContains(page, reverse("workshops:run", args=[w.pk]))  # reachable to run
         # Polls show from 3 answers by default (a workshop may go below the org's k of 5).
         self.assertEqual((w.k, self.org.k), (3, 5))
 
