@@ -5,6 +5,7 @@ from core.audit import register_action
 register_action("workshops.workshop.created", "Workshop prepared")
 register_action("workshops.workshop.updated", "Workshop agenda edited")
 register_action("workshops.commitment.created", "Workshop commitment recorded")
+register_action("workshops.commitment.updated", "Workshop commitment edited")
 register_action("workshops.commitment.status_changed", "Workshop commitment status changed")
 register_action("workshops.commitment.logged_as_decision", "Workshop commitment logged as decision")
 register_action("workshops.workshop.went_live", "Workshop went live (join code issued)")

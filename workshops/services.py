@@ -147,19 +147,17 @@ def workshop_update(
     return workshop
 
 
-def commitment_create(
-    *,
-    workshop: Workshop,
-    actor: Any,
+def _clean_commitment(
+    org: Organization,
     what: str,
     owner: Person | None,
     due_on: dt.date | None,
-    log_as_decision: bool = False,
-    now: dt.datetime | None = None,
-) -> Commitment:
-    """Record a commitment; with `log_as_decision`, also log it in the decision register
-    (source "recorded in a workshop") so it gets the decision check-ins."""
-    org = workshop.organization
+    now: dt.datetime | None,
+    *,
+    kept_due: dt.date | None = None,
+) -> tuple[str, Person, dt.date]:
+    """What, owner and due date checked; ValidationError naming each bad field. A due date
+    in the past is refused unless it is the one the commitment already has (`kept_due`)."""
     errors: dict[str, str] = {}
     what = " ".join(str(what or "").split())
     if not what:
@@ -173,11 +171,69 @@ def commitment_create(
     today = org_today(org, now)
     if due_on is None:
         errors["due_on"] = "Give a due date."
-    elif due_on < today:
+    elif due_on < today and due_on != kept_due:
         errors["due_on"] = f"The due date {due_on:%d %b %Y} is in the past; pick today or later."
     if errors:
         raise ValidationError(errors)
     assert owner is not None and due_on is not None
+    return what, owner, due_on
+
+
+def commitment_update(
+    *,
+    commitment: Commitment,
+    actor: Any,
+    what: str,
+    owner: Person | None,
+    due_on: dt.date | None,
+    now: dt.datetime | None = None,
+) -> Commitment:
+    """Edit what, owner and due date (audited). A new due date before the team was asked
+    re-arms the owner's reminder for it."""
+    org = commitment.workshop.organization
+    what, owner, due_on = _clean_commitment(
+        org, what, owner, due_on, now, kept_due=commitment.due_on
+    )
+    changes: dict[str, Any] = {}
+    if what != commitment.what:
+        changes["what"] = "edited"
+    if owner.pk != commitment.owner_id:
+        changes["owner"] = {"from": commitment.owner_id, "to": owner.pk}
+    if due_on != commitment.due_on:
+        changes["due_on"] = {"from": commitment.due_on.isoformat(), "to": due_on.isoformat()}
+    if not changes:
+        return commitment
+    fields = ["what", "owner", "due_on"]
+    if "due_on" in changes and commitment.asked_at is None:
+        commitment.reminded_at = None
+        fields.append("reminded_at")
+    commitment.what, commitment.owner, commitment.due_on = what, owner, due_on
+    with transaction.atomic():
+        commitment.save(update_fields=fields)
+        audit_record(
+            organization=org,
+            actor=actor,
+            action="workshops.commitment.updated",
+            obj=commitment,
+            changes=changes,
+        )
+    return commitment
+
+
+def commitment_create(
+    *,
+    workshop: Workshop,
+    actor: Any,
+    what: str,
+    owner: Person | None,
+    due_on: dt.date | None,
+    log_as_decision: bool = False,
+    now: dt.datetime | None = None,
+) -> Commitment:
+    """Record a commitment; with `log_as_decision`, also log it in the decision register
+    (source "recorded in a workshop") so it gets the decision check-ins."""
+    org = workshop.organization
+    what, owner, due_on = _clean_commitment(org, what, owner, due_on, now)
     with transaction.atomic():
         commitment = Commitment.objects.create(
             organization=org,
