@@ -35,7 +35,7 @@ FIRST = [
 SECOND = [
     ("Name an owner for every action at the end of each meeting", 10, CommitmentStatus.DONE, 6),
     ("Publish the release-approval rule on the wiki", 14, CommitmentStatus.PARTLY, None),
-    ("Try a blameless review after the next incident", 21, CommitmentStatus.WAITING, None),
+    ("Try a blameless review after the next incident", 17, CommitmentStatus.WAITING, None),
     ("Check in with Design about hand-off notes", 40, CommitmentStatus.OPEN, None),
 ]
 
