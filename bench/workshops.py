@@ -5,8 +5,10 @@ Everything goes through Django's test client (the full middleware stack, CSRF as
 threads released by one barrier, against a fresh file SQLite database in a temporary
 directory (WAL, IMMEDIATE transactions: the `make run` set-up). Each round opens a new poll;
 every participant posts once; one more thread fetches the projector fragment every 200 ms
-meanwhile. A round must store exactly 60 votes. Reported: the median batch wall time of
-votes and of /healthz over the rounds, their ratio, and per-request p50/p95.
+meanwhile. A round must store exactly 60 votes. Then the poll is revealed and the 60 waiting
+phones fetch the result fragment at once (what their htmx polling does). Reported: the
+median batch wall time of votes, of the revealed-result fetches and of /healthz over the
+rounds, the ratio votes/healthz, and per-request p50/p95.
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     health = [Client() for _ in range(args.voters)]
 
     vote_walls, health_walls, vote_times, health_times, polls_seen = [], [], [], [], []
+    result_walls: list[float] = []
+    result_times: list[float] = []
     for rnd in range(args.rounds + 1):  # round 0 warms up
         poll = poll_create(workshop=ws, kind="agree", question=f"Round {rnd}?", options=[])
         poll_set_state(poll=poll, action="open")
@@ -135,6 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         assert codes == [302] * args.voters, codes
         assert stored == args.voters, f"round {rnd}: {stored} votes stored, not {args.voters}"
         assert set(projector_hits) == {200}, projector_hits
+        poll_set_state(poll=poll, action="reveal")
+        results_url = f"/w/{ws.join_code}/results"
+        r_wall, r_times, r_codes = _batch(
+            [(lambda c=c, u=results_url: c.get(u).status_code) for c in phones]
+        )
+        assert r_codes == [200] * args.voters, r_codes
+        assert b"ws-results" in phones[0].get(results_url).content
         h_wall, h_times, h_codes = _batch(
             [(lambda c=c: c.get("/healthz").status_code) for c in health]
         )
@@ -142,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         if rnd == 0:
             continue
         vote_walls.append(wall)
+        result_walls.append(r_wall)
+        result_times += r_times
         health_walls.append(h_wall)
         vote_times += times
         health_times += h_times
@@ -152,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"votes   batch median {v:.3f} s · per request p50 {_pct(vote_times, 0.5) * 1000:.0f} ms"
         f" p95 {_pct(vote_times, 0.95) * 1000:.0f} ms · projector fetches/round {polls_seen}"
+    )
+    r = statistics.median(result_walls)
+    print(
+        f"results batch median {r:.3f} s · per request p50 {_pct(result_times, 0.5) * 1000:.0f} ms"
+        f" p95 {_pct(result_times, 0.95) * 1000:.0f} ms (phones fetching the revealed result)"
     )
     print(
         f"healthz batch median {h:.3f} s · per request p50 {_pct(health_times, 0.5) * 1000:.0f} ms"

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from orgs.models import Organization, Person, Team
 from workshops.models import Workshop
-from workshops.models_commitments import Commitment, CommitmentStatus, FollowUpAnswer, FollowUpLink
+from workshops.models_commitments import (
+    Commitment,
+    CommitmentStatus,
+    FollowUpAnswer,
+    FollowUpLink,
+    PendingFollowUpAnswer,
+)
+from workshops.releases import followthrough_publish
 
 DEMO_TEAM = "Mobile"  # in Engineering, which the demo facilitator facilitates
 FACILITATOR = "facilitator"
@@ -28,7 +35,7 @@ FIRST = [
 SECOND = [
     ("Name an owner for every action at the end of each meeting", 10, CommitmentStatus.DONE, 6),
     ("Publish the release-approval rule on the wiki", 14, CommitmentStatus.PARTLY, None),
-    ("Try a blameless review after the next incident", 21, CommitmentStatus.WAITING, None),
+    ("Try a blameless review after the next incident", 17, CommitmentStatus.WAITING, None),
     ("Check in with Design about hand-off notes", 40, CommitmentStatus.OPEN, None),
 ]
 
@@ -92,13 +99,15 @@ def seed_demo(
         ("Mobile: follow-up on ownership", today - dt.timedelta(days=25), SECOND),
     ):
         workshop = _workshop(org, team, user, title, day, Workshop.State.ENDED)
-        for i, (what, due_after, status, done_after) in enumerate(rows):
+        for what, due_after, status, done_after in rows:
             due = day + dt.timedelta(days=due_after)
             c = Commitment.objects.create(
                 organization=org,
                 workshop=workshop,
                 what=what,
-                owner=people[i % len(people)],
+                # A different owner for each commitment (as long as the team allows), so the
+                # rate covers k owners and is released.
+                owner=people[made % len(people)],
                 due_on=due,
                 status=status,
                 created_by=user,
@@ -128,11 +137,13 @@ def seed_demo(
     _workshop(
         org, team, user, "Mobile: next steps", today + dt.timedelta(days=10), Workshop.State.DRAFT
     )
-    log(f"workshops: 3 workshops of {DEMO_TEAM}, {made} commitments")
+    shown = followthrough_publish(org=org)  # as the hourly follow-up pass would
+    log(f"workshops: 3 workshops of {DEMO_TEAM}, {made} commitments, {shown} figures released")
 
 
 def demo_reset(org: Organization) -> None:
     FollowUpAnswer.objects.filter(organization=org).delete()
+    PendingFollowUpAnswer.objects.filter(organization=org).delete()
     FollowUpLink.objects.filter(organization=org).delete()
     Commitment.objects.filter(organization=org).delete()
     Workshop.objects.filter(organization=org).delete()

@@ -51,3 +51,4 @@ class Workshop(models.Model):
 
 from workshops import models_commitments  # noqa: E402,F401  (registers Commitment & co.)
 from workshops.models_polls import LiveCode, Participant, Poll, Vote  # noqa: E402, F401
+from workshops.models_release import FollowThroughRelease  # noqa: E402, F401

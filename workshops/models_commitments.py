@@ -3,7 +3,10 @@
 
 Anonymity (docs/privacy.md): FollowUpLink records *who was asked* and only *that* the link
 was used; FollowUpAnswer records *what was answered* with a random id, the answer day and no
-person, token or link. No column joins the two tables. The owner's own answer is not
+person, token or link. No column joins the two tables, and an answer first waits in
+PendingFollowUpAnswer: it reaches FollowUpAnswer in a shuffled batch of at least k, written by
+a transaction that spends no link (workshops/followup_flush.py), so neither a transaction id
+nor a row position points at one person's claim. The owner's own answer is not
 anonymous on purpose: it sets the status of the commitment they are named on.
 """
 
@@ -49,6 +52,14 @@ STATUS_OF_ANSWER = {
 }
 
 WHAT_MAX_LENGTH = 300
+
+# The follow-up schedule (services_followup.py; shown on the commitments table):
+# the owner is reminded this many days before the due date,
+REMIND_DAYS_BEFORE = 2
+# the owner and the team are asked "did this happen?" the day after it,
+ASK_DAYS_AFTER = 1
+# and an owner who has not answered this many days after it: the commitment waits.
+WAITING_AFTER_DAYS = 7
 
 
 class Commitment(models.Model):
@@ -134,6 +145,21 @@ class FollowUpAnswer(models.Model):
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE)
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="followup_answers"
+    )
+    answer = models.CharField(max_length=10, choices=FollowUpAnswerChoice.choices)
+    answered_on = models.DateField()
+
+
+class PendingFollowUpAnswer(models.Model):
+    """A team member's answer waiting for its shuffled batch (workshops/followup_flush.py):
+    what the FollowUpAnswer will hold, under a random id it will not reuse."""
+
+    TENANT_FIELD = "organization"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="pending_followup_answers"
     )
     answer = models.CharField(max_length=10, choices=FollowUpAnswerChoice.choices)
     answered_on = models.DateField()

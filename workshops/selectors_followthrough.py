@@ -1,148 +1,131 @@
-"""Follow-through of workshop commitments: rate (done / due) and median days to done per team
-and period, each commitment's status with its age, and the team's "did this happen?" answers.
+"""Follow-through of workshop commitments as released (workshops/releases.py): rate (done /
+due) and median days to done per team and period, the team's "did this happen?" answers, and
+each commitment's age while it waits.
 
-The rate counts commitments, whose status their named owner or the facilitator sets; it is
-not over anyone's anonymous answers, so it needs no k. The team's answers to "did this
-happen?" are people's answers: their distribution is shown only from the org's k distinct
-answerers on (one link per person, so answers = people).
+Every figure here is read from the org's latest FollowThroughRelease, never computed per
+request: a cell is there with its numbers only when it passed k people and the release
+ledger; otherwise with the reason in words and no numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections.abc import Iterable
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from core.registry import ResultSource, SourceCell
 from orgs.models import Organization, Role
-from orgs.periods import period_end, period_label, period_start
-from orgs.tenancy import descendant_ids
-from workshops.models import Workshop
-from workshops.models_commitments import (
-    Commitment,
-    CommitmentStatus,
-    FollowUpAnswer,
-    FollowUpAnswerChoice,
-)
+from orgs.periods import period_end
+from workshops.models_commitments import Commitment
+from workshops.models_release import FollowThroughRelease
 
 ORG_ID = 0  # the whole organization, as in every result frame
+TOTAL = "total"
 
 
 def org_today(org: Organization, now: dt.datetime | None = None) -> dt.date:
     return timezone.localtime(now or timezone.now(), org.tz).date()
 
 
+def rate_label(team_id: int, period: dt.date | None) -> str:
+    return f"rate|{team_id}|{period.isoformat() if period else TOTAL}"
+
+
+def answers_label(commitment_id: int) -> str:
+    return f"answers|{commitment_id}"
+
+
+def followthrough_release_read(*, org_id: int) -> dict[str, dict[str, Any]]:
+    """The latest released cells of an org by label ({} before the first release)."""
+    raw = (
+        FollowThroughRelease.objects.filter(organization_id=org_id)
+        .values_list("figures", flat=True)
+        .first()
+    )
+    cells: dict[str, dict[str, Any]] = json.loads(raw)["cells"] if raw else {}
+    return cells
+
+
 @dataclass(frozen=True)
 class FollowThrough:
-    """One team x period: commitments due, done, the rate and the median days to done."""
+    """One team x period (or all periods): commitments due, done, the rate and the median
+    days to done as released; or hidden with the reason (no numbers)."""
 
     team_id: int
-    period: dt.date
+    period: dt.date | None
     label: str
-    due: int
-    done: int
-    partly: int
-    median_days_to_done: float | None
+    due: int = 0
+    done: int = 0
+    partly: int = 0
+    median_days_to_done: float | None = None
+    suppressed: bool = False
+    reason: str = ""
+    held: bool = False  # the last released figure, kept while a newer one was refused
+    released_at: dt.datetime | None = None
 
     @property
     def rate(self) -> float | None:
-        return None if not self.due else 100.0 * self.done / self.due
+        return None if self.suppressed or not self.due else 100.0 * self.done / self.due
 
 
-def _due_commitments(
-    org: Organization, team_ids: Iterable[int] | None, today: dt.date
-) -> list[Commitment]:
-    qs = Commitment.objects.filter(organization=org, due_on__lt=today).select_related("workshop")
-    if team_ids is not None:
-        qs = qs.filter(workshop__team_id__in=list(team_ids))
-    return list(qs)
-
-
-def follow_through(
-    *,
-    org: Organization,
-    team_id: int,
-    periods: Iterable[dt.date] | None = None,
-    now: dt.datetime | None = None,
-) -> list[FollowThrough]:
-    """Rate per period (by the period of each due date) of the team and its sub-teams
-    (team 0: the whole org). Only commitments already due count; dropped ones count as due
-    and not done (dropping is a decision, but it is not follow-through)."""
-    today = org_today(org, now)
-    kind = org.reporting_period
-    teams = None if team_id == ORG_ID else descendant_ids(org.pk, [team_id])
-    by_period: dict[dt.date, list[Commitment]] = {}
-    for c in _due_commitments(org, teams, today):
-        by_period.setdefault(period_start(c.due_on, kind), []).append(c)
-    wanted = None if periods is None else set(periods)
-    out = []
-    for period in sorted(by_period):
-        if wanted is not None and period not in wanted:
-            continue
-        rows = by_period[period]
-        done = [c for c in rows if c.status == CommitmentStatus.DONE]
-        days = [
-            (
-                timezone.localtime(c.done_at, org.tz).date()
-                - timezone.localtime(c.created_at, org.tz).date()
-            ).days
-            for c in done
-            if c.done_at is not None
-        ]
-        out.append(
-            FollowThrough(
-                team_id=team_id,
-                period=period,
-                label=period_label(period, kind),
-                due=len(rows),
-                done=len(done),
-                partly=sum(c.status == CommitmentStatus.PARTLY for c in rows),
-                median_days_to_done=float(statistics.median(days)) if days else None,
-            )
+def _from_cell(team_id: int, cell: dict[str, Any]) -> FollowThrough:
+    period = dt.date.fromisoformat(cell["period"]) if cell.get("period") else None
+    if not cell.get("shown"):
+        return FollowThrough(
+            team_id=team_id,
+            period=period,
+            label=cell.get("label", ""),
+            suppressed=True,
+            reason=cell.get("reason", "hidden"),
         )
-    return out
-
-
-def follow_through_total(
-    *, org: Organization, team_id: int, now: dt.datetime | None = None
-) -> FollowThrough:
-    """All due commitments of the team (and sub-teams) together, for a page headline."""
-    rows = follow_through(org=org, team_id=team_id, now=now)
-    today = org_today(org, now)
-    teams = None if team_id == ORG_ID else descendant_ids(org.pk, [team_id])
-    done = [
-        c
-        for c in _due_commitments(org, teams, today)
-        if c.status == CommitmentStatus.DONE and c.done_at is not None
-    ]
-    days = [
-        (
-            timezone.localtime(c.done_at, org.tz).date()
-            - timezone.localtime(c.created_at, org.tz).date()
-        ).days
-        for c in done
-        if c.done_at is not None
-    ]
+    released = cell.get("released_at")
     return FollowThrough(
         team_id=team_id,
-        period=today,
-        label="all due commitments",
-        due=sum(r.due for r in rows),
-        done=sum(r.done for r in rows),
-        partly=sum(r.partly for r in rows),
-        median_days_to_done=float(statistics.median(days)) if days else None,
+        period=period,
+        label=cell.get("label", ""),
+        due=int(cell["due"]),
+        done=int(cell["done"]),
+        partly=int(cell["partly"]),
+        median_days_to_done=cell.get("median_days_to_done"),
+        held=bool(cell.get("held")),
+        released_at=dt.datetime.fromisoformat(released) if released else None,
     )
 
 
-def dashboard_follow_through(
-    *, org: Organization, team_ids: Iterable[int], now: dt.datetime | None = None
-) -> dict[int, FollowThrough]:
+def follow_through(
+    *, org: Organization, team_id: int, cells: dict[str, dict[str, Any]] | None = None
+) -> list[FollowThrough]:
+    """The released cells per period of the team and its sub-teams (team 0: the whole org),
+    oldest first."""
+    cells = followthrough_release_read(org_id=org.pk) if cells is None else cells
+    prefix = f"rate|{team_id}|"
+    rows = [
+        _from_cell(team_id, cell)
+        for label, cell in cells.items()
+        if label.startswith(prefix) and not label.endswith(f"|{TOTAL}")
+    ]
+    return sorted(rows, key=lambda r: r.period or dt.date.min)
+
+
+def follow_through_total(
+    *, org: Organization, team_id: int, cells: dict[str, dict[str, Any]] | None = None
+) -> FollowThrough:
+    """All due commitments of the team (and sub-teams) together, for a page headline;
+    due = 0 when nothing was due at the last release."""
+    cells = followthrough_release_read(org_id=org.pk) if cells is None else cells
+    cell = cells.get(rate_label(team_id, None))
+    if cell is None:
+        return FollowThrough(team_id=team_id, period=None, label="all due commitments")
+    return _from_cell(team_id, cell)
+
+
+def dashboard_follow_through(*, org: Organization, team_ids: list[int]) -> dict[int, FollowThrough]:
     """For the dashboard: each team's overall follow-through (teams the viewer may see)."""
-    return {t: follow_through_total(org=org, team_id=t, now=now) for t in team_ids}
+    cells = followthrough_release_read(org_id=org.pk)
+    return {t: follow_through_total(org=org, team_id=t, cells=cells) for t in team_ids}
 
 
 def commitment_age_days(c: Commitment, today: dt.date) -> int:
@@ -152,51 +135,66 @@ def commitment_age_days(c: Commitment, today: dt.date) -> int:
 
 @dataclass(frozen=True)
 class AnswerSummary:
-    """The team's "did this happen?" answers about one commitment, or why they are hidden."""
+    """The team's released "did this happen?" answers about one commitment, or why not."""
 
-    n: int
     shown: bool
     counts: dict[str, int]
     k: int
+    n: int = 0
+    reason: str = ""
 
 
-def followup_answers(*, commitment: Commitment) -> AnswerSummary:
-    """The team's answers as counts per choice, only from k answers (people) on."""
+def followup_answers(
+    *, commitment: Commitment, cells: dict[str, dict[str, Any]] | None = None
+) -> AnswerSummary:
+    """The released counts per choice (from k answers, i.e. k people, on), or the reason."""
     k = commitment.organization.k
-    rows = dict(
-        FollowUpAnswer.objects.filter(commitment=commitment)
-        .values_list("answer")
-        .annotate(n=Count("id"))
-        .values_list("answer", "n")
+    cells = (
+        followthrough_release_read(org_id=commitment.organization_id) if cells is None else cells
     )
-    n = sum(rows.values())
-    if n < k:
-        return AnswerSummary(n=n, shown=False, counts={}, k=k)
-    counts = {label: rows.get(value, 0) for value, label in FollowUpAnswerChoice.choices}
-    return AnswerSummary(n=n, shown=True, counts=counts, k=k)
+    cell = cells.get(answers_label(commitment.pk))
+    if cell is None:
+        return AnswerSummary(shown=False, counts={}, k=k)
+    if not cell.get("shown"):
+        return AnswerSummary(shown=False, counts={}, k=k, reason=cell.get("reason", "hidden"))
+    return AnswerSummary(shown=True, counts=dict(cell["counts"]), k=k, n=int(cell["n"]))
 
 
 def followthrough_source_cells(
     org: Organization, keys: list[tuple[int, dt.date]]
 ) -> dict[tuple[int, dt.date], SourceCell]:
-    """The follow-through rate as a result source cell per (team, period)."""
+    """The released follow-through rate as a result source cell per (team, period)."""
     out: dict[tuple[int, dt.date], SourceCell] = {}
-    if not Workshop.objects.filter(organization=org).exists():
+    cells = followthrough_release_read(org_id=org.pk)
+    if not cells:
         return out
-    by_team: dict[int, dict[dt.date, FollowThrough]] = {}
-    for team_id in {t for t, _ in keys}:
-        by_team[team_id] = {r.period: r for r in follow_through(org=org, team_id=team_id)}
     for team_id, period in keys:
-        row = by_team.get(team_id, {}).get(period)
-        if row is None or row.rate is None:
+        cell = cells.get(rate_label(team_id, period))
+        if cell is None:
+            continue
+        row = _from_cell(team_id, cell)
+        if row.suppressed:
+            out[(team_id, period)] = SourceCell(
+                payload={
+                    "source": "workshop commitments",
+                    "suppressed": True,
+                    "reason": row.reason,
+                },
+                suppressed=True,
+                reason=row.reason,
+            )
+            continue
+        if row.rate is None:
             continue
         payload = {
             "source": "workshop commitments",
+            "suppressed": False,
             "due": row.due,
             "done": row.done,
             "rate_pct": round(row.rate, 1),
             "median_days_to_done": row.median_days_to_done,
             "period_end": period_end(period, org.reporting_period).isoformat(),
+            "released_at": row.released_at.isoformat() if row.released_at else None,
         }
         out[(team_id, period)] = SourceCell(
             payload=payload, suppressed=False, score=row.rate, n=row.due
@@ -208,11 +206,12 @@ FOLLOWTHROUGH_SOURCE = ResultSource(
     field="workshop_commitments",
     dimension="follow_through",
     row_label="↳ % of due commitments done — source: workshop commitments",
-    help_text="follow_through from workshop commitments: done / due per team and period, a "
-    "separate, labelled source (never mixed into the pulse score)",
+    help_text="follow_through from workshop commitments: done / due per team and period, "
+    "released with k commitment owners and the release ledger; a separate, labelled source "
+    "(never mixed into the pulse score); no numbers when suppressed",
     note="The “↳ … source: workshop commitments” row is the share of workshop commitments due "
-    "in the period that were done (n = commitments due); a separate source, never averaged "
-    "into the pulse score above it.",
+    "in the period that were done (n = commitments due), released only over at least k "
+    "commitment owners; a separate source, never averaged into the pulse score above it.",
     more_label="Workshops and their commitments",
     more_url="workshops:list",
     more_roles=frozenset({Role.ADMIN, Role.LEADER, Role.FACILITATOR}),

@@ -96,3 +96,12 @@ def projector_state(*, workshop: Workshop) -> dict[str, Any]:
         else:
             state["below_k"] = True
     return state
+
+
+def participant_result_state(*, workshop: Workshop) -> dict[str, Any]:
+    """What a phone shows while no poll is open: the poll last moved if it was revealed,
+    with the projector's rule (its distribution only from k answers on, texts shuffled)."""
+    state = projector_state(workshop=workshop)
+    poll = state["poll"]
+    state["revealed"] = poll is not None and poll.state == Poll.State.REVEALED
+    return state

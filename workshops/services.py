@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.constants import K_FLOOR
+from core.tasks import task_queue_on_commit
 from decisions.models import DecisionSource
 from decisions.services import decision_create
 from orgs.models import Organization, Person, Team
@@ -67,6 +69,20 @@ def _clean_title(title: str) -> str:
     return title
 
 
+K_MAX = 50
+
+
+def _clean_k(raw: Any) -> int:
+    msg = f"Give a whole number from {K_FLOOR} to {K_MAX}."
+    try:
+        k = int(str(raw).strip() or K_FLOOR)
+    except ValueError as exc:
+        raise ValidationError({"anonymity_k": msg}) from exc
+    if not K_FLOOR <= k <= K_MAX:
+        raise ValidationError({"anonymity_k": msg})
+    return k
+
+
 def workshop_create(
     *,
     org: Organization,
@@ -75,10 +91,16 @@ def workshop_create(
     title: str,
     agenda: list[dict[str, Any]],
     scheduled_for: dt.datetime | None = None,
+    anonymity_k: Any = K_FLOOR,
 ) -> Workshop:
-    """A draft workshop for `team` with the (proposed, maybe edited) agenda."""
+    """A draft workshop for `team` with the (proposed, maybe edited) agenda.
+
+    `anonymity_k` is the live polls' threshold: 3 by default — a workshop may use a lower k
+    than the org's, never below 3 (DESIGN.md, anonymity) — so a room of a few people sees
+    its results; the org's k still rules every released figure (follow-through, report)."""
     if team.organization_id != org.pk:
         raise ValidationError({"team": "Choose one of your organization's teams."})
+    k = _clean_k(anonymity_k)
     items = clean_agenda(agenda)
     workshop = Workshop.objects.create(
         organization=org,
@@ -88,7 +110,7 @@ def workshop_create(
         scheduled_for=scheduled_for,
         agenda=items,
         focus_dimensions=[i["key"] for i in items if i["kind"] == "dimension" and "key" in i],
-        anonymity_k=org.k,
+        anonymity_k=k,
     )
     audit_record(
         organization=org,
@@ -125,19 +147,17 @@ def workshop_update(
     return workshop
 
 
-def commitment_create(
-    *,
-    workshop: Workshop,
-    actor: Any,
+def _clean_commitment(
+    org: Organization,
     what: str,
     owner: Person | None,
     due_on: dt.date | None,
-    log_as_decision: bool = False,
-    now: dt.datetime | None = None,
-) -> Commitment:
-    """Record a commitment; with `log_as_decision`, also log it in the decision register
-    (source "recorded in a workshop") so it gets the decision check-ins."""
-    org = workshop.organization
+    now: dt.datetime | None,
+    *,
+    kept_due: dt.date | None = None,
+) -> tuple[str, Person, dt.date]:
+    """What, owner and due date checked; ValidationError naming each bad field. A due date
+    in the past is refused unless it is the one the commitment already has (`kept_due`)."""
     errors: dict[str, str] = {}
     what = " ".join(str(what or "").split())
     if not what:
@@ -151,11 +171,69 @@ def commitment_create(
     today = org_today(org, now)
     if due_on is None:
         errors["due_on"] = "Give a due date."
-    elif due_on < today:
+    elif due_on < today and due_on != kept_due:
         errors["due_on"] = f"The due date {due_on:%d %b %Y} is in the past; pick today or later."
     if errors:
         raise ValidationError(errors)
     assert owner is not None and due_on is not None
+    return what, owner, due_on
+
+
+def commitment_update(
+    *,
+    commitment: Commitment,
+    actor: Any,
+    what: str,
+    owner: Person | None,
+    due_on: dt.date | None,
+    now: dt.datetime | None = None,
+) -> Commitment:
+    """Edit what, owner and due date (audited). A new due date before the team was asked
+    re-arms the owner's reminder for it."""
+    org = commitment.workshop.organization
+    what, owner, due_on = _clean_commitment(
+        org, what, owner, due_on, now, kept_due=commitment.due_on
+    )
+    changes: dict[str, Any] = {}
+    if what != commitment.what:
+        changes["what"] = "edited"
+    if owner.pk != commitment.owner_id:
+        changes["owner"] = {"from": commitment.owner_id, "to": owner.pk}
+    if due_on != commitment.due_on:
+        changes["due_on"] = {"from": commitment.due_on.isoformat(), "to": due_on.isoformat()}
+    if not changes:
+        return commitment
+    fields = ["what", "owner", "due_on"]
+    if "due_on" in changes and commitment.asked_at is None:
+        commitment.reminded_at = None
+        fields.append("reminded_at")
+    commitment.what, commitment.owner, commitment.due_on = what, owner, due_on
+    with transaction.atomic():
+        commitment.save(update_fields=fields)
+        audit_record(
+            organization=org,
+            actor=actor,
+            action="workshops.commitment.updated",
+            obj=commitment,
+            changes=changes,
+        )
+    return commitment
+
+
+def commitment_create(
+    *,
+    workshop: Workshop,
+    actor: Any,
+    what: str,
+    owner: Person | None,
+    due_on: dt.date | None,
+    log_as_decision: bool = False,
+    now: dt.datetime | None = None,
+) -> Commitment:
+    """Record a commitment; with `log_as_decision`, also log it in the decision register
+    (source "recorded in a workshop") so it gets the decision check-ins."""
+    org = workshop.organization
+    what, owner, due_on = _clean_commitment(org, what, owner, due_on, now)
     with transaction.atomic():
         commitment = Commitment.objects.create(
             organization=org,
@@ -230,5 +308,10 @@ def commitment_status_set(
         action="workshops.commitment.status_changed",
         obj=commitment,
         changes={"from": old, "to": status},
+    )
+    # The figures pages show are released, not live: a new release shortly after the change
+    # (the delay gathers a burst of changes into one release).
+    task_queue_on_commit(
+        "workshops.publish_follow_through", commitment.organization_id, countdown=30
     )
     return commitment

@@ -18,27 +18,26 @@ from django.utils import timezone
 from core import emails
 from core.errors import DomainError, Gone, NotFound
 from core.links import USED_STATUS, LinkKind
+from core.tasks import task_queue_on_commit
 from orgs.models import Organization, Person
 from orgs.tenancy import descendant_ids
+from workshops.followup_flush import ANSWER_DAYS, followup_answers_flush
 from workshops.models_commitments import (
+    REMIND_DAYS_BEFORE,
     STATUS_OF_ANSWER,
+    WAITING_AFTER_DAYS,
     Commitment,
     CommitmentStatus,
-    FollowUpAnswer,
     FollowUpAnswerChoice,
     FollowUpLink,
+    PendingFollowUpAnswer,
 )
+from workshops.releases import followthrough_publish
 from workshops.selectors_followthrough import org_today
 from workshops.services import commitment_status_set
 
 log = logging.getLogger(__name__)
 
-# The owner is reminded this many days before the due date.
-REMIND_DAYS_BEFORE = 2
-# An owner who has not answered this many days after the due date: the commitment waits.
-WAITING_AFTER_DAYS = 7
-# A "did this happen?" link can be answered for this many days after it was sent.
-ANSWER_DAYS = 21
 USED_ANSWER = "This question has already been answered. Thank you!"
 
 # The link /workshops/f/#<token>; a token identifies (commitment, person).
@@ -188,13 +187,23 @@ def commitments_mark_waiting(*, org: Organization, now: dt.datetime | None = Non
 
 
 def follow_up_org(*, org: Organization, now: dt.datetime | None = None) -> dict[str, int]:
-    """One hourly pass for an org: reminders, new questions, sending, waiting."""
+    """One hourly pass for an org: reminders, new questions, sending, waiting, the buffered
+    team answers whose window closed, and a new release of the follow-through figures."""
+    flushed = followup_answers_flush(org_id=org.pk, now=now)
     reminded = sum(
         commitment_remind(commitment_id=pk, now=now) for pk in reminders_due(org=org, now=now)
     )
     sent, unsent = followups_send(link_ids=followups_create_due(org=org, now=now))
     waiting = commitments_mark_waiting(org=org, now=now)
-    return {"reminded": reminded, "sent": sent, "unsent": unsent, "waiting": waiting}
+    released = followthrough_publish(org=org, now=now)
+    return {
+        "reminded": reminded,
+        "sent": sent,
+        "unsent": unsent,
+        "waiting": waiting,
+        "flushed": flushed,
+        "released": released,
+    }
 
 
 # --- answering -----------------------------------------------------------------------------
@@ -242,9 +251,10 @@ def followup_answer(
 ) -> FollowUpContext:
     """Spend the link and store the answer in one transaction; exactly one answer per link.
 
-    The owner's answer sets the commitment's status; anyone else's is stored anonymously
-    (FollowUpAnswer: no person, no link, the day only). Bad answer:
-    ValidationError, nothing stored.
+    The owner's answer sets the commitment's status; anyone else's is buffered anonymously
+    (PendingFollowUpAnswer: no person, no link, the day only) and reaches FollowUpAnswer in a
+    shuffled batch of at least k written by another transaction (workshops/followup_flush.py).
+    Bad answer: ValidationError, nothing stored.
     """
     now = now or timezone.now()
     ctx = followup_lookup(raw_token=raw_token, now=now)
@@ -265,10 +275,12 @@ def followup_answer(
                 now=now,
             )
         else:
-            FollowUpAnswer.objects.create(
+            PendingFollowUpAnswer.objects.create(
                 organization_id=link.organization_id,
                 commitment_id=c.pk,
                 answer=answer,
                 answered_on=org_today(c.organization, now),
             )
+            # Its own transaction, after this one commits: never the claim's transaction id.
+            task_queue_on_commit("workshops.flush_followup_answers", c.pk)
     return ctx

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import audit_record
 from core.errors import Conflict, Gone, InvalidInput, NotFound
 from workshops.models import Workshop
 from workshops.models_polls import LiveCode, Participant, Poll, Vote
@@ -32,8 +33,19 @@ def join_code_normalise(raw: str) -> str:
     return "".join(ch for ch in str(raw).upper() if ch.isascii() and ch.isalnum())[:12]
 
 
-def workshop_go_live(*, workshop: Workshop) -> Workshop:
-    """Draft → live: a fresh join code, unique among live workshops (a unique key decides)."""
+def _audit(workshop: Workshop, actor: Any, action: str, obj: Any, **changes: Any) -> None:
+    audit_record(
+        organization=workshop.organization,
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=changes or None,
+    )
+
+
+def workshop_go_live(*, workshop: Workshop, actor: Any = None) -> Workshop:
+    """Draft → live: a fresh join code, unique among live workshops (a unique key decides).
+    Audited (the code is not: it stops working when the workshop ends)."""
     if workshop.state == Workshop.State.LIVE:
         return workshop
     if workshop.state == Workshop.State.ENDED:
@@ -50,6 +62,7 @@ def workshop_go_live(*, workshop: Workshop) -> Workshop:
                 Workshop.objects.filter(pk=workshop.pk).update(
                     state=Workshop.State.LIVE, join_code=code, started_at=now
                 )
+                _audit(locked, actor, "workshops.workshop.went_live", locked)
         except IntegrityError:
             continue  # the code is taken by another live workshop: draw again
         workshop.refresh_from_db()
@@ -57,7 +70,7 @@ def workshop_go_live(*, workshop: Workshop) -> Workshop:
     raise Conflict("No free join code could be found; try again.")
 
 
-def workshop_end(*, workshop: Workshop) -> Workshop:
+def workshop_end(*, workshop: Workshop, actor: Any = None) -> Workshop:
     """Live → ended: open polls close and the join code stops working."""
     if workshop.state != Workshop.State.LIVE:
         raise Conflict("Only a live workshop can be ended.")
@@ -68,6 +81,7 @@ def workshop_end(*, workshop: Workshop) -> Workshop:
         )
         LiveCode.objects.filter(workshop=workshop).delete()
         Workshop.objects.filter(pk=workshop.pk).update(state=Workshop.State.ENDED, ended_at=now)
+        _audit(workshop, actor, "workshops.workshop.ended", workshop)
     workshop.refresh_from_db()
     return workshop
 
@@ -82,30 +96,44 @@ def _question(question: str) -> str:
     return text
 
 
-def poll_create(*, workshop: Workshop, kind: str, question: str, options: Sequence[str]) -> Poll:
+def poll_create(
+    *,
+    workshop: Workshop,
+    kind: str,
+    question: str,
+    options: Sequence[str],
+    actor: Any = None,
+) -> Poll:
     """A new draft poll at the end of the workshop's list."""
     if workshop.state == Workshop.State.ENDED:
         raise Conflict("This workshop has ended.")
     cleaned = poll_options_clean(kind=kind, options=options)
     text = _question(question)
     last = Poll.objects.filter(workshop=workshop).order_by("-order").first()
-    return Poll.objects.create(
-        workshop=workshop,
-        order=(last.order + 1) if last else 1,
-        kind=kind,
-        question=text,
-        options=cleaned,
-    )
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            workshop=workshop,
+            order=(last.order + 1) if last else 1,
+            kind=kind,
+            question=text,
+            options=cleaned,
+        )
+        _audit(workshop, actor, "workshops.poll.created", poll, kind=kind)
+    return poll
 
 
-def poll_update(*, poll: Poll, kind: str, question: str, options: Sequence[str]) -> Poll:
+def poll_update(
+    *, poll: Poll, kind: str, question: str, options: Sequence[str], actor: Any = None
+) -> Poll:
     """Edit a poll nobody has answered yet (answers to another question would mislead)."""
     if poll.state != Poll.State.DRAFT or poll.votes.exists():
         raise Conflict("Only a draft poll without answers can be edited.")
     poll.options = poll_options_clean(kind=kind, options=options)
     poll.question = _question(question)
     poll.kind = kind
-    poll.save(update_fields=["options", "question", "kind"])
+    with transaction.atomic():
+        poll.save(update_fields=["options", "question", "kind"])
+        _audit(poll.workshop, actor, "workshops.poll.updated", poll, kind=kind)
     return poll
 
 
@@ -117,7 +145,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def poll_set_state(*, poll: Poll, action: str) -> Poll:
+def poll_set_state(*, poll: Poll, action: str, actor: Any = None) -> Poll:
     """Open, close or reveal. One poll is open at a time: opening one closes the others;
     revealing an open poll closes it first (results of a moving count would tell who voted)."""
     if action not in TRANSITIONS:
@@ -144,6 +172,8 @@ def poll_set_state(*, poll: Poll, action: str) -> Poll:
             if current.closed_at is None:
                 fields["closed_at"] = now
         Poll.objects.filter(pk=poll.pk).update(**fields)
+        verb = {"open": "opened", "close": "closed", "reveal": "revealed"}[action]
+        _audit(poll.workshop, actor, f"workshops.poll.{verb}", current, **{"from": current.state})
     poll.refresh_from_db()
     return poll
 

@@ -15,6 +15,11 @@ urlpatterns = [
         "<int:pk>/commitments/", views_commitments.commitment_create_view, name="commitment_create"
     ),
     path(
+        "commitments/<int:pk>/edit/",
+        views_commitments.commitment_edit_view,
+        name="commitment_edit",
+    ),
+    path(
         "commitments/<int:pk>/status/",
         views_commitments.commitment_status_view,
         name="commitment_status",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", v.join, name="join"),
     path("<str:code>/", v.live, name="live"),
     path("<str:code>/status", v.status, name="status"),
+    path("<str:code>/results", v.results, name="results"),
     path("<str:code>/polls/<int:poll_id>/vote", v.vote, name="vote"),
 ]

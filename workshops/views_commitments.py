@@ -1,4 +1,5 @@
-"""Recording commitments on the workshop page: add one, set its status, log it as a decision."""
+"""Recording commitments on the workshop page: add or edit one, set its status, log it as a
+decision."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from orgs.tenancy import Tenant, require_tenant
 from workshops.models import Workshop
 from workshops.models_commitments import Commitment
 from workshops.selectors_access import WORKSHOP_ROLES, workshop_get, workshop_may_manage
-from workshops.services import commitment_create, commitment_log_decision, commitment_status_set
+from workshops.services import (
+    commitment_create,
+    commitment_log_decision,
+    commitment_status_set,
+    commitment_update,
+)
 from workshops.views_prepare import workshop_page_context
 
 
@@ -27,10 +33,8 @@ def _managed(request: HttpRequest, pk: int) -> tuple[Tenant, Workshop]:
     return tenant, workshop
 
 
-@login_required
-@require_POST
-def commitment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    tenant, workshop = _managed(request, pk)
+def _posted(request: HttpRequest) -> tuple[dict[str, list[str]], dt.date | None, Person | None]:
+    """The form's due date and owner (errors for an unreadable date)."""
     errors: dict[str, list[str]] = {}
     due: dt.date | None = None
     try:
@@ -42,6 +46,14 @@ def commitment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         owner = Person.objects.filter(pk=int(request.POST.get("owner", ""))).first()
     except ValueError:
         owner = None
+    return errors, due, owner
+
+
+@login_required
+@require_POST
+def commitment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant, workshop = _managed(request, pk)
+    errors, due, owner = _posted(request)
     if not errors:
         try:
             commitment_create(
@@ -89,3 +101,25 @@ def commitment_decision_view(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = _commitment(request, pk)
     commitment_log_decision(commitment=commitment, actor=request.user)
     return redirect("workshops:detail", pk=commitment.workshop_id)
+
+
+@login_required
+@require_POST
+def commitment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _commitment(request, pk)
+    errors, due, owner = _posted(request)
+    if not errors:
+        try:
+            commitment_update(
+                commitment=commitment,
+                actor=request.user,
+                what=request.POST.get("what", ""),
+                owner=owner,
+                due_on=due,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+    if not errors:
+        return redirect("workshops:detail", pk=commitment.workshop_id)
+    messages = [m for msgs in errors.values() for m in msgs]
+    return HttpResponse(" ".join(messages), status=400, content_type="text/plain")

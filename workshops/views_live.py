@@ -65,7 +65,7 @@ def _back(workshop: Workshop) -> HttpResponse:
 def go_live(request: HttpRequest, workshop_id: int) -> HttpResponse:
     _, workshop = workshop_for_runner(request=request, workshop_id=workshop_id)
     try:
-        workshop = workshop_go_live(workshop=workshop)
+        workshop = workshop_go_live(workshop=workshop, actor=request.user)
         messages.success(request, f"The workshop is live. Join code: {workshop.join_code}")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -77,7 +77,7 @@ def go_live(request: HttpRequest, workshop_id: int) -> HttpResponse:
 def end(request: HttpRequest, workshop_id: int) -> HttpResponse:
     _, workshop = workshop_for_runner(request=request, workshop_id=workshop_id)
     try:
-        workshop_end(workshop=workshop)
+        workshop_end(workshop=workshop, actor=request.user)
         messages.success(request, "The workshop has ended; its join code no longer works.")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -98,6 +98,7 @@ def poll_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
             kind=request.POST.get("kind", ""),
             question=request.POST.get("question", "")[:2000],
             options=_options(request),
+            actor=request.user,
         )
         messages.success(request, "Poll added.")
     except DomainError as exc:
@@ -125,6 +126,7 @@ def poll_edit(request: HttpRequest, workshop_id: int, poll_id: int) -> HttpRespo
             kind=request.POST.get("kind", ""),
             question=request.POST.get("question", "")[:2000],
             options=_options(request),
+            actor=request.user,
         )
         messages.success(request, "Poll saved.")
     except DomainError as exc:
@@ -138,7 +140,7 @@ def poll_action(request: HttpRequest, workshop_id: int, poll_id: int, action: st
     _, workshop = workshop_for_runner(request=request, workshop_id=workshop_id)
     poll = _poll(workshop, poll_id)
     try:
-        poll_set_state(poll=poll, action=action)
+        poll_set_state(poll=poll, action=action, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back(workshop)

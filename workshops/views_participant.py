@@ -18,7 +18,12 @@ from core.errors import DomainError, InvalidInput
 from workshops.models import Workshop
 from workshops.models_polls import Participant
 from workshops.polls import AGREE_LABELS, QUADRANTS, TEXT_MAX
-from workshops.selectors_live import poll_open, vote_of, workshop_by_code
+from workshops.selectors_live import (
+    participant_result_state,
+    poll_open,
+    vote_of,
+    workshop_by_code,
+)
 from workshops.services_live import participant_join, vote_submit
 
 COOKIE_SALT = "workshops.participant"
@@ -128,6 +133,8 @@ def _live_page(
         "quadrants": QUADRANTS,
         "text_max": TEXT_MAX,
         "places": [str(i) for i in range(1, len(poll.options) + 1)] if poll else [],
+        # While no poll is open: the revealed result (or "waiting"), as the fragment shows it.
+        "result": None if poll else participant_result_state(workshop=workshop),
     }
     response = render(
         request, "workshops/participant_live.html", ctx, status=error.status if error else 200
@@ -179,3 +186,20 @@ def status(request: HttpRequest, code: str) -> JsonResponse:
         return JsonResponse({"poll": None, "error": exc.message}, status=exc.status)
     poll = poll_open(workshop=workshop)
     return JsonResponse({"poll": poll.pk if poll else None})
+
+
+@require_GET
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    """The fragment htmx refreshes on a waiting phone (static/js/workshop-projector.js ticks
+    it, as on the projector): the revealed result, or "waiting"; an ended workshop says so."""
+    try:
+        workshop = workshop_by_code(code=code)
+    except DomainError as exc:
+        return render(
+            request, "workshops/participant_result.html", {"error": exc.message}, status=200
+        )
+    return render(
+        request,
+        "workshops/participant_result.html",
+        participant_result_state(workshop=workshop),
+    )

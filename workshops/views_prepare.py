@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.constants import K_FLOOR
 from orgs.models import Person
 from orgs.tenancy import Tenant, require_tenant, scoped
 from workshops.models import Workshop
@@ -25,7 +26,11 @@ from workshops.selectors_access import (
     workshop_may_manage,
     workshop_team_choices,
 )
-from workshops.selectors_followthrough import follow_through, follow_through_total
+from workshops.selectors_followthrough import (
+    follow_through,
+    follow_through_total,
+    followthrough_release_read,
+)
 from workshops.selectors_report import commitment_rows
 from workshops.services import workshop_create, workshop_update
 
@@ -49,8 +54,10 @@ def workshop_list_view(request: HttpRequest) -> HttpResponse:
     tenant = require_tenant(request, WORKSHOP_ROLES)
     workshops = workshop_list(tenant=tenant)
     teams = {w.team_id: w.team for w in workshops}
+    released = followthrough_release_read(org_id=tenant.org.pk)
     rates = [
-        (team, follow_through_total(org=tenant.org, team_id=tid)) for tid, team in teams.items()
+        (team, follow_through_total(org=tenant.org, team_id=tid, cells=released))
+        for tid, team in teams.items()
     ]
     return render(
         request,
@@ -58,6 +65,7 @@ def workshop_list_view(request: HttpRequest) -> HttpResponse:
         {
             "workshops": workshops,
             "rates": sorted(rates, key=lambda r: r[0].name),
+            "k": tenant.org.k,
             "can_prepare": tenant.has_any_role(PREPARE_ROLES),
         },
     )
@@ -88,6 +96,8 @@ def workshop_new_view(request: HttpRequest) -> HttpResponse:
         figures=team_figures(tenant=tenant, team=team),
         title=request.POST.get("title") or f"{team.name} workshop",
         scheduled_for=request.POST.get("scheduled_for", ""),
+        anonymity_k=request.POST.get("anonymity_k", "") or K_FLOOR,
+        k_floor=K_FLOOR,
     )
     if request.method == "POST":
         try:
@@ -98,6 +108,7 @@ def workshop_new_view(request: HttpRequest) -> HttpResponse:
                 title=request.POST.get("title", ""),
                 agenda=agenda,
                 scheduled_for=parse_local_datetime(request.POST.get("scheduled_for", ""), tenant),
+                anonymity_k=request.POST.get("anonymity_k", ""),
             )
         except ValidationError as exc:
             ctx["errors"] = exc.message_dict

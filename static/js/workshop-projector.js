@@ -1,5 +1,6 @@
-// Projector view: ask htmx to refresh the live fragment every 2 s, but only while the tab
-// is visible (a hidden projector tab costs the server nothing). htmx's own
+// Projector view (and a waiting participant phone, for the revealed result): ask htmx to
+// refresh the #ws-live fragment every 2 s, but only while the tab is visible (a hidden tab
+// costs the server nothing). htmx's own
 // `every 2s [document.visibilityState === 'visible']` filter needs eval, which the CSP forbids.
 (function () {
   "use strict";

@@ -94,13 +94,31 @@ def test_three_phones_vote_while_the_projector_updates_without_reload(
     phones[2].click("button.ws-send")
     phones[2].wait_for_selector("text=Your answer is recorded")
 
+    # Closing: the phones go back to waiting (their status poll reloads them once).
     run.reload()
+    run.click("button:has-text('Close')")
+    phone_navs: list[list[str]] = []
+    for phone in phones:
+        phone.wait_for_selector("text=Waiting for the next question", timeout=15_000)
+        navs: list[str] = []
+        phone.on(
+            "framenavigated",
+            lambda f, navs=navs, phone=phone: navs.append(f.url) if f == phone.main_frame else None,
+        )
+        phone_navs.append(navs)
+
     run.click("button:has-text('Reveal')")
     projector.wait_for_selector("#ws-results", timeout=15_000)
     assert "3 (100 %)" in projector.inner_text("#ws-results")
     assert "3 answered" in projector.inner_text("#ws-count")
     assert navigations == [], navigations  # every change came without a reload
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+    # The phones show the revealed result too, by htmx polling, without a reload.
+    for phone, navs in zip(phones, phone_navs, strict=True):
+        phone.wait_for_selector("#ws-results", timeout=15_000)
+        assert "3 (100 %)" in phone.inner_text("#ws-results")
+        assert navs == [], navs
 
 
 def test_join_participant_projector_and_run_pages_pass_axe(
@@ -140,6 +158,9 @@ def test_join_participant_projector_and_run_pages_pass_axe(
     found += axe_violations(phone)
     votes_make(poll=poll, raws=[{f"place_{i}": ["quick_win"] for i in range(2)}] * 3)
     poll_set_state(poll=poll, action="reveal")
+    phone.goto(f"{base}/w/{ws.join_code}/")  # waiting, with the revealed result
+    phone.wait_for_selector("#ws-results")
+    found += axe_violations(phone)
     desk = browser_page_factory(viewport=LAPTOP, bypass_csp=True)
     _login(desk, base, "fac-axe")
     for path in (f"/workshops/{ws.pk}/run/", f"/workshops/{ws.pk}/projector/"):

@@ -9,10 +9,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.models import AuditEntry
 from decisions.models import Decision, DecisionSource
 from tests.base import BaseTestCase
+from tests.factories import person_make
 from tests.workshops.helpers import workshop_make
 from workshops.models_commitments import Commitment, CommitmentStatus
+from workshops.releases import followthrough_publish
 from workshops.selectors_followthrough import follow_through, follow_through_total
 from workshops.services import commitment_create, commitment_status_set
 
@@ -81,16 +84,18 @@ class CommitmentTests(BaseTestCase):
         self.assertEqual(Decision.objects.count(), 1)
 
     def test_follow_through_counts_due_commitments_and_median_days_to_done(self) -> None:
+        k = self.org.k  # a rate is released over at least k commitment owners
+        owners = [person_make(org=self.org, team=self.platform, name=f"O{i}") for i in range(k)]
         with time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC), tick=False):
-            a, b, _c = (
+            a, b, *_rest = (
                 commitment_create(
                     workshop=self.workshop,
                     actor=self.facilitator,
-                    what=w,
-                    owner=self.member_person,
+                    what=f"commitment {i}",
+                    owner=owner,
                     due_on=dt.date(2026, 5, 20),
                 )
-                for w in ("one", "two", "three")
+                for i, owner in enumerate(owners)
             )
         commitment_create(
             workshop=self.workshop,
@@ -102,13 +107,17 @@ class CommitmentTests(BaseTestCase):
         with time_machine.travel(dt.datetime(2026, 5, 11, 9, tzinfo=dt.UTC), tick=False):
             commitment_status_set(commitment=a, actor=None, status=CommitmentStatus.DONE)
         commitment_status_set(commitment=b, actor=None, status=CommitmentStatus.DROPPED)
+        self.assertEqual(
+            follow_through(org=self.org, team_id=self.platform.pk), []
+        )  # released only
+        followthrough_publish(org=self.org)
         rows = follow_through(org=self.org, team_id=self.platform.pk)
         self.assertEqual(len(rows), 1)
-        self.assertEqual((rows[0].period, rows[0].due, rows[0].done), (dt.date(2026, 5, 1), 3, 1))
-        self.assertAlmostEqual(rows[0].rate or 0, 100 / 3)
+        self.assertEqual((rows[0].period, rows[0].due, rows[0].done), (dt.date(2026, 5, 1), k, 1))
+        self.assertAlmostEqual(rows[0].rate or 0, 100 / k)
         self.assertEqual(rows[0].median_days_to_done, 10.0)
         # Engineering includes Platform; Sales has nothing due.
-        self.assertEqual(follow_through_total(org=self.org, team_id=self.eng.pk).due, 3)
+        self.assertEqual(follow_through_total(org=self.org, team_id=self.eng.pk).due, k)
         self.assertIsNone(follow_through_total(org=self.org, team_id=self.sales.pk).rate)
 
     def test_service_refuses_past_due_dates(self) -> None:
@@ -120,3 +129,60 @@ class CommitmentTests(BaseTestCase):
                 owner=self.member_person,
                 due_on=dt.date(2026, 6, 9),
             )
+
+
+@time_machine.travel(NOW, tick=False)
+class CommitmentEditTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.workshop = workshop_make(
+            org=self.org, team=self.platform, facilitator=self.facilitator
+        )
+        self.c = commitment_create(
+            workshop=self.workshop,
+            actor=self.facilitator,
+            what="Write the runbook",
+            owner=self.member_person,
+            due_on=dt.date(2026, 6, 20),
+        )
+        self.url = reverse("workshops:commitment_edit", args=[self.c.pk])
+
+    def test_the_facilitator_edits_what_owner_and_due_date_and_it_is_audited(self) -> None:
+        other = person_make(org=self.org, team=self.platform, name="Olu Other")
+        Commitment.objects.filter(pk=self.c.pk).update(reminded_at=NOW)
+        self.login(self.facilitator)
+        r = self.client.post(
+            self.url,
+            {"what": "Write the on-call runbook", "owner": other.pk, "due_on": "2026-07-01"},
+        )
+        self.assertRedirects(r, reverse("workshops:detail", args=[self.workshop.pk]))
+        self.c.refresh_from_db()
+        self.assertEqual(
+            (self.c.what, self.c.owner_id, self.c.due_on),
+            ("Write the on-call runbook", other.pk, dt.date(2026, 7, 1)),
+        )
+        self.assertIsNone(self.c.reminded_at)  # the new date gets its own reminder
+        entry = AuditEntry.objects.filter(action="workshops.commitment.updated").get()
+        self.assertEqual(entry.actor_id, self.facilitator.pk)
+        self.assertEqual(entry.changes["due_on"], {"from": "2026-06-20", "to": "2026-07-01"})
+
+    def test_bad_edits_say_why_and_change_nothing(self) -> None:
+        self.login(self.facilitator)
+        for data, why in (
+            ({"what": "x", "owner": self.member_person.pk, "due_on": "2026-06-01"}, "in the past"),
+            ({"what": "x", "owner": self.other_person.pk, "due_on": "2026-06-20"}, "organization"),
+            ({"what": "", "owner": self.member_person.pk, "due_on": "2026-06-20"}, "Say what"),
+            ({"what": "x", "owner": self.member_person.pk, "due_on": "soon"}, "YYYY-MM-DD"),
+        ):
+            with self.subTest(why=why):
+                r = self.client.post(self.url, data)
+                self.assertContains(r, why, status_code=400)
+        self.c.refresh_from_db()
+        self.assertEqual(self.c.what, "Write the runbook")
+        self.assertFalse(AuditEntry.objects.filter(action="workshops.commitment.updated").exists())
+
+    def test_a_leader_cannot_edit(self) -> None:
+        self.login(self.leader)
+        r = self.client.post(
+            self.url, {"what": "x", "owner": self.member_person.pk, "due_on": "2026-06-20"}
+        )
+        self.assertEqual(r.status_code, 403)

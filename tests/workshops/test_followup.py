@@ -111,7 +111,9 @@ class FollowUpTests(BaseTestCase):
         summary = followup_answers(commitment=self.c)
         self.assertFalse(summary.shown)
         self.assertEqual(summary.counts, {})
-        self.assertEqual(self.answer(team[self.org.k - 1], "done", day), 200)
+        self.assertEqual(FollowUpAnswer.objects.count(), 0)  # buffered until k
+        with self.captureOnCommitCallbacks(execute=True):  # the flush queued after the answer
+            self.assertEqual(self.answer(team[self.org.k - 1], "done", day), 200)
         summary = followup_answers(commitment=self.c)
         self.assertTrue(summary.shown)
         self.assertEqual(summary.counts["Partly"], self.org.k - 1)
@@ -149,3 +151,17 @@ class FollowUpTests(BaseTestCase):
             self.answer(tokens["olga@example.com"], "not_yet", DUE + dt.timedelta(days=9)), 200
         )
         self.assertEqual(Commitment.objects.get().status, CommitmentStatus.SLIPPED)
+
+    def test_the_commitments_table_shows_when_the_reminder_and_the_question_go_out(self) -> None:
+        self.login(self.facilitator)
+        url = reverse("workshops:detail", args=[self.workshop.pk])
+        with time_machine.travel(at(DUE - dt.timedelta(days=5)), tick=False):
+            page = self.client.get(url).content.decode()
+        self.assertIn("reminder to the owner 2026-06-18", page)
+        self.assertIn("“did this happen?” asked 2026-06-21", page)
+        self.run_pass(DUE - dt.timedelta(days=2))
+        self.run_pass(DUE + dt.timedelta(days=1))
+        with time_machine.travel(at(DUE + dt.timedelta(days=2)), tick=False):
+            page = self.client.get(url).content.decode()
+        self.assertIn("owner reminded 2026-06-18", page)
+        self.assertIn("“did this happen?” asked 2026-06-21", page)

@@ -54,6 +54,22 @@ class PrepareTests(BaseTestCase):
             (w.state, w.team, w.facilitator), ("draft", self.platform, self.facilitator)
         )
         self.assertEqual(w.agenda[0]["kind"], "review")
+        page = self.client.get(reverse("workshops:detail", args=[w.pk]))
+        self.assertContains(page, reverse("workshops:run", args=[w.pk]))  # reachable to run
+        # Polls show from 3 answers by default (a workshop may go below the org's k of 5).
+        self.assertEqual((w.k, self.org.k), (3, 5))
+
+    def test_the_poll_threshold_is_chosen_never_below_three(self) -> None:
+        self.login(self.facilitator)
+        url = reverse("workshops:new")
+        base = {"team": self.platform.pk, "title": "Platform k"}
+        r = self.client.post(url, {**base, "anonymity_k": "2"})
+        self.assertContains(r, "from 3 to 50", status_code=400)
+        r = self.client.post(url, {**base, "anonymity_k": "many"})
+        self.assertEqual(r.status_code, 400)
+        self.assertFalse(Workshop.objects.filter(title="Platform k").exists())
+        self.client.post(url, {**base, "anonymity_k": "6"})
+        self.assertEqual(Workshop.objects.get(title="Platform k").k, 6)
 
     def test_a_team_the_facilitator_does_not_facilitate_is_refused(self) -> None:
         self.login(self.facilitator)

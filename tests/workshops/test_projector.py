@@ -214,3 +214,54 @@ class LivePermissionTests(BaseTestCase):
             r = self.client.get(url)
             self.assertEqual(r.status_code, 302)
             self.assertIn(reverse("login"), r["Location"])
+
+
+class PhoneResultTests(BaseTestCase):
+    """A waiting phone shows the revealed result under the projector's rule (k, shuffled text),
+    refreshed by htmx from a fragment (no inline script)."""
+
+    def setUp(self) -> None:
+        self.ws = workshop_make(org=self.org, team=self.platform, facilitator=self.facilitator, k=3)
+        self.page = reverse("workshops_participant:live", args=[self.ws.join_code])
+        self.fragment = reverse("workshops_participant:results", args=[self.ws.join_code])
+
+    def test_the_waiting_page_polls_the_result_fragment_with_the_static_script(self) -> None:
+        page = self.client.get(self.page).content.decode()
+        self.assertIn(f'hx-get="{self.fragment}"', page)
+        self.assertIn("js/workshop-projector.js", page)
+        self.assertIn("django_htmx/htmx-2.min.js", page)
+        self.assertNotIn("<script>", page)
+
+    def test_a_closed_unrevealed_poll_shows_nothing_but_waiting(self) -> None:
+        poll = poll_make(workshop=self.ws, kind="choice", options=["Yes", "No"])
+        votes_make(poll=poll, raws=[{"value": ["0"]}] * 3)
+        poll_set_state(poll=poll, action="close")
+        r = self.client.get(self.fragment)
+        self.assertContains(r, "Waiting for the next question")
+        self.assertNotContains(r, "ws-results")
+
+    def test_a_revealed_poll_below_k_shows_no_distribution_on_phones(self) -> None:
+        poll = poll_make(workshop=self.ws, kind="agree")
+        votes_make(poll=poll, raws=[{"value": ["5"]}, {"value": ["1"]}])
+        poll_set_state(poll=poll, action="reveal")
+        for url in (self.fragment, self.page):
+            r = self.client.get(url)
+            self.assertContains(r, "Fewer than 3 people answered")
+            self.assertNotContains(r, "Strongly agree")
+
+    def test_a_revealed_poll_at_k_shows_its_result_and_texts_on_phones(self) -> None:
+        poll = poll_make(workshop=self.ws, kind="text")
+        votes_make(poll=poll, raws=[{"text": [t]} for t in ("alpha", "beta", "gamma")])
+        poll_set_state(poll=poll, action="reveal")
+        r = self.client.get(self.fragment)
+        self.assertContains(r, 'id="ws-results"')
+        for t in ("alpha", "beta", "gamma"):
+            self.assertContains(r, t)
+
+    def test_an_ended_workshop_says_so_in_the_fragment(self) -> None:
+        from workshops.services_live import workshop_end
+
+        workshop_end(workshop=self.ws)
+        r = self.client.get(self.fragment)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "has ended")

@@ -12,8 +12,11 @@ from django.utils import timezone
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
 from tests.workshops.helpers import workshop_make
+from tests.workshops.live_factory import poll_make, votes_make
+from workshops.models import Workshop
 from workshops.models_commitments import Commitment
 from workshops.selectors_report import report_context
+from workshops.services_live import poll_set_state, workshop_go_live
 from workshops.views_report import report_pdf_bytes
 
 _HEX = re.compile(rb"<([0-9a-fA-F]+)>")
@@ -83,3 +86,32 @@ class ReportTests(BaseTestCase):
         for needle in ("Publish the release rule", "Mia Member", "2026-12-20"):
             with self.subTest(needle=needle):
                 self.assertIn(needle, joined)
+
+    def test_revealed_polls_from_k_answers_are_in_the_report_and_its_pdf(self) -> None:
+        Workshop.objects.filter(pk=self.workshop.pk).update(state=Workshop.State.DRAFT)
+        self.workshop.refresh_from_db()
+        ws = workshop_go_live(workshop=self.workshop)
+        shown = poll_make(workshop=ws, kind="choice", options=["Handoffs", "Decisions"])
+        votes_make(poll=shown, raws=[{"value": ["0"]}, {"value": ["0"]}, {"value": ["1"]}])
+        poll_make(workshop=ws, kind="text", state="revealed")  # nobody answered: below k
+        few = poll_make(workshop=ws, kind="agree")
+        votes_make(poll=few, raws=[{"value": ["5"]}, {"value": ["1"]}])
+        unrevealed = poll_make(workshop=ws, kind="choice", options=["Secret A", "Secret B"])
+        votes_make(poll=unrevealed, raws=[{"value": ["0"]}] * 3)
+        poll_set_state(poll=shown, action="reveal")
+        poll_set_state(poll=few, action="reveal")
+        poll_set_state(poll=unrevealed, action="close")
+        self.login(self.facilitator)
+        page = self.client.get(reverse("workshops:report", args=[ws.pk])).content.decode()
+        self.assertIn("Question choice?", page)
+        self.assertIn("2 (67 %)", page)
+        self.assertNotIn("Question agree?", page)  # revealed, but fewer than k answered
+        self.assertNotIn("Secret A", page)  # never revealed to the room
+        tenant = tenant_for_user(self.facilitator)
+        assert tenant is not None
+        html = render_to_string(
+            "workshops/report_pdf.html", report_context(tenant=tenant, workshop=ws)
+        )
+        joined = "\n".join(pdf_texts(report_pdf_bytes(html, uncompressed_pdf=True)))
+        self.assertIn("Handoffs", joined)
+        self.assertIn("Question choice?", joined)
