@@ -36,7 +36,8 @@ from orgs.periods import next_period
 from scoring.adapter import RubricScores, org_scores
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.models_release import ReleaseTrigger, ResultRelease
-from scoring.releases import release_members_labelled, results_release_publish
+from scoring.release_members import release_members_labelled
+from scoring.releases import results_release_publish
 from surveys.models import PulseRound
 from trustmath.engine import ORG_ID
 
