@@ -57,6 +57,7 @@ from surveys.services.errors import (
 )
 
 COMMENT_MAX = 2000
+FLUSH_COALESCE_S = 1.0
 # Attribute keys that would identify a person are never copied onto a response, even if an
 # HR import put them into Person.attributes (the attributes exist for filters like location).
 IDENTIFYING_KEYS = frozenset(
@@ -264,8 +265,10 @@ def response_submit(
             comment=comment.strip(),
         )
         # In its own transaction, after this one commits: the flush must not share a
-        # transaction (and so a transaction id) with the claim above.
-        task_queue_on_commit("surveys.flush_responses", rnd.pk)
+        # transaction (and so a transaction id) with the claim above. Coalesced: a flush
+        # writes every group of the round that reached k, so one publish per round and
+        # second serves all answers of that second (the minute tick flushes any straggler).
+        task_queue_on_commit("surveys.flush_responses", rnd.pk, coalesce=FLUSH_COALESCE_S)
     return pending
 
 
