@@ -223,7 +223,11 @@ def print_db(r: dict[str, Any]) -> None:
     )
     if "load_old_s" in r:
         line += f" | old ORM load (before) {r['load_old_s']:.3f} s = {r['load_old_s'] / f:.2f}x"
-    print(line + f" | process peak {r['process_peak_mb']:.0f} MB", flush=True)
+    print(
+        line + f" | peak through recompute {r['recompute_peak_mb']:.0f} MB, with the floor "
+        f"{r['process_peak_mb']:.0f} MB",
+        flush=True,
+    )
 
 
 def print_web(r: dict[str, Any]) -> None:
