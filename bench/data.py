@@ -222,4 +222,8 @@ def build_org(
                 else:
                     marks = ", ".join(["%s"] * len(cols))
                     cur.executemany(f"INSERT INTO {table} VALUES ({marks})", list(rows))
+    if pg:  # fresh statistics after the bulk COPY, as autovacuum would give production
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {resp_t}")
+            cur.execute(f"ANALYZE {ans_t}")
     return org
