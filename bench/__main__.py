@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma list of 10k,100k,1M (default: all; quick: 10k,100k)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per size (median)")
     parser.add_argument("--quick", action="store_true", help="make bench-quick: about 2 minutes")
-    parser.add_argument("--only", default="engine,db,web", help="cases: engine,db,web")
+    parser.add_argument("--only", default="engine,db,web", help="cases: engine,db,web,during")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child mode: one size, JSON out
     args = parser.parse_args(argv)
     if args.one:
@@ -310,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         old = ["--old"] if SIZES[label] <= (10_000 if args.quick else 100_000) else []
         during = ["--during"] if label == sizes[-1] else []
         print_db(_child(["bench.db", label, str(runs), *old, *during]))
+    if "during" in cases and "db" not in cases:  # make bench-during: only that case
+        print_db(_child(["bench.db", sizes[-1], "1", "--during-only"]))
     if "web" in cases:
         print_web(_child(["bench.web", "--seconds", "2" if args.quick else "5"]))
     print(
