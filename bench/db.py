@@ -74,7 +74,7 @@ def old_answers_frame(round_ids: list[int]) -> pd.DataFrame:
 
 
 def submit_during(org: Any) -> dict[str, Any]:
-    """Answers submitted every 20 ms from one thread while another thread recomputes."""
+    """Answers submitted every 0.2 s from one thread while another thread recomputes."""
     import threading
 
     from django.db import connections
@@ -125,7 +125,9 @@ def submit_during(org: Any) -> dict[str, Any]:
                 latencies.append(time.perf_counter() - t0)
                 if done.is_set():
                     break
-                time.sleep(0.02)
+                # 2,000 tokens at one per 0.2 s cover ~7 minutes, the swap at the end of a
+                # 1M recompute included (at 0.02 s they ran out after the first minute).
+                time.sleep(0.2)
         finally:
             connections.close_all()
 
