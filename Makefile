@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # date would not do: a fresh clone's pyproject.toml is always newer than an existing venv).
 INSTALLED := $(VENV)/requirements.txt
 
-.PHONY: run test test-fast test-services lint format bench bench-quick install migrate seed clean axe
+.PHONY: run test test-fast test-services lint format bench bench-quick bench-during install migrate seed clean axe
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -70,9 +70,15 @@ bench: install
 	$(PY) -m bench.execution
 	$(PY) -m bench.workshops
 
-## make bench-quick: the same cases at 10k and 100k responses, about 2 minutes.
+## make bench-quick: the same cases at 10k and 100k responses, about 2 minutes once the
+## scratch databases are built (kept under var/bench/; the first run builds them).
 bench-quick: install
 	$(PY) -m bench --quick
+
+## make bench-during: survey answers submitted during a recompute of 1M responses (SQLite
+## unless DATABASE_URL): every one must be stored, none may wait for the maths.
+bench-during: install
+	$(PY) -m bench --sizes 1M --only during
 
 clean:
 	rm -rf var staticfiles .pytest_cache

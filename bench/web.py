@@ -8,8 +8,11 @@ Prints one JSON line: {"healthz": {clients: stats}, "submit": {...}, "reads": {.
 from __future__ import annotations
 
 import argparse
+import glob
+import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +22,7 @@ import time
 import urllib.request
 from typing import Any
 
-from bench.data import ROOT, build_org, django_setup
+from bench.data import ROOT, TEMPLATE, build_org, django_setup
 
 CLIENTS = (1, 10, 50)
 
@@ -97,6 +100,21 @@ def build_reads(n_teams: int) -> str:
     return str(key)
 
 
+def web_cache(teams: list[int]) -> str | None:
+    """Where the built web database is kept (SQLite only), named by every source file the
+    stored rows depend on: migrations, the apps' code (a release's stored shape) and bench."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    digest = hashlib.sha256(TEMPLATE.encode() + repr(teams).encode())
+    for name in sorted(glob.glob(os.path.join(ROOT, "*", "**", "*.py"), recursive=True)):
+        rel = os.path.relpath(name, ROOT)
+        if rel.startswith((".venv", "tests", "var", "node_modules")):
+            continue
+        with open(name, "rb") as fh:
+            digest.update(rel.encode() + fh.read())
+    return os.path.join(os.path.dirname(TEMPLATE), f"web-{digest.hexdigest()[:12]}.sqlite3")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0)
@@ -107,11 +125,29 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="trustos-bench-web-")
     db = os.path.join(tmp, "db.sqlite3")
     django_setup(db)
-    bodies = build_submissions(tmp, 8000)
-    keys = {int(t): build_reads(int(t)) for t in a.teams.split(",") if t}
+    teams = [int(t) for t in a.teams.split(",") if t]
+    cache = web_cache(teams)
     from django.db import connections
 
     connections.close_all()
+    if cache and os.path.exists(cache + ".json"):
+        # The same submissions and read orgs as an earlier run with the same code: a copy.
+        shutil.copyfile(cache, db)
+        with open(cache + ".json") as fh:
+            saved = json.load(fh)
+        bodies = os.path.join(tmp, "bodies.jsonl")
+        shutil.copyfile(cache + ".jsonl", bodies)
+        keys = {int(t): k for t, k in saved["keys"].items()}
+    else:
+        bodies = build_submissions(tmp, 8000)
+        keys = {t: build_reads(t) for t in teams}
+        connections.close_all()  # the WAL checkpointed into the file before it is copied
+        if cache:
+            shutil.copyfile(db, cache + ".tmp")
+            shutil.copyfile(bodies, cache + ".jsonl")
+            with open(cache + ".json", "w") as fh:
+                json.dump({"keys": keys}, fh)
+            os.replace(cache + ".tmp", cache)
     port = _free_port()
     env = dict(
         os.environ,

@@ -15,6 +15,8 @@ a crash in between publishes it twice: tasks are idempotent (core/tasks.py).
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +59,30 @@ def task_publish(name: str, args: Sequence[Any], countdown: float | None = None)
         log.warning("broker unreachable, %s%s kept in the outbox: %s", name, tuple(args), exc)
         return False
     return True
+
+
+# (name, args) → monotonic time a coalesced publish was last sent by this process.
+_coalesced: dict[tuple[str, tuple[Any, ...]], float] = {}
+_coalesced_lock = threading.Lock()
+
+
+def task_publish_coalesced(name: str, args: Sequence[Any], window: float) -> bool:
+    """Publish the task to run in `window` seconds, unless this process already sent the
+    same task and arguments within the last `window` seconds (that run, not started yet,
+    covers this call too). For tasks that act on everything waiting when they run (a flush
+    of a round's buffer): under load one publish per round and second instead of one per
+    request. Eager runs (tests) publish every call, at once.
+    """
+    if _eager():
+        return task_publish(name, args)
+    key, now = (name, tuple(args)), time.monotonic()
+    with _coalesced_lock:
+        if now - _coalesced.get(key, -window) < window:
+            return True
+        _coalesced[key] = now
+        if len(_coalesced) > 10_000:  # keys of finished work: drop them all, harmlessly
+            _coalesced.clear()
+    return task_publish(name, args, countdown=window)
 
 
 def task_queue_durable(name: str, *args: Any) -> OutboxTask:

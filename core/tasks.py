@@ -18,7 +18,7 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import transaction
 
-from core.outbox import outbox_drain, task_publish
+from core.outbox import outbox_drain, task_publish, task_publish_coalesced
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,14 +72,20 @@ def task(*, name: str, **options: Any) -> Callable[[F], Any]:
     return register
 
 
-def task_queue_on_commit(name: str, *args: Any, countdown: float | None = None) -> None:
+def task_queue_on_commit(
+    name: str, *args: Any, countdown: float | None = None, coalesce: float | None = None
+) -> None:
     """Queue the registered task `name` after the current transaction commits.
 
     How a service queues its own app's task: by name, because the app's tasks module imports
     the service (tasks are thin wrappers), and an import back would be a cycle. An unknown
     name raises KeyError at once, so a typo fails the first test that reaches it.
+    `coalesce` (seconds): one run per window for the same arguments (`task_publish_coalesced`).
     """
     current_app.tasks[name]
+    if coalesce is not None:
+        transaction.on_commit(partial(task_publish_coalesced, name, args, coalesce))
+        return
     transaction.on_commit(partial(task_publish, name, args, countdown))
 
 

@@ -30,17 +30,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.registry import release_published
-from orgs.ledger import ledger_check, ledger_ids, ledger_record
+from orgs.ledger import ledger_check, ledger_record
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
 from orgs.periods import previous_period
 from scoring.disclosure import TRUST_MEASURE, results_disclosure
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.models_release import ResultRelease, ResultReleaseRow
-from surveys.models import Answer, RoundStatus
+from scoring.release_members import CELL, release_members_labelled
 from trustmath.ledger import ID, ROUND, SET
 
-CELL = ["period", "rubric_id", "team_id", "measure"]
 # Snapshot columns that are keys or bookkeeping, never part of a released cell's payload.
 _NOT_PAYLOAD = {
     "id",
@@ -93,47 +92,6 @@ def _hide_unsupported_trends(cells: pd.DataFrame, keys: list[str], kind: str) ->
     return out.drop(columns=["prev_period", "prev_ok"])
 
 
-def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFrame:
-    """The anonymous response ids behind every cell: columns period, rubric_id, team_id,
-    measure, id, round. A response is behind its team's cell and every ancestor's (and the
-    org's), for the trust index and for each dimension it answered at least one item of; its
-    round lets the ledger count a difference in people (at most one response per round)."""
-    rows = list(
-        Answer.objects.filter(
-            response__round__organization_id=org.pk,
-            response__round__status=RoundStatus.CLOSED,
-            response__period__in=periods,
-            value__isnull=False,
-        )
-        .values_list(
-            "response_id",
-            "response__team_id",
-            "response__period",
-            "response__round__rubric_id",
-            "item__dimension__key",
-            "response__round_id",
-        )
-        .order_by()
-        .distinct()
-    )
-    cols = ["response_id", "team", "period", "rubric_id", "measure", ROUND]
-    if not rows:
-        return pd.DataFrame(columns=[*CELL, ID, ROUND])
-    answered = pd.DataFrame(rows, columns=cols)
-    trust = answered.drop_duplicates("response_id").assign(measure=TRUST_MEASURE)
-    long = pd.concat([answered, trust], ignore_index=True)
-    tree = org.team_tree()
-    units = [
-        (t, u) for t in tree.parent_of for u in [t, *tree.ancestors(t), 0]
-    ]  # team → itself, its ancestors and the org (teams, not responses)
-    up = pd.DataFrame(units, columns=["team", "team_id"]).drop_duplicates()
-    out = long.merge(up, on="team", how="inner")
-    # Convert each distinct response id once, then map: the ledger keys are 16 bytes.
-    codes, uniques = pd.factorize(out["response_id"])
-    out[ID] = ledger_ids(list(uniques))[codes]
-    return out[[*CELL, ID, ROUND]]
-
-
 def _labels(frame: pd.DataFrame) -> pd.Series:
     """One text label per cell key (the ledger's set label).
 
@@ -155,15 +113,6 @@ def _labels(frame: pd.DataFrame) -> pd.Series:
         + first["measure"].astype(str)
     ).to_numpy(dtype=object)
     return pd.Series(text[codes], index=frame.index, dtype=object)
-
-
-def release_members_labelled(*, org: Organization, periods: list[dt.date]) -> pd.DataFrame:
-    """`release_members` with each row's set label (column SET): what publishing checks.
-
-    Loaded by a recompute before its write transaction (scoring.services), so the slow
-    answer read and labelling never hold the write lock."""
-    members = release_members(org=org, periods=periods)
-    return members.assign(**{SET: _labels(members)})
 
 
 def _decide(

@@ -22,23 +22,21 @@ pure function of the answers, so running it twice is harmless.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
-from core.values import none_if_missing
 from orgs.models import Organization
 from orgs.periods import next_period
-from scoring.adapter import RubricScores, org_scores
+from scoring.adapter import org_scores
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.models_release import ReleaseTrigger, ResultRelease
-from scoring.releases import release_members_labelled, results_release_publish
+from scoring.release_members import release_members_labelled
+from scoring.releases import results_release_publish
+from scoring.snapshot_rows import snapshot_frames, snapshot_insert
 from surveys.models import PulseRound
-from trustmath.engine import ORG_ID
 
 
 @dataclass(frozen=True)
@@ -75,16 +73,17 @@ def snapshot_recompute(
         wanted = sorted(
             set(PulseRound.objects.filter(organization_id=org.id).values_list("period", flat=True))
         )
-    trust_rows, dim_rows = _snapshot_rows(org_id=org.id, results=results, now=now)
+    trust, dims = snapshot_frames(org_id=org.id, results=results, now=now)
     # The release's member sets cover every period that will have snapshots after the swap.
     kept = set(
         TrustIndexSnapshot.objects.filter(organization_id=org.id)
         .exclude(period__in=wanted)
         .values_list("period", flat=True)
     )
-    member_periods = kept | {r.period for r in trust_rows}
+    member_periods = kept | (set(trust["period"]) if not trust.empty else set())
     members = release_members_labelled(org=org, periods=sorted(member_periods))
-    trust_insert, dim_insert = _prepared_insert(trust_rows), _prepared_insert(dim_rows)
+    trust_insert = snapshot_insert(TrustIndexSnapshot, trust)
+    dim_insert = snapshot_insert(DimensionSnapshot, dims)
     # -- one short write: swap the rows in and publish --------------------------------
     with transaction.atomic():
         org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
@@ -102,100 +101,8 @@ def snapshot_recompute(
             member_periods=member_periods,
         )
     return RecomputeSummary(
-        org_id=org.id, periods=wanted, trust_rows=len(trust_rows), dimension_rows=len(dim_rows)
+        org_id=org.id, periods=wanted, trust_rows=len(trust), dimension_rows=len(dims)
     )
-
-
-def _prepared_insert(objs: Sequence[Model]) -> tuple[str, list[tuple[Any, ...]]]:
-    """One INSERT statement and its rows of database values for unsaved model instances.
-
-    Each value is converted exactly as bulk_create would (`get_db_prep_save`), but before
-    the write transaction: inside it only the statement runs (bulk_create would convert
-    tens of thousands of rows × 30 fields while holding SQLite's write lock).
-    """
-    if not objs:
-        return "", []
-    meta = type(objs[0])._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = [
-        tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
-        for obj in objs
-    ]
-    return sql, params
-
-
-def _snapshot_rows(
-    *, org_id: int, results: list[RubricScores], now: dt.datetime
-) -> tuple[list[TrustIndexSnapshot], list[DimensionSnapshot]]:
-    """The snapshot rows of the engine's results (unsaved): built before the write."""
-    trust_rows: list[TrustIndexSnapshot] = []
-    dim_rows: list[DimensionSnapshot] = []
-    for rs in results:
-        for r in rs.result.trust.itertuples(index=False):  # result cells, not answers
-            team_id = int(r.team_id)
-            trust_rows.append(
-                TrustIndexSnapshot(
-                    organization_id=org_id,
-                    team_id=None if team_id == ORG_ID else team_id,
-                    team_key=team_id,
-                    period=r.period,
-                    rubric_id=rs.rubric_id,
-                    n=int(r.n),
-                    n_own=int(r.n_own),
-                    score=float(r.score),
-                    dimensions=int(r.dimensions),
-                    prev_score=none_if_missing(r.prev_score),
-                    delta=none_if_missing(r.delta),
-                    p_value=none_if_missing(r.p_value),
-                    significant=bool(r.significant),
-                    has_trend=bool(r.has_trend),
-                    comparable=bool(r.comparable),
-                    p_adjusted=none_if_missing(r.p_adjusted),
-                    band=str(none_if_missing(r.band) or ""),
-                    computed_at=now,
-                )
-            )
-        for r in rs.result.dimensions.itertuples(index=False):
-            team_id = int(r.team_id)
-            dim_rows.append(
-                DimensionSnapshot(
-                    organization_id=org_id,
-                    team_id=None if team_id == ORG_ID else team_id,
-                    team_key=team_id,
-                    period=r.period,
-                    rubric_id=rs.rubric_id,
-                    dimension_key=r.dimension,
-                    n=int(r.n),
-                    n_own=int(r.n_own),
-                    score=float(r.score),
-                    sd=none_if_missing(r.sd),
-                    ci_low=none_if_missing(r.ci_low),
-                    ci_high=none_if_missing(r.ci_high),
-                    has_ci=bool(r.has_ci),
-                    answers=int(r.answers),
-                    favourable=int(r.favourable),
-                    favourable_pct=float(r.favourable_pct),
-                    favourable_low=float(r.favourable_low),
-                    favourable_high=float(r.favourable_high),
-                    band=str(r.band),
-                    prev_score=none_if_missing(r.prev_score),
-                    delta=none_if_missing(r.delta),
-                    p_value=none_if_missing(r.p_value),
-                    significant=bool(r.significant),
-                    has_trend=bool(r.has_trend),
-                    comparable=bool(r.comparable),
-                    p_adjusted=none_if_missing(r.p_adjusted),
-                    shared_items=int(r.shared_items),
-                    favourable_n_eff=none_if_missing(r.favourable_n_eff),
-                    computed_at=now,
-                )
-            )
-    return trust_rows, dim_rows
 
 
 def snapshot_recompute_round(*, round_id: int) -> RecomputeSummary | None:

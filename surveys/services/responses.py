@@ -21,24 +21,22 @@ Anonymity by design (docs/privacy.md), also against someone who reads the databa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.utils import timezone
 
-from core.links import link_hash
 from core.tasks import task_queue_on_commit
 from orgs.models import Organization
-from surveys.links import PULSE_LINK
 from surveys.models import (
     Answer,
-    ClosedRoundLink,
     Invitation,
     Item,
     PendingResponse,
@@ -51,15 +49,17 @@ from surveys.selectors_forms import (
     round_form_for_keys,
     round_pool_cached,
 )
+from surveys.services.claims import Claim, claim_for_token, spend_while_open
+from surveys.services.claims import invitation_for_token as invitation_for_token
+from surveys.services.claims import round_check_open as round_check_open
 from surveys.services.errors import (
     InvalidSubmission,
     RoundClosed,
-    RoundNotOpen,
-    TokenUnknown,
     TokenUsed,
 )
 
 COMMENT_MAX = 2000
+FLUSH_COALESCE_S = 1.0
 # Attribute keys that would identify a person are never copied onto a response, even if an
 # HR import put them into Person.attributes (the attributes exist for filters like location).
 IDENTIFYING_KEYS = frozenset(
@@ -78,31 +78,6 @@ def response_attributes(attributes: Any) -> dict[str, Any]:
         and not str(k).lower().endswith(("_id", "_email", "_name"))
         and isinstance(v, str | int | float | bool)
     }
-
-
-def invitation_for_token(*, token: str) -> Invitation:
-    """The invitation of a link token, or TokenUnknown / TokenUsed / RoundClosed / RoundNotOpen."""
-    inv = PULSE_LINK.find(
-        token, Invitation.objects.select_related("round", "round__organization", "person")
-    )
-    if inv is None:
-        if ClosedRoundLink.objects.filter(token_hash=link_hash(token)).exists():
-            # The round closed and its invitations were reduced to counts (services/counts.py).
-            raise RoundClosed("This survey round has closed.", {"token": "round closed"})
-        raise TokenUnknown("This survey link is not valid.", {"token": "unknown token"})
-    if inv.used:
-        raise TokenUsed(
-            "This link has already been used: the survey was answered.", {"token": "already used"}
-        )
-    round_check_open(round=inv.round)
-    return inv
-
-
-def round_check_open(*, round: PulseRound) -> None:
-    if round.status == RoundStatus.CLOSED or round.closes_at <= timezone.now():
-        raise RoundClosed("This survey round has closed.", {"token": "round closed"})
-    if round.status != RoundStatus.OPEN:
-        raise RoundNotOpen("This survey round is not open yet.", {"token": "round not open"})
 
 
 def round_items(*, round: PulseRound) -> list[Item]:
@@ -236,41 +211,34 @@ def _hashable(value: Any) -> Hashable:
     return json.dumps(value, sort_keys=True)
 
 
-def _attributes_for(*, inv: Invitation, team_id: int) -> dict[str, Any]:
-    """The attributes to keep for `inv`'s person: shared by >= k invitees of its team/round."""
-    mine = response_attributes(inv.person.attributes)
+def _attributes_for(*, claim: Claim, team_id: int) -> dict[str, Any]:
+    """The attributes to keep for the claim's person: shared by >= k invitees of its team/round."""
+    mine = response_attributes(claim.attributes)
     if not mine:  # nothing of theirs could be kept, whoever the peers are: skip the read
         return {}
     peers = [
         response_attributes(attrs)
-        for attrs in Invitation.objects.filter(round_id=inv.round_id, team_id=team_id)
+        for attrs in Invitation.objects.filter(round_id=claim.round.pk, team_id=team_id)
         .order_by()
         .values_list("person__attributes", flat=True)
     ]
     return response_attributes_shared(
         mine=mine,
         peers=peers,
-        k=inv.round.organization.k,
+        k=claim.round.organization.k,
     )
 
 
-def _spend_while_open(*, inv: Invitation) -> bool:
-    """Mark the invitation used if it is unused AND its round still open: ONE statement.
+# SQLite has one write lock per database, and a writer that finds it taken sleeps in its
+# busy handler in steps of 5-100 ms before trying again: with 16 threads per process most
+# of a submit's time under load was that sleep (p99 ~1 s at 10 clients). Threads of one
+# process queue here instead and are handed the turn at once; processes still meet at
+# SQLite's lock. PostgreSQL locks rows, so submits run side by side there.
+_sqlite_writer = threading.Lock()
 
-    PULSE_LINK.spend's conditional UPDATE, plus the re-check that the round has not closed
-    since the lookup as a correlated EXISTS on the round. Not `round__status=...`: a related
-    filter makes Django write `id IN (SELECT ... JOIN ...)`, where `used = false` would be
-    read in the subquery's snapshot and not re-checked on the locked row by PostgreSQL, so two
-    racing submitters could both spend one token.
-    """
-    still_open = PulseRound.objects.filter(
-        pk=OuterRef("round_id"), status=RoundStatus.OPEN, closes_at__gt=timezone.now()
-    )
-    return bool(
-        Invitation.objects.filter(pk=inv.pk, used=False)
-        .filter(Exists(still_open))
-        .update(used=True)
-    )
+
+def _one_writer() -> contextlib.AbstractContextManager[Any]:
+    return _sqlite_writer if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
 def response_submit(
@@ -281,17 +249,17 @@ def response_submit(
     `form`: the rotation form number the questions were shown with (`respondent_items`);
     the answers must belong to that form, and its unanswered statements count as skips.
     """
-    inv = invitation_for_token(token=token)
-    rnd = inv.round
+    claim = claim_for_token(token=token)
+    rnd = claim.round
     items = respondent_items(round=rnd, form=form, answers=answers)
     values = _validate(round=rnd, items=items, answers=answers, comment=comment)
     # The snapshot team decides the attribute peers; a person without one counts nowhere.
-    team_id = inv.team_id or inv.person.team_id
+    team_id = claim.team_id
     if team_id is None:
         raise InvalidSubmission("You are not in a team any more; this answer cannot be counted.")
-    attributes = _attributes_for(inv=inv, team_id=team_id)
-    with transaction.atomic():
-        if not _spend_while_open(inv=inv):
+    attributes = _attributes_for(claim=claim, team_id=team_id)
+    with _one_writer(), transaction.atomic():
+        if not spend_while_open(inv=claim):
             # Refused: say why (a read on this rare path only).
             if not PulseRound.objects.filter(
                 pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
@@ -311,8 +279,10 @@ def response_submit(
             comment=comment.strip(),
         )
         # In its own transaction, after this one commits: the flush must not share a
-        # transaction (and so a transaction id) with the claim above.
-        task_queue_on_commit("surveys.flush_responses", rnd.pk)
+        # transaction (and so a transaction id) with the claim above. Coalesced: a flush
+        # writes every group of the round that reached k, so one publish per round and
+        # second serves all answers of that second (the minute tick flushes any straggler).
+        task_queue_on_commit("surveys.flush_responses", rnd.pk, coalesce=FLUSH_COALESCE_S)
     return pending
 
 

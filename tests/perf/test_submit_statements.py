@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from orgs.models import Person
 from surveys.models import Invitation, PendingResponse, PulseRound, RoundStatus
 from surveys.selectors_forms import round_cache_clear, round_form
+from surveys.services.claims import spend_while_open
 from surveys.services.errors import RoundClosed, TokenUsed
-from surveys.services.responses import _spend_while_open, response_submit
+from surveys.services.responses import response_submit
 from tests.base import BaseTestCase
 from tests.factories import invitation_token, people_make, round_make
 
@@ -62,12 +63,12 @@ class SubmitStatementsTests(BaseTestCase):
     def test_a_token_spent_since_the_lookup_is_not_spent_again(self) -> None:
         inv = Invitation.objects.get(pk=self.invs[1].pk)  # read before another submitter won
         Invitation.objects.filter(pk=inv.pk).update(used=True)
-        assert _spend_while_open(inv=inv) is False
+        assert spend_while_open(inv=inv) is False
 
     def test_a_round_closed_since_the_lookup_spends_nothing(self) -> None:
         inv = Invitation.objects.get(pk=self.invs[0].pk)
         PulseRound.objects.filter(pk=self.rnd.pk).update(status=RoundStatus.CLOSED)
-        assert _spend_while_open(inv=inv) is False
+        assert spend_while_open(inv=inv) is False
         assert not Invitation.objects.get(pk=inv.pk).used
         with self.assertRaises(RoundClosed):
             self.submit(inv)
@@ -75,7 +76,7 @@ class SubmitStatementsTests(BaseTestCase):
 
     def test_an_open_round_and_unused_token_are_spent_once(self) -> None:
         inv = Invitation.objects.get(pk=self.invs[0].pk)
-        assert _spend_while_open(inv=inv) is True
-        assert _spend_while_open(inv=inv) is False
+        assert spend_while_open(inv=inv) is True
+        assert spend_while_open(inv=inv) is False
         with self.assertRaises(TokenUsed):
             self.submit(inv)
