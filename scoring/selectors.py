@@ -15,9 +15,12 @@ cells carry no numbers at all (they were stored without them).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from operator import itemgetter
 from typing import Any
 
 from core.reasons import PULSE_ANSWERS
@@ -189,6 +192,91 @@ def results_teams(*, tenant: Tenant) -> list[ResultTeam]:
     ]
 
 
+@dataclass(frozen=True)
+class ReleaseRef:
+    """The org's latest release: its id, when it was published and its cells' column order."""
+
+    id: int
+    released_at: dt.datetime
+    columns: str
+
+    @property
+    def stamp(self) -> str:
+        """A cache key part: the id and the time (ids can be reused by rolled-back rows)."""
+        return f"{self.id}@{self.released_at.isoformat()}"
+
+
+def release_latest(*, org: Organization) -> ReleaseRef | None:
+    """The org's latest results release, the only one reads serve (one query)."""
+    found = (
+        ResultRelease.objects.filter(organization_id=org.id)
+        .order_by("-released_at", "-id")
+        .values_list("id", "released_at", "columns")
+        .first()
+    )
+    return None if found is None else ReleaseRef(*found)
+
+
+def _cell_maker(cls: type[Any], columns: list[str]) -> Callable[[Any, dict[str, Any]], Any]:
+    """A function (stored payload, extra fields) → a cell of `cls`, for one release's columns.
+
+    The release stores a shown cell as its values in `columns` order and a hidden one as its
+    reason code only. At 500 teams a read builds tens of thousands of cells, so a cell is
+    made without the frozen dataclass's generated __init__ (one setattr per field) and its
+    values picked with one itemgetter: the same fields and equality, every field the release
+    does not carry at its declared default.
+    """
+    names = frozenset(f.name for f in fields(cls)) - {"suppressed", "reason", "key", "name"}
+    where = _positions(columns, names)
+    picked = [name for name, _ in where]
+    getter = itemgetter(*[i for _, i in where]) if where else None
+    defaults = {f.name: f.default for f in fields(cls)}
+    shown = {**defaults, "suppressed": False}
+    hidden = {**defaults, "suppressed": True}
+
+    def make(payload: Any, extra: dict[str, Any]) -> Any:
+        obj = cls.__new__(cls)
+        values = obj.__dict__
+        if not isinstance(payload, list):
+            values.update(hidden, **extra)
+            values["reason"] = payload or None
+        else:
+            values.update(shown, **extra)
+            if getter is not None:
+                got = getter(payload)
+                values.update(zip(picked, got if len(picked) > 1 else (got,), strict=True))
+        return obj
+
+    return make
+
+
+def _dimension_order(dim_meta: list[DimensionMeta], keys: Iterable[str]) -> list[str]:
+    """Rubric order, then any key the rubric does not know in the order it was stored."""
+    known = [d.key for d in dim_meta]
+    extra = [k for k in dict.fromkeys(keys) if k not in set(known) and k != TRUST_MEASURE]
+    return known + extra
+
+
+@dataclass(frozen=True)
+class ResultsQuery:
+    """What one read narrows the release to: teams, periods, dimensions and one page."""
+
+    team_ids: list[int] | None = None
+    periods: list[dt.date] | None = None
+    dimensions: list[str] | None = None  # None = every dimension
+    offset: int = 0
+    limit: int | None = None  # None = every row
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """One page of the read model: its rows plus the size and periods of the whole selection."""
+
+    results: TeamResults
+    count: int  # (team, period, rubric) rows in the whole selection
+    periods: list[dt.date]  # every period of the whole selection
+
+
 def results_for_teams(
     *,
     tenant: Tenant,
@@ -202,43 +290,84 @@ def results_for_teams(
     `periods` narrows to those periods (default: every period with snapshots). Each row also
     carries the cell of every registered result source (`core.registry.result_sources`).
     """
+    query = ResultsQuery(
+        team_ids=None if team_ids is None else [int(t) for t in team_ids],
+        periods=None if periods is None else list(periods),
+    )
+    return results_page(tenant=tenant, query=query).results
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: at 500 teams a read creates ~100,000 objects
+    (fetched rows, decoded cells, cells) that hold no cycles, and a collection every few
+    hundred of them rescans the growing heap: more than half the read's time before."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def results_page(
+    *, tenant: Tenant, query: ResultsQuery, release: ReleaseRef | None = None
+) -> ResultsPage:
+    """`results_for_teams` narrowed by `query` (see `_results_page`)."""
+    with _gc_paused():
+        return _results_page(tenant=tenant, query=query, release=release)
+
+
+def _results_page(
+    *, tenant: Tenant, query: ResultsQuery, release: ReleaseRef | None = None
+) -> ResultsPage:
+    """`results_for_teams` narrowed by `query`: dimensions, and one page of rows read with
+    LIMIT/OFFSET in SQL, so a read builds only the rows it returns (+ one count and one
+    DISTINCT period query when paged). `release`: the latest release if already read."""
     org = tenant.org
     k = org.k
     _, names = _tree(org)
     teams_out = results_teams(tenant=tenant)
     allowed = {t.team_id for t in teams_out}
-    if team_ids is not None:
-        allowed &= {int(t) for t in team_ids}
+    if query.team_ids is not None:
+        allowed &= set(query.team_ids)
 
-    wanted = None if periods is None else sorted(set(periods))
+    wanted = None if query.periods is None else sorted(set(query.periods))
     sources = list(result_sources)
-    release = (
-        ResultRelease.objects.filter(organization_id=org.id)
-        .order_by("-released_at", "-id")
-        .values_list("id", "columns")
-        .first()
+    empty = ResultsPage(
+        results=TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources),
+        count=0,
+        periods=[],
     )
+    release = release or release_latest(org=org)
     if release is None:
-        return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
+        return empty
     # The latest release only: decided on the whole tree and checked against the ledger when
     # it was published; here only the viewer's teams and periods are picked from it.
-    release_id, columns = release
-    stored_columns = json.loads(columns)
-    trust_at = _positions(stored_columns.get("trust", []), _TRUST_NAMES)
-    dim_at = _positions(stored_columns.get("dimension", []), _DIM_NAMES)
-    qs = ResultReleaseRow.objects.filter(release_id=release_id)
-    if team_ids is not None or len(allowed) < len(names):
+    stored_columns = json.loads(release.columns)
+    trust_cell = _cell_maker(TrustCell, stored_columns.get("trust", []))
+    dim_cell = _cell_maker(DimensionCell, stored_columns.get("dimension", []))
+    qs = ResultReleaseRow.objects.filter(release_id=release.id)
+    paged = query.limit is not None
+    if paged or query.team_ids is not None or len(allowed) < len(names):
         qs = qs.filter(team_key__in=sorted(allowed))
     if wanted is not None:
         qs = qs.filter(period__in=wanted)
-    stored = list(
-        qs.order_by("team_key", "period", "rubric_id").values_list(
-            "team_key", "period", "rubric_id", "cells"
-        )
-    )
-    stored = [r for r in stored if r[0] in allowed]
+    qs = qs.order_by("team_key", "period", "rubric_id")
+    if paged:
+        count = qs.count()
+        all_periods = sorted(qs.order_by("period").values_list("period", flat=True).distinct())
+        lo = query.offset
+        qs = qs[lo : lo + (query.limit or 0)]
+    stored = [
+        r for r in qs.values_list("team_key", "period", "rubric_id", "cells") if r[0] in allowed
+    ]
+    if not paged:
+        count = len(stored)
+        all_periods = sorted({r[1] for r in stored})
     if not stored:
-        return TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources)
+        return ResultsPage(results=empty.results, count=count, periods=all_periods)
     # One json.loads for every row: the cells were stored as JSON text for this.
     decoded: list[dict[str, Any]] = json.loads("[" + ",".join(r[3] for r in stored) + "]")
     rubric_ids = sorted({int(r[2]) for r in stored})
@@ -248,31 +377,18 @@ def results_for_teams(
         .values_list("key", "name")
     )
     dim_meta = list({key: DimensionMeta(key=key, name=name) for key, name in seen}.values())
-    order = {d.key: i for i, d in enumerate(dim_meta)}
+    if query.dimensions is not None:
+        dim_meta = [d for d in dim_meta if d.key in set(query.dimensions)]
     dim_names = {d.key: d.name for d in dim_meta}
+    order = _dimension_order(dim_meta, (key for cells in decoded for key in cells))
+    if query.dimensions is not None:
+        order = [key for key in order if key in dim_names]
     keys = [(int(t), p, int(r)) for t, p, r, _ in stored]
     # Other apps' labelled sources for the same (team, period) cells: one call each.
     found = {s.field: s.cells(org, [(t, p) for t, p, _ in keys]) for s in sources}
-    rows = [
-        ResultRow(
-            team_id=team_id,
-            team_name=names[team_id],
-            period=period,
-            rubric_id=rubric_id,
-            trust_index=TrustCell(**_cell_kwargs(cells.get(TRUST_MEASURE), trust_at)),
-            dimensions=[
-                DimensionCell(key=key, name=dim_names.get(key, ""), **_cell_kwargs(c, dim_at))
-                for key, c in sorted(
-                    ((key, c) for key, c in cells.items() if key != TRUST_MEASURE),
-                    key=lambda kc: order.get(kc[0], 99),
-                )
-            ],
-            sources={f: got.get((team_id, period)) for f, got in found.items()},
-        )
-        for (team_id, period, rubric_id), cells in zip(keys, decoded, strict=True)
-    ]
+    rows = _rows(keys, decoded, names, order, dim_names, trust_cell, dim_cell, found)
     periods_out = sorted({r.period for r in rows})
-    return TeamResults(
+    results = TeamResults(
         k=k,
         teams=teams_out,
         periods=periods_out,
@@ -280,6 +396,36 @@ def results_for_teams(
         rows=rows,
         sources=sources,
     )
+    return ResultsPage(results=results, count=count, periods=all_periods)
+
+
+def _rows(
+    keys: list[tuple[int, dt.date, int]],
+    decoded: list[dict[str, Any]],
+    names: dict[int, str],
+    order: list[str],
+    dim_names: dict[str, str],
+    trust_cell: Callable[[Any, dict[str, Any]], Any],
+    dim_cell: Callable[[Any, dict[str, Any]], Any],
+    found: dict[str, Any],
+) -> list[ResultRow]:
+    """The page's rows from their decoded cells (see `results_page`)."""
+    return [
+        ResultRow(
+            team_id=team_id,
+            team_name=names[team_id],
+            period=period,
+            rubric_id=rubric_id,
+            trust_index=trust_cell(cells.get(TRUST_MEASURE), {}),
+            dimensions=[
+                dim_cell(cells[key], {"key": key, "name": dim_names.get(key, "")})
+                for key in order
+                if key in cells
+            ],
+            sources={f: got.get((team_id, period)) for f, got in found.items()},
+        )
+        for (team_id, period, rubric_id), cells in zip(keys, decoded, strict=True)
+    ]
 
 
 def results_default_team(*, tenant: Tenant, teams: list[ResultTeam]) -> int | None:
