@@ -235,7 +235,7 @@ def _cell_maker(cls: type[Any], columns: list[str]) -> Callable[[Any, dict[str, 
     hidden = {**defaults, "suppressed": True}
 
     def make(payload: Any, extra: dict[str, Any]) -> Any:
-        obj = cls.__new__(cls)
+        obj = object.__new__(cls)
         values = obj.__dict__
         if not isinstance(payload, list):
             values.update(hidden, **extra)
@@ -312,15 +312,20 @@ def _gc_paused() -> Iterator[None]:
 
 
 def results_page(
-    *, tenant: Tenant, query: ResultsQuery, release: ReleaseRef | None = None
+    *,
+    tenant: Tenant,
+    query: ResultsQuery,
+    release: ReleaseRef | None = None,
+    sources: bool = True,
 ) -> ResultsPage:
-    """`results_for_teams` narrowed by `query` (see `_results_page`)."""
+    """`results_for_teams` narrowed by `query` (see `_results_page`); `sources=False` leaves
+    the registered sources' cells out (a caller that reads them itself, live)."""
     with _gc_paused():
-        return _results_page(tenant=tenant, query=query, release=release)
+        return _results_page(tenant=tenant, query=query, release=release, sources=sources)
 
 
 def _results_page(
-    *, tenant: Tenant, query: ResultsQuery, release: ReleaseRef | None = None
+    *, tenant: Tenant, query: ResultsQuery, release: ReleaseRef | None, sources: bool
 ) -> ResultsPage:
     """`results_for_teams` narrowed by `query`: dimensions, and one page of rows read with
     LIMIT/OFFSET in SQL, so a read builds only the rows it returns (+ one count and one
@@ -334,9 +339,9 @@ def _results_page(
         allowed &= set(query.team_ids)
 
     wanted = None if query.periods is None else sorted(set(query.periods))
-    sources = list(result_sources)
+    registered = list(result_sources)
     empty = ResultsPage(
-        results=TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=sources),
+        results=TeamResults(k=k, teams=teams_out, periods=[], dimensions=[], sources=registered),
         count=0,
         periods=[],
     )
@@ -385,7 +390,8 @@ def _results_page(
         order = [key for key in order if key in dim_names]
     keys = [(int(t), p, int(r)) for t, p, r, _ in stored]
     # Other apps' labelled sources for the same (team, period) cells: one call each.
-    found = {s.field: s.cells(org, [(t, p) for t, p, _ in keys]) for s in sources}
+    pairs = [(t, p) for t, p, _ in keys]
+    found = {s.field: s.cells(org, pairs) for s in registered} if sources else {}
     rows = _rows(keys, decoded, names, order, dim_names, trust_cell, dim_cell, found)
     periods_out = sorted({r.period for r in rows})
     results = TeamResults(
@@ -394,7 +400,7 @@ def _results_page(
         periods=periods_out,
         dimensions=dim_meta,
         rows=rows,
-        sources=sources,
+        sources=registered,
     )
     return ResultsPage(results=results, count=count, periods=all_periods)
 
