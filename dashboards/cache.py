@@ -67,3 +67,12 @@ def overview_key(*, tenant: Tenant, team_id: int, period: Any) -> str:
         f"dash:ov:v{VERSION}:{org.pk}:{overview_version(org=org)}:{viewer_signature(tenant)}"
         f":{team_id}:{period or 'latest'}:{org.k}"
     )
+
+
+def heatmap_key(*, tenant: Tenant, team_id: int, period: Any, sort: str, descending: bool) -> str:
+    """The heatmap's figures and rendered rows depend on the same things as the overview's."""
+    org = tenant.org
+    return (
+        f"dash:hm:v{VERSION}:{org.pk}:{overview_version(org=org)}:{viewer_signature(tenant)}"
+        f":{team_id}:{period or 'latest'}:{sort}:{int(descending)}:{org.k}"
+    )

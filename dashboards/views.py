@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from dashboards.attributes import attribute_options, attribute_parse, filtered_cell
 from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
-from dashboards.cache import overview_key
+from dashboards.cache import heatmap_key, overview_key
 from dashboards.charts import trend_charts
 from dashboards.charts_friction import exec_charts, quadrant_chart
 from dashboards.comments import comments_for
@@ -27,6 +30,7 @@ from dashboards.friction import (
     may_prepare_workshops,
     release_period_labels,
 )
+from dashboards.heatmap_html import heatmap_rows_html
 from dashboards.selectors import (
     overview_build,
     overview_participation,
@@ -97,15 +101,25 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     """Team tree × trust index and dimensions: number and n in every cell, hidden cells say why."""
     tenant = dashboard_tenant(request)
     q = dashboard_query(tenant=tenant, params=request.GET)
-    hm = heatmap_build(
-        tenant=tenant,
-        team_id=q.team_id,
-        period=q.period,
-        sort=request.GET.get("sort", ""),
-        descending=request.GET.get("dir", "") == "desc",
+    sort = request.GET.get("sort", "")
+    descending = request.GET.get("dir", "") == "desc"
+    # Kept per release (dashboards.cache): the figures and the rendered rows of 500 teams.
+    key = heatmap_key(
+        tenant=tenant, team_id=q.team_id, period=q.period, sort=sort, descending=descending
     )
+    cached = cache.get(key)
+    if cached is None:
+        hm = heatmap_build(
+            tenant=tenant, team_id=q.team_id, period=q.period, sort=sort, descending=descending
+        )
+        period_value = period_label(q.period, tenant.org.reporting_period) if q.period else ""
+        rows_html = heatmap_rows_html(hm, period_value=period_value, with_period=bool(q.period))
+        cached = (replace(hm, rows=[]), str(rows_html))
+        cache.set(key, cached, OVERVIEW_CACHE_SECONDS)
+    hm, rows_html = cached
     ctx = _context(tenant, q, hm.periods, "heatmap")
     ctx["hm"] = hm
+    ctx["rows_html"] = mark_safe(rows_html)
     ctx["qs_base"] = q.querystring(sort=None, dir=None)
     return render(request, "dashboards/heatmap.html", ctx)
 
