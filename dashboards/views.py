@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -13,7 +12,12 @@ from django.views.decorators.http import require_GET
 
 from dashboards.attributes import attribute_options, attribute_parse, filtered_cell
 from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
-from dashboards.cache import heatmap_key, overview_key
+from dashboards.cache import (
+    heatmap_key,
+    overview_figures,
+    participation_cached,
+    reads_cache,
+)
 from dashboards.charts import trend_charts
 from dashboards.charts_friction import exec_charts, quadrant_chart
 from dashboards.comments import comments_for
@@ -30,12 +34,8 @@ from dashboards.friction import (
     may_prepare_workshops,
     release_period_labels,
 )
-from dashboards.heatmap_html import heatmap_rows_html
-from dashboards.selectors import (
-    overview_build,
-    overview_participation,
-    trends_frame,
-)
+from dashboards.heatmap_html import heatmap_rows_html, team_options_html
+from dashboards.selectors import trends_frame
 from dashboards.selectors_heatmap import heatmap_build
 from execution.selectors_flow import drivers_tables
 from orgs.models import Role
@@ -54,6 +54,7 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
         "active": active,
         "k": tenant.org.k,
         "teams": q.teams,
+        "team_options": team_options_html(q.teams, q.team_id),
         "period_options": [(period_label(p, kind), p) for p in reversed(periods)],
         "period_value": period_label(q.period, kind) if q.period else "",
         "attributes_available": active == "overview" and attribute_filters_available(),
@@ -71,15 +72,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     tenant = dashboard_tenant(request)
     q = dashboard_query(tenant=tenant, params=request.GET, attributes=True)
     wanted = attribute_parse(tenant=tenant, params=request.GET)
-    key = overview_key(tenant=tenant, team_id=q.team_id, period=q.period)
-    cached = cache.get(key)
-    if cached is None:
-        ov = overview_build(tenant=tenant, team_id=q.team_id, period=q.period, participation=False)
-        fv = friction_build(tenant=tenant, team_id=q.team_id, period=ov.period)
-        cache.set(key, (ov, fv), OVERVIEW_CACHE_SECONDS)
-    else:
-        ov, fv = cached
-    ov.participation = overview_participation(tenant, q.team_id, ov.period)
+    ov, fv = overview_figures(tenant=tenant, team_id=q.team_id, period=q.period)
+    ov.participation = participation_cached(tenant=tenant, team_id=q.team_id, period=ov.period)
     filtered = None
     if wanted is not None:
         filtered = filtered_cell(
@@ -107,6 +101,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     key = heatmap_key(
         tenant=tenant, team_id=q.team_id, period=q.period, sort=sort, descending=descending
     )
+    cache = reads_cache()
     cached = cache.get(key)
     if cached is None:
         hm = heatmap_build(
@@ -119,7 +114,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     hm, rows_html = cached
     ctx = _context(tenant, q, hm.periods, "heatmap")
     ctx["hm"] = hm
-    ctx["rows_html"] = mark_safe(rows_html)
+    ctx["rows_html"] = mark_safe(rows_html)  # escaped by heatmap_rows_html
     ctx["qs_base"] = q.querystring(sort=None, dir=None)
     return render(request, "dashboards/heatmap.html", ctx)
 

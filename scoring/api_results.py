@@ -2,7 +2,7 @@
 
 The pulse part of a page (its trust index and dimension cells, the teams and periods, the
 count) changes only with a release, the team tree, the org's k or the reader's scope, so it
-is kept in Django's cache under a key naming all of them: the latest release (id and time),
+is kept in the "reads" cache under a key naming all of them: the latest release (id and time),
 a digest of the team tree, k, the reader's visible teams and the normalised query. Nothing
 needs purging: a new release is a new key. The registered result sources (decision
 check-ins, handoffs, workshop follow-through) move without a release, so their cells are
@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from core.registry import SourceCell, result_sources
 from orgs.tenancy import Tenant
@@ -35,7 +35,8 @@ from scoring.selectors import (
 from trustmath.stats import round_sig
 
 RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
-CACHE_SECONDS = 3600  # a bound only: the key changes with every release anyway
+CACHE_ALIAS = "reads"  # settings CACHES: shared by the web processes where configured
+CACHE_SECONDS = 7 * 24 * 3600  # a bound only: the key changes with every release anyway
 CACHE_VERSION = "1"  # bump when the cached body changes shape
 DEFAULT_PAGE_SIZE = 200
 MAX_PAGE_SIZE = 1000  # rows (team × period): ~0.6 MB of JSON at 8 dimensions
@@ -134,7 +135,7 @@ def results_body(*, tenant: Tenant, query: ResultsQuery) -> ResultsBody:
     if release is not None:
         raw = f"{org.pk}|{release.stamp}|{_scope(tenant)}|{_query_key(query)}"
         key = f"results:v{CACHE_VERSION}:{org.pk}:" + hashlib.sha256(raw.encode()).hexdigest()
-        cached = cache.get(key)
+        cached = caches[CACHE_ALIAS].get(key)
     if cached is None:
         page = results_page(tenant=tenant, query=query, release=release, sources=False)
         res = page.results
@@ -149,7 +150,7 @@ def results_body(*, tenant: Tenant, query: ResultsQuery) -> ResultsBody:
             "keys": [(r.team_id, r.period) for r in res.rows],
         }
         if key is not None:
-            cache.set(key, cached, CACHE_SECONDS)
+            caches[CACHE_ALIAS].set(key, cached, CACHE_SECONDS)
     keys: list[tuple[int, dt.date]] = cached["keys"]
     found = {s.field: s.cells(org, keys) for s in result_sources} if keys else {}
     rows = [
