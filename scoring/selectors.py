@@ -10,6 +10,10 @@ recomputes and never decides anything; it only keeps the teams and periods the t
 see. Three queries (latest release, its rows, the dimension names) plus one per registered
 result source, whatever the number of teams or periods; no per-row pandas. Suppressed
 cells carry no numbers at all (they were stored without them).
+
+`results_page` narrows a read to teams, periods, dimensions and one page (LIMIT/OFFSET in
+SQL), so a reader builds only the rows it shows: the heatmap one period, the results page
+one team, the API one page (cached per release by `scoring.api_results`).
 """
 
 from __future__ import annotations
@@ -19,129 +23,56 @@ import gc
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from operator import itemgetter
 from typing import Any
 
-from core.reasons import PULSE_ANSWERS
-from core.reasons import REASON_TEXT as CORE_REASON_TEXT
 from core.reasons import reason_text as core_reason_text
-from core.registry import ResultSource, SourceCell, result_sources
+from core.registry import result_sources
 from orgs.models import Organization
 from orgs.tenancy import Tenant
 from scoring.disclosure import TRUST_MEASURE
 from scoring.models_release import ResultRelease, ResultReleaseRow
+from scoring.read_model import (
+    DIM_FIELDS,
+    REASON_TEXT,
+    TRUST_CELL_FIELDS,
+    TRUST_FIELDS,
+    DimensionCell,
+    DimensionMeta,
+    ReleaseRef,
+    ResultRow,
+    ResultsPage,
+    ResultsQuery,
+    ResultTeam,
+    TeamResults,
+    TrustCell,
+)
 from surveys.models import Dimension
 from trustmath.engine import ORG_ID
-from trustmath.suppression import REASON_CODES
 
-TRUST_FIELDS = [
-    "n",
-    "score",
-    "prev_score",
-    "delta",
-    "p_value",
-    "significant",
-    "has_trend",
-    "comparable",
-    "p_adjusted",
+__all__ = [  # the read model's types live in scoring.read_model; readers import them here
+    "DIM_FIELDS",
+    "REASON_TEXT",
+    "TRUST_CELL_FIELDS",
+    "TRUST_FIELDS",
+    "DimensionCell",
+    "DimensionMeta",
+    "ReleaseRef",
+    "ResultRow",
+    "ResultTeam",
+    "ResultsPage",
+    "ResultsQuery",
+    "TeamResults",
+    "TrustCell",
+    "reason_text",
+    "release_latest",
+    "results_default_team",
+    "results_for_teams",
+    "results_page",
+    "results_periods",
+    "results_teams",
 ]
-TRUST_CELL_FIELDS = [*TRUST_FIELDS, "band"]  # the index's band (dimensions have their own)
-DIM_FIELDS = [
-    *TRUST_FIELDS,
-    "sd",
-    "ci_low",
-    "ci_high",
-    "has_ci",
-    "answers",
-    "favourable_pct",
-    "favourable_low",
-    "favourable_high",
-    "band",
-    "shared_items",
-    "favourable_n_eff",
-]
-# The API's legend of reason codes, worded once in core.reasons ("k" left as the letter).
-REASON_TEXT = {
-    code: CORE_REASON_TEXT[code].format(k="k", answers=PULSE_ANSWERS)
-    for code in REASON_CODES
-    if code
-}
-
-
-@dataclass(frozen=True)
-class TrustCell:
-    """A trust index cell; a suppressed one carries only its reason code, no numbers."""
-
-    suppressed: bool
-    reason: str | None = None
-    n: int | None = None
-    score: float | None = None
-    prev_score: float | None = None
-    delta: float | None = None
-    p_value: float | None = None
-    significant: bool = False
-    has_trend: bool = False
-    comparable: bool = False  # the trend compares items both periods asked (trustmath.trends)
-    p_adjusted: float | None = None  # Benjamini–Hochberg across the period's trend tests
-    band: str | None = None
-
-
-@dataclass(frozen=True)
-class DimensionCell(TrustCell):
-    """A dimension cell: the trust index fields plus spread, interval, favourable % and band."""
-
-    key: str = ""
-    name: str = ""
-    sd: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    has_ci: bool = False
-    answers: int | None = None
-    favourable_pct: float | None = None
-    favourable_low: float | None = None
-    favourable_high: float | None = None
-    band: str | None = None
-    shared_items: int | None = None  # items the trend rests on
-    favourable_n_eff: float | None = None  # respondent-clustered effective answers
-
-
-@dataclass(frozen=True)
-class ResultTeam:
-    team_id: int  # 0 = whole organization
-    name: str
-    parent_id: int | None
-
-
-@dataclass(frozen=True)
-class DimensionMeta:
-    key: str
-    name: str
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One (team, period): the trust index, each dimension, and each registered source's cell."""
-
-    team_id: int
-    team_name: str
-    period: dt.date
-    rubric_id: int
-    trust_index: TrustCell
-    dimensions: list[DimensionCell]
-    sources: dict[str, SourceCell | None]  # by ResultSource.field
-
-
-@dataclass(frozen=True)
-class TeamResults:
-    """What a tenant may see: teams, periods, and per (team, period) trust + dimension cells."""
-
-    k: int
-    teams: list[ResultTeam]  # every team the tenant may see, org first, then by name
-    periods: list[dt.date]
-    dimensions: list[DimensionMeta]  # in rubric order
-    rows: list[ResultRow] = field(default_factory=list)
-    sources: list[ResultSource] = field(default_factory=list)  # registered, for their labels
 
 
 def reason_text(code: str | None, k: int) -> str:
@@ -152,23 +83,6 @@ def reason_text(code: str | None, k: int) -> str:
 def _positions(columns: list[str], names: frozenset[str]) -> list[tuple[str, int]]:
     """(dataclass field, position in a stored cell's values) for the fields the release has."""
     return [(c, i) for i, c in enumerate(columns) if c in names]
-
-
-def _cell_kwargs(payload: Any, where: list[tuple[str, int]]) -> dict[str, Any]:
-    """A released cell as dataclass arguments: only the reason when it is hidden (a code),
-    the numbers when shown (the release stored no numbers for a hidden cell anyway)."""
-    if not isinstance(payload, list):
-        return {"suppressed": True, "reason": payload or None}
-    return {"suppressed": False, **{name: payload[i] for name, i in where}}
-
-
-_TRUST_NAMES = frozenset(f.name for f in fields(TrustCell)) - {"suppressed", "reason"}
-_DIM_NAMES = frozenset(f.name for f in fields(DimensionCell)) - {
-    "suppressed",
-    "reason",
-    "key",
-    "name",
-}
 
 
 def _tree(org: Organization) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -190,20 +104,6 @@ def results_teams(*, tenant: Tenant) -> list[ResultTeam]:
         ResultTeam(team_id=t, name=names[t], parent_id=None if t == ORG_ID else parent_of[t])
         for t in sorted(allowed, key=lambda t: (t != ORG_ID, names[t].lower()))
     ]
-
-
-@dataclass(frozen=True)
-class ReleaseRef:
-    """The org's latest release: its id, when it was published and its cells' column order."""
-
-    id: int
-    released_at: dt.datetime
-    columns: str
-
-    @property
-    def stamp(self) -> str:
-        """A cache key part: the id and the time (ids can be reused by rolled-back rows)."""
-        return f"{self.id}@{self.released_at.isoformat()}"
 
 
 def release_latest(*, org: Organization) -> ReleaseRef | None:
@@ -255,26 +155,6 @@ def _dimension_order(dim_meta: list[DimensionMeta], keys: Iterable[str]) -> list
     known = [d.key for d in dim_meta]
     extra = [k for k in dict.fromkeys(keys) if k not in set(known) and k != TRUST_MEASURE]
     return known + extra
-
-
-@dataclass(frozen=True)
-class ResultsQuery:
-    """What one read narrows the release to: teams, periods, dimensions and one page."""
-
-    team_ids: list[int] | None = None
-    periods: list[dt.date] | None = None
-    dimensions: list[str] | None = None  # None = every dimension
-    offset: int = 0
-    limit: int | None = None  # None = every row
-
-
-@dataclass(frozen=True)
-class ResultsPage:
-    """One page of the read model: its rows plus the size and periods of the whole selection."""
-
-    results: TeamResults
-    count: int  # (team, period, rubric) rows in the whole selection
-    periods: list[dt.date]  # every period of the whole selection
 
 
 def results_for_teams(
