@@ -84,20 +84,109 @@ def build_submissions(tmp: str, n: int) -> str:
     return path
 
 
-def build_reads(n_teams: int) -> str:
-    """An org of `n_teams` × 12 published periods (6 respondents each); an admin's API key."""
+READ_RESPONSES_PER_CELL = 8  # responses per (team, period): most cells shown at k = 5
+
+
+def _people_counts(org_id: int) -> None:
+    """The period's respondent counts (k counts people) for the bulk-inserted responses, one
+    person per response, in two INSERT … SELECT statements: without them every cell of the
+    release is hidden ("nobody answered") and a read serves only reasons."""
+    from django.db import connection
+
+    from surveys.models import PeriodRespondentCount, Response
+
+    counts, resp = PeriodRespondentCount._meta.db_table, Response._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {counts} (organization_id, team_id, period, people) "
+            f"SELECT organization_id, team_id, period, COUNT(*) FROM {resp} "
+            "WHERE organization_id = %s GROUP BY organization_id, team_id, period",
+            [org_id],
+        )
+        cur.execute(
+            f"INSERT INTO {counts} (organization_id, team_id, period, people) "
+            f"SELECT organization_id, NULL, period, COUNT(*) FROM {resp} "
+            "WHERE organization_id = %s GROUP BY organization_id, period",
+            [org_id],
+        )
+
+
+def _session_cookie(user: Any) -> str:
+    """A logged-in session of `user` (database sessions: the gunicorn workers read it)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def build_reads(n_teams: int) -> list[dict[str, Any]]:
+    """An org of `n_teams` × 12 published periods; the read cases: the results API (a page,
+    one team), the results page of one team, the overview and heatmap as the org admin and
+    as the leader of one department (its teams and sub-teams)."""
     from django.contrib.auth import get_user_model
 
-    from orgs.models import Membership, Role
+    from orgs.models import Membership, Role, Team
     from orgs.services_access import api_token_create
     from scoring.services import snapshot_recompute
 
-    org = build_org(slug=f"reads-{n_teams}", n_teams=n_teams, n_responses=n_teams * 12 * 6)
+    org = build_org(
+        slug=f"reads-{n_teams}",
+        n_teams=n_teams,
+        n_responses=n_teams * 12 * READ_RESPONSES_PER_CELL,
+    )
+    _people_counts(org.pk)
     snapshot_recompute(org_id=org.pk)
-    user = get_user_model().objects.create_user(username=f"admin{n_teams}", password="x" * 20)
-    Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
-    _token, key = api_token_create(organization=org, user=user, name="bench", scope="read", days=30)
-    return str(key)
+    users = get_user_model().objects
+    admin = users.create_user(username=f"admin{n_teams}", password="x" * 20)
+    Membership.objects.create(user=admin, organization=org, role=Role.ADMIN)
+    _token, key = api_token_create(
+        organization=org, user=admin, name="bench", scope="read", days=30
+    )
+    dept = Team.objects.filter(organization=org, parent__isnull=True).order_by("pk").first()
+    assert dept is not None
+    leaf = Team.objects.filter(organization=org, parent=dept).order_by("pk").first() or dept
+    leader = users.create_user(username=f"leader{n_teams}", password="x" * 20)
+    Membership.objects.create(user=leader, organization=org, role=Role.LEADER).teams.set([dept])
+    token = {"Authorization": f"Token {key}"}
+    as_admin = {"Cookie": _session_cookie(admin)}
+    as_leader = {"Cookie": _session_cookie(leader)}
+    return [
+        {"name": "results API, first page", "path": "/api/v1/results/", "headers": token},
+        {
+            "name": "results API, one team",
+            "path": f"/api/v1/results/?team={leaf.pk}",
+            "headers": token,
+        },
+        {
+            "name": "results page, one team",
+            "path": f"/results/?team={leaf.pk}",
+            "headers": as_admin,
+        },
+        {"name": "overview, admin (org)", "path": "/dashboard/", "headers": as_admin},
+        {"name": "overview, dept leader", "path": "/dashboard/", "headers": as_leader},
+        {"name": "heatmap, admin (org)", "path": "/dashboard/heatmap/", "headers": as_admin},
+        {"name": "heatmap, dept leader", "path": "/dashboard/heatmap/", "headers": as_leader},
+    ]
+
+
+def reads(base: str, cases: dict[int, list[dict[str, Any]]], seconds: float, tmp: str) -> Any:
+    """Every read case at every size, one client, from `bench.reads` in its own process."""
+    out = {}
+    for teams, spec in cases.items():
+        path = os.path.join(tmp, f"reads-{teams}.json")
+        with open(path, "w") as fh:
+            json.dump({"base": base, "cases": spec}, fh)
+        run = subprocess.run(
+            [sys.executable, "-m", "bench.reads", path, "--seconds", str(seconds)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+        out[teams] = json.loads(run.stdout.strip().splitlines()[-1])
+    return out
 
 
 def web_cache(teams: list[int]) -> str | None:
@@ -137,16 +226,16 @@ def main() -> None:
             saved = json.load(fh)
         bodies = os.path.join(tmp, "bodies.jsonl")
         shutil.copyfile(cache + ".jsonl", bodies)
-        keys = {int(t): k for t, k in saved["keys"].items()}
+        cases = {int(t): c for t, c in saved["cases"].items()}
     else:
         bodies = build_submissions(tmp, 8000)
-        keys = {t: build_reads(t) for t in teams}
+        cases = {t: build_reads(t) for t in teams}
         connections.close_all()  # the WAL checkpointed into the file before it is copied
         if cache:
             shutil.copyfile(db, cache + ".tmp")
             shutil.copyfile(bodies, cache + ".jsonl")
             with open(cache + ".json", "w") as fh:
-                json.dump({"keys": keys}, fh)
+                json.dump({"cases": cases}, fh)  # sessions live in the copied database
             os.replace(cache + ".tmp", cache)
     port = _free_port()
     env = dict(
@@ -193,11 +282,7 @@ def main() -> None:
             r = load(base + "/api/v1/responses/", c, s, post=bodies, skip=used)
             used += r["requests"] + r["errors"]
             out["submit"][c] = r
-        out["reads"] = {}
-        for teams, key in keys.items():
-            url = base + "/api/v1/results/"
-            load(url, 1, 0.5, token=key)  # warm
-            out["reads"][teams] = load(url, 1, s, token=key)
+        out["reads"] = reads(base, cases, s, tmp)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)

@@ -11,6 +11,9 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from core import registry
         from dashboards.tasks import release_digest_queue
+        from dashboards.warm import warm_overview_queue
 
         # One digest per published release (not per round): scoring announces it on commit.
         registry.release_published.register("dashboards", release_digest_queue)
+        # The overview of each admin and leader, built once per release (dashboards.warm).
+        registry.release_published.register("dashboards_warm", warm_overview_queue)

@@ -10,13 +10,12 @@ from dashboards.selectors import (
     TRUST_KEY,
     TRUST_NAME,
     Cell,
-    latest_period,
     row_cells,
     subtree_ids,
 )
 from orgs.periods import period_label
 from orgs.tenancy import Tenant
-from scoring.selectors import results_for_teams
+from scoring.selectors import ResultsQuery, release_latest, results_page, results_periods
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,13 @@ def heatmap_build(
     org = tenant.org
     kind = org.reporting_period
     ids = subtree_ids(tenant=tenant, team_id=team_id)
-    res = results_for_teams(tenant=tenant, team_ids=ids)
-    chosen = latest_period(res, period)
+    # One period only: the periods to pick from come from one DISTINCT query, and only the
+    # chosen period's rows are built (500 rows at 500 teams, not 6,000).
+    release = release_latest(org=org)
+    periods = results_periods(tenant=tenant, team_ids=ids, release=release)
+    chosen = period if period is not None else (periods[-1] if periods else None)
+    query = ResultsQuery(team_ids=ids, periods=[] if chosen is None else [chosen])
+    res = results_page(tenant=tenant, query=query, release=release, sources=False).results
     rows = {r.team_id: r for r in res.rows if r.period == chosen}
     columns = [(TRUST_KEY, TRUST_NAME)] + [(d.key, d.name) for d in res.dimensions]
     keys = {c[0] for c in columns}
@@ -103,7 +107,7 @@ def heatmap_build(
         period=chosen,
         period_label=period_label(chosen, kind) if chosen else "",
         columns=columns,
-        periods=res.periods,
+        periods=periods,
         sort=sort,
         descending=descending,
     )

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from dashboards.attributes import attribute_options, attribute_parse, filtered_cell
 from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
-from dashboards.cache import overview_key
+from dashboards.cache import (
+    heatmap_key,
+    overview_figures,
+    participation_cached,
+    reads_cache,
+)
 from dashboards.charts import trend_charts
 from dashboards.charts_friction import exec_charts, quadrant_chart
 from dashboards.comments import comments_for
@@ -28,12 +35,9 @@ from dashboards.friction import (
     release_period_labels,
 )
 from dashboards.handoff_matrix import handoff_matrix_for_dashboard
+from dashboards.heatmap_html import heatmap_rows_html, team_options_html
 from dashboards.overview_extras import overview_commitments, overview_waiting
-from dashboards.selectors import (
-    overview_build,
-    overview_participation,
-    trends_frame,
-)
+from dashboards.selectors import trends_frame
 from dashboards.selectors_heatmap import heatmap_build
 from execution.selectors_flow import drivers_tables
 from orgs.models import Role
@@ -52,6 +56,7 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
         "active": active,
         "k": tenant.org.k,
         "teams": q.teams,
+        "team_options": team_options_html(q.teams, q.team_id),
         "period_options": [(period_label(p, kind), p) for p in reversed(periods)],
         "period_value": period_label(q.period, kind) if q.period else "",
         "attributes_available": active == "overview" and attribute_filters_available(),
@@ -69,15 +74,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     tenant = dashboard_tenant(request)
     q = dashboard_query(tenant=tenant, params=request.GET, attributes=True)
     wanted = attribute_parse(tenant=tenant, params=request.GET)
-    key = overview_key(tenant=tenant, team_id=q.team_id, period=q.period)
-    cached = cache.get(key)
-    if cached is None:
-        ov = overview_build(tenant=tenant, team_id=q.team_id, period=q.period, participation=False)
-        fv = friction_build(tenant=tenant, team_id=q.team_id, period=ov.period)
-        cache.set(key, (ov, fv), OVERVIEW_CACHE_SECONDS)
-    else:
-        ov, fv = cached
-    ov.participation = overview_participation(tenant, q.team_id, ov.period)
+    ov, fv = overview_figures(tenant=tenant, team_id=q.team_id, period=q.period)
+    ov.participation = participation_cached(tenant=tenant, team_id=q.team_id, period=ov.period)
     filtered = None
     if wanted is not None:
         filtered = filtered_cell(
@@ -102,15 +100,26 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     """Team tree × trust index and dimensions: number and n in every cell, hidden cells say why."""
     tenant = dashboard_tenant(request)
     q = dashboard_query(tenant=tenant, params=request.GET)
-    hm = heatmap_build(
-        tenant=tenant,
-        team_id=q.team_id,
-        period=q.period,
-        sort=request.GET.get("sort", ""),
-        descending=request.GET.get("dir", "") == "desc",
+    sort = request.GET.get("sort", "")
+    descending = request.GET.get("dir", "") == "desc"
+    # Kept per release (dashboards.cache): the figures and the rendered rows of 500 teams.
+    key = heatmap_key(
+        tenant=tenant, team_id=q.team_id, period=q.period, sort=sort, descending=descending
     )
+    cache = reads_cache()
+    cached = cache.get(key)
+    if cached is None:
+        hm = heatmap_build(
+            tenant=tenant, team_id=q.team_id, period=q.period, sort=sort, descending=descending
+        )
+        period_value = period_label(q.period, tenant.org.reporting_period) if q.period else ""
+        rows_html = heatmap_rows_html(hm, period_value=period_value, with_period=bool(q.period))
+        cached = (replace(hm, rows=[]), str(rows_html))
+        cache.set(key, cached, OVERVIEW_CACHE_SECONDS)
+    hm, rows_html = cached
     ctx = _context(tenant, q, hm.periods, "heatmap")
     ctx["hm"] = hm
+    ctx["rows_html"] = mark_safe(rows_html)  # escaped by heatmap_rows_html
     ctx["qs_base"] = q.querystring(sort=None, dir=None)
     return render(request, "dashboards/heatmap.html", ctx)
 

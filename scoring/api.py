@@ -7,30 +7,31 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db.models import Q
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
-from core.registry import SourceCell, result_sources
+from core.registry import result_sources
 from orgs.periods import period_label, period_start
 from orgs.tenancy import Tenant, get_tenant
-from scoring.selectors import (
-    DIM_FIELDS,
-    REASON_TEXT,
-    TRUST_CELL_FIELDS,
-    DimensionCell,
-    ResultRow,
-    TeamResults,
-    TrustCell,
-    results_for_teams,
+from scoring.api_results import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    dumps,
+    results_body,
+    results_json,
 )
-from trustmath.stats import round_sig
+from scoring.selectors import ResultsQuery
+from surveys.models import Dimension
+
+__all__ = ["ResultsAPI", "periods_parse", "results_json", "results_tenant", "team_ids_parse"]
 
 
 def _num() -> serializers.FloatField:
@@ -100,6 +101,11 @@ ResultsOut = inline_serializer(
     "TeamResults",
     {
         "k": serializers.IntegerField(help_text="minimum group size of the organization"),
+        "count": serializers.IntegerField(help_text="rows (team × period) of the whole selection"),
+        "page": serializers.IntegerField(),
+        "page_size": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True, help_text="the next page, if any"),
+        "previous": serializers.URLField(allow_null=True),
         "reasons": serializers.DictField(
             child=serializers.CharField(), help_text="reason code → text for people"
         ),
@@ -134,57 +140,6 @@ ResultsOut = inline_serializer(
 )
 
 T = TypeVar("T")
-
-RESULT_ROUNDING = 2  # two decimals: far below the width of any interval we show
-
-
-def _rounded(cell: dict[str, Any]) -> dict[str, Any]:
-    # p-values to 3 significant figures: 2 decimals would print 0.05 next to "significant".
-    return {
-        k: (round_sig(v) if k in ("p_value", "p_adjusted") else round(v, RESULT_ROUNDING))
-        if isinstance(v, float)
-        else v
-        for k, v in cell.items()
-    }
-
-
-def _cell_json(cell: TrustCell, fields: list[str]) -> dict[str, Any]:
-    """A suppressed cell as its reason only; a visible one with its numbers, rounded."""
-    if cell.suppressed:
-        return {"suppressed": True, "reason": cell.reason}
-    return _rounded({"suppressed": False, **{f: getattr(cell, f) for f in fields}})
-
-
-def _dimension_json(cell: DimensionCell) -> dict[str, Any]:
-    return {"key": cell.key, "name": cell.name, **_cell_json(cell, DIM_FIELDS)}
-
-
-def _source_json(cell: SourceCell | None) -> dict[str, Any] | None:
-    return None if cell is None else _rounded(cell.payload)
-
-
-def _row_json(row: ResultRow) -> dict[str, Any]:
-    return {
-        "team_id": row.team_id,
-        "team_name": row.team_name,
-        "period": row.period.isoformat(),
-        "trust_index": _cell_json(row.trust_index, TRUST_CELL_FIELDS),
-        "dimensions": [_dimension_json(c) for c in row.dimensions],
-        **{name: _source_json(cell) for name, cell in row.sources.items()},
-    }
-
-
-def results_json(res: TeamResults) -> dict[str, Any]:
-    """The results read model as the API's JSON."""
-    return {
-        "k": res.k,
-        "reasons": REASON_TEXT,
-        "teams": [
-            {"team_id": t.team_id, "name": t.name, "parent_id": t.parent_id} for t in res.teams
-        ],
-        "periods": [p.isoformat() for p in res.periods],
-        "results": [_row_json(r) for r in res.rows],
-    }
 
 
 def results_tenant(request: Any) -> Tenant:
@@ -262,8 +217,62 @@ PERIOD_HELP = (
 )
 
 
+KNOWN_PARAMS = ("team", "period", "dimension", "page", "page_size", "format")
+PAGE_SIZE_ERROR = f"page_size is a whole number from 1 to {MAX_PAGE_SIZE} (rows of team × period)"
+PAGE_ERROR = "page is a whole number from 1"
+
+
+def _whole(raw: str | None, default: int, low: int, high: int | None, msg: str, name: str) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if value < low or (high is not None and value > high):
+        raise ValidationError({name: [msg]})
+    return value
+
+
+def _params_check(request: Request) -> None:
+    """A parameter the endpoint does not know is a 400 naming the ones it does (a typo'd
+    filter would otherwise silently return everything)."""
+    unknown = sorted(set(request.query_params) - set(KNOWN_PARAMS))
+    if unknown:
+        raise ValidationError(
+            {unknown[0]: [f"unknown parameter; the results API takes {', '.join(KNOWN_PARAMS)}"]}
+        )
+
+
+def _dimensions_parse(raw: list[str], tenant: Tenant) -> list[str] | None:
+    """`dimension` keys; a key no rubric of the org (or the product's) has is a 400 listing them."""
+    if not raw:
+        return None
+    org = tenant.org
+    known = set(
+        Dimension.objects.filter(
+            Q(rubric__organization_id=org.pk) | Q(rubric__organization__isnull=True)
+        )
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    wanted = [x.strip() for x in raw]
+    bad = [x for x in wanted if x not in known]
+    if bad:
+        msg = f"unknown dimension {bad[0]!r}; known: {', '.join(sorted(known))}"
+        raise ValidationError({"dimension": [msg]})
+    return wanted
+
+
+def _page_url(request: Request, page: int) -> str:
+    params = request.query_params.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(request.path + "?" + params.urlencode())
+
+
 class ResultsAPI(APIView):
-    """Results of the teams you may see; suppressed cells carry only a reason, no numbers."""
+    """Results of the teams you may see, one page of (team, period) rows at a time;
+    suppressed cells carry only a reason, no numbers. Served from the latest release."""
 
     permission_classes = [IsAuthenticated]
 
@@ -273,24 +282,57 @@ class ResultsAPI(APIView):
                 "team", OpenApiTypes.INT, many=True, description="team id(s), 0 = org"
             ),
             OpenApiParameter("period", OpenApiTypes.STR, many=True, description=PERIOD_HELP),
+            OpenApiParameter(
+                "dimension",
+                OpenApiTypes.STR,
+                many=True,
+                description="dimension key(s): only these dimensions in each row",
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT, description="page number, from 1"),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"rows (team × period) per page, default {DEFAULT_PAGE_SIZE}, "
+                f"at most {MAX_PAGE_SIZE}",
+            ),
         ],
         responses={200: ResultsOut},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         tenant = results_tenant(request)
-        team_ids = _api_input(lambda: team_ids_parse(request.query_params.getlist("team")))
+        _params_check(request)
+        params = request.query_params
+        team_ids = _api_input(lambda: team_ids_parse(params.getlist("team")))
         kind = tenant.org.reporting_period
-        periods = _api_input(
-            lambda: periods_parse(request.query_params.getlist("period"), kind=kind)
+        periods = _api_input(lambda: periods_parse(params.getlist("period"), kind=kind))
+        size = _whole(
+            params.get("page_size"),
+            DEFAULT_PAGE_SIZE,
+            1,
+            MAX_PAGE_SIZE,
+            PAGE_SIZE_ERROR,
+            "page_size",
         )
+        page = _whole(params.get("page"), 1, 1, None, PAGE_ERROR, "page")
         if team_ids is not None:
             hidden = [t for t in team_ids if not (tenant.is_admin or tenant.can_see_team(t))]
             if hidden:  # unknown, another org's, or not yours: all the same to the caller
                 raise NotFound(f"team {hidden[0]} not found")
-        res = results_for_teams(tenant=tenant, team_ids=team_ids, periods=periods)
+        dimensions = _dimensions_parse(params.getlist("dimension"), tenant)
+        query = ResultsQuery(
+            team_ids=team_ids,
+            periods=periods,
+            dimensions=dimensions,
+            offset=(page - 1) * size,
+            limit=size,
+        )
+        found = results_body(tenant=tenant, query=query)
         if team_ids is not None:
-            known = {t.team_id for t in res.teams}
-            missing = [t for t in team_ids if t not in known]
+            missing = [t for t in team_ids if t not in found.team_ids]
             if missing:
                 raise NotFound(f"team {missing[0]} not found")
-        return Response(results_json(res))
+        # The page's JSON text as cached (scoring.api_results): paging fields added around it.
+        nxt = _page_url(request, page + 1) if page * size < found.count else None
+        prev = _page_url(request, page - 1) if page > 1 else None
+        paging = dumps({"page": page, "page_size": size, "next": nxt, "previous": prev})
+        return HttpResponse(found.text[:-1] + "," + paging[1:], content_type="application/json")

@@ -202,6 +202,25 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trust OS <trustos@localhost>")
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 
+# --- Caches ---
+# "default" stays Django's per-process memory cache. "reads" keeps read models per release
+# (dashboards.cache, scoring.api_results): its keys name the release, so nothing goes stale.
+# It must be shared by the web and worker processes for the release task's warm-up to help
+# readers: Redis with CACHE_URL=redis://…, else files under var/cache/reads (one machine).
+_CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reads": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache" / "reads"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
+}
+
 # --- Celery ---
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker_config(
     env.str("CELERY_BROKER_URL", default=""),

@@ -10,6 +10,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SLACK_WEBHOOK_URL = ""
 TESTING = True
+# Read models kept per release: in this process's memory (tests clear it; no files shared
+# between parallel test processes).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reads": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reads"},
+}
 
 # A file, not memory: the real-worker tests (tests/worker.py) open the same database from
 # another process. pytest-xdist appends the worker id, so parallel runs don't collide.

@@ -184,13 +184,12 @@ class QueryCountTests(DashboardTestCase):
 
 class OverviewCacheTests(DashboardTestCase):
     def test_the_overview_is_kept_per_release_and_a_new_release_is_read_at_once(self) -> None:
-        from django.core.cache import cache
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from dashboards.cache import overview_version
+        from dashboards.cache import overview_version, reads_cache
 
-        cache.clear()
+        reads_cache().clear()
         self.login(self.leader)
         url = reverse("dashboards:overview")
         with CaptureQueriesContext(connection) as cold:
