@@ -155,6 +155,11 @@ def ledger_refusals(
     np.minimum.at(best, inter.row[close], people[close])
     best_d = np.full(len(new_codes), big, dtype=np.int64)
     np.minimum.at(best_d, inter.row[close], dist[close])
+    id_round = _id_rounds(new, released, ids, n_ids)
+    g_people, g_dist = _through_growth(
+        a, b, sizes, old_sizes, inter.row, inter.col, dist, id_round, k
+    )
+    best, best_d = np.minimum(best, g_people), np.minimum(best_d, g_dist)
     # Disjoint pairs are |A| + |B| apart: only the smallest earlier set can make that < k.
     disjoint = sizes + int(old_sizes.min())
     tiny = (disjoint < k) & (sizes > 0)
@@ -166,6 +171,83 @@ def ledger_refusals(
     out["people"] = np.where(too_close, best, -1)
     out["known"] = known
     return out
+
+
+def _id_rounds(
+    new: pd.DataFrame, released: pd.DataFrame, ids: np.ndarray, n_ids: int
+) -> np.ndarray:
+    """Each id code's round (int64; -1 when unknown: all unknown ids count as one round,
+    the same assumption as sets given without rounds)."""
+    out = np.full(n_ids, -1, dtype=np.int64)
+    for frame, codes in ((released, ids[len(new) :]), (new, ids[: len(new)])):
+        if ROUND in frame.columns:
+            r = pd.to_numeric(frame[ROUND], errors="coerce").to_numpy(dtype=float)
+            ok = ~np.isnan(r)
+            out[codes[ok]] = r[ok].astype(np.int64)
+    return out
+
+
+def _through_growth(
+    a: sparse.csr_matrix,
+    b: sparse.csr_matrix,
+    sizes: np.ndarray,
+    old_sizes: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    dist: np.ndarray,
+    id_round: np.ndarray,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Three-set differencing through a nested pair (docs/privacy.md, "The release ledger").
+
+    Once a new set N is shown beside an earlier R nested in it (R ⊊ N: a later round's
+    newcomers; N ⊊ R: a team moved away), the group G = N − R (or R − N) is known by
+    subtraction. A new set M within 1 … k − 1 people of G then gives the rest away: a team
+    hidden at 1 person that grows to 6 in a second round is shown, and (team) − (parent now
+    − parent before) is that one person. So does an earlier set E within 1 … k − 1 of G: a
+    team hidden only to protect a sibling, shown later, is subtracted from the old parent
+    and the old sibling. Earlier sets still released unchanged are left out:
+    N minus a current cell is the tree rule's parent-minus-children. Returns, per new set,
+    the smallest people bound and its response distance (a big number where none)."""
+    big = np.iinfo(np.int64).max
+    best = np.full(a.shape[0], big, dtype=np.int64)
+    best_d = np.full(a.shape[0], big, dtype=np.int64)
+    current = np.zeros(b.shape[0], dtype=bool)
+    current[cols[dist == 0]] = True
+    both = (sizes[rows] + old_sizes[cols] - dist) // 2
+    grow = (both == old_sizes[cols]) & (sizes[rows] > old_sizes[cols])
+    shrink = (both == sizes[rows]) & (old_sizes[cols] > sizes[rows])
+    pick = (grow | shrink) & ~current[cols]
+    if not pick.any():
+        return best, best_d
+    pr, pc = rows[pick], cols[pick]
+    sign = np.where(grow[pick], 1, -1).astype(np.int64)
+    g = sparse.csr_matrix((a[pr] - b[pc]).multiply(sign[:, None]))  # nested: 0/1 rows
+    g.eliminate_zeros()
+    g_sizes = np.asarray(g.sum(axis=1)).ravel().astype(np.int64)
+    n_rounds = max(1, len(np.unique(id_round)))
+    # Against a new set M: M − G gives the rest of M away, so M is refused. Against an
+    # earlier released set E: E − G (or G − E) needs N, so N, which makes G known, is refused.
+    for other, other_sizes, own in ((a, sizes, pr), (b, old_sizes, pc)):
+        shared = (g @ other.T).tocoo()  # derived group × set, only where they share an id
+        keep = shared.col != own[shared.row]  # N − G is R itself, released already
+        gi, x = shared.row[keep], shared.col[keep]
+        d2 = g_sizes[gi] + other_sizes[x] - 2 * shared.data[keep].astype(np.int64)
+        cand = (d2 > 0) & (d2 < k * n_rounds)  # beyond that, at least k people apart
+        gi, x, d2 = gi[cand], x[cand], d2[cand]
+        if not len(gi):
+            continue
+        diff = abs(g[gi] - other[x]).tocoo()  # the responses isolated, per candidate
+        # Within one round each response is another person: the largest per-round part
+        # of the difference is a lower bound on its people.
+        per = pd.DataFrame({"c": diff.row, "r": id_round[diff.col]}).groupby(["c", "r"]).size()
+        people = per.groupby(level="c").max().reindex(np.arange(len(gi)), fill_value=0)
+        people_v = people.to_numpy(dtype=np.int64)
+        close = (people_v > 0) & (people_v < k)
+        target = x if other is a else pr[gi]
+        np.minimum.at(best, target[close], people_v[close])
+        np.minimum.at(best_d, target[close], d2[close])
+    return best, best_d
 
 
 def _per_round_difference(

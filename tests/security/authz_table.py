@@ -323,6 +323,7 @@ WORKSHOPS: dict[str, Entry] = {
     "workshops:commitment_status": E(
         "400 403 400 403 login 404", method="post", pk="commitment:sub"
     ),
+    "workshops:commitment_edit": E("400 403 400 403 login 404", method="post", pk="commitment:sub"),
     "workshops:commitment_decision": E(
         "redir 403 redir 403 login 404", method="post", pk="commitment:sub"
     ),
@@ -377,6 +378,11 @@ WORKSHOPS_PARTICIPANT: dict[str, Entry] = {
         E("404 404 404 404 404 404", code="lit:ZZZZZZ"),
     ),
     "workshops_participant:status": E("ok ok ok ok ok ok", code="livecode:sub"),
+    "workshops_participant:results": (
+        E("ok ok ok ok ok ok", code="livecode:sub"),
+        # A polled fragment: an unknown code gets the same empty fragment as "nothing yet".
+        E("ok ok ok ok ok ok", code="lit:ZZZZZZ"),
+    ),
     "workshops_participant:vote": (
         E("405 405 405 405 405 405", code="livecode:sub", poll_id="livepoll:sub"),
         E("400 400 400 400 400 400", method="post", code="livecode:sub", poll_id="livepoll:sub"),
