@@ -21,7 +21,12 @@ from orgs.tenancy import Tenant
 from trustmath.engine import ORG_ID
 from workshops.models_commitments import Commitment, CommitmentStatus
 from workshops.selectors_access import workshops_readable
-from workshops.selectors_followthrough import org_today
+from workshops.selectors_followthrough import (
+    FollowThrough,
+    follow_through_total,
+    followthrough_release_read,
+    org_today,
+)
 
 LISTED = 5
 WAITING_CACHE_SECONDS = 300
@@ -51,6 +56,8 @@ class Commitments:
     n_open: int = 0
     n_slipped: int = 0
     today: dt.date | None = None
+    # The team's released follow-through (k owners, the ledger); None at org level.
+    follow_through: FollowThrough | None = None
 
 
 def overview_commitments(
@@ -72,6 +79,8 @@ def overview_commitments(
         .select_related("workshop__team", "owner")
         .order_by("due_on", "id")
     )
+    # Read whichever team is picked (org level shows none): the same queries for every pick.
+    released = followthrough_release_read(org_id=tenant.org.pk)
     slipped = [c for c in rows if c.status == CommitmentStatus.SLIPPED or c.due_on < today]
     still = [c for c in rows if c not in slipped]
     return Commitments(
@@ -80,4 +89,9 @@ def overview_commitments(
         n_open=len(still),
         n_slipped=len(slipped),
         today=today,
+        follow_through=(
+            follow_through_total(org=tenant.org, team_id=team_id, cells=released)
+            if team_id != ORG_ID
+            else None
+        ),
     )

@@ -14,6 +14,7 @@ from tests.dashboards.test_dashboard import DashboardTestCase
 from tests.execution.app_helpers import HISTORY_CSV, ITEMS_CSV, run_import
 from tests.workshops.helpers import workshop_make
 from workshops.models_commitments import Commitment, CommitmentStatus
+from workshops.releases import followthrough_publish
 
 
 class OverviewCompletenessTests(DashboardTestCase):
@@ -96,3 +97,14 @@ class OverviewCompletenessTests(DashboardTestCase):
         self.assertContains(page, "Write the on-call runbook")
         self.assertContains(page, "Finished thing")  # done recently: shown as done
         self.assertNotContains(page, "Sales pipeline review")
+
+    def test_the_follow_through_card_says_why_a_team_under_k_owners_is_not_shown(self) -> None:
+        # The figure as released (k owners, the ledger) or why not, never a live count.
+        followthrough_publish(org=self.org)
+        self.login(self.leader)
+        page = self.client.get(reverse("dashboards:overview"))
+        ft = page.context["commitments"].follow_through
+        self.assertIsNotNone(ft)
+        self.assertTrue(ft.suppressed)  # one owner: fewer than k people
+        self.assertContains(page, "Follow-through: not shown")
+        self.assertNotContains(page, "% of")
