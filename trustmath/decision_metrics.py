@@ -429,21 +429,24 @@ def at_risk(
         return pd.DataFrame(columns=cols)
 
     def _reasons(row: pd.Series) -> list[str]:
+        # Shares in per cent, never "x of n": the Django layer caps n at the decision's
+        # distinct people (k counts people) while the counts stay answers, so "24 of 26"
+        # would mix the two.
         out = []
-        n = int(row["n"])
         if row["wait_pct"] >= wait_at_least:
             out.append(
-                f"{int(row['wait_count'])} of {n} check-in answers are waiting for confirmation"
+                f"{float(row['wait_pct']):.0f} % of check-in answers are waiting for confirmation"
             )
         if row["circling_pct"] >= circling_at_least:
             out.append(
-                f"{int(row['circling_count'])} of {n} say it has been re-discussed several times"
+                f"{float(row['circling_pct']):.0f} % say it has been re-discussed several times"
             )
         if pd.notna(row["stability_pct"]) and row["stability_pct"] < stability_below:
-            holds = int(row["stability_count"])
+            pct = float(row["stability_pct"])
             out.append(
-                f"{'only ' + str(holds) if holds else 'none'} of {int(row['stability_n'])}"
-                " agree it is still holding"
+                f"only {pct:.0f} % agree it is still holding"
+                if int(row["stability_count"])
+                else "none agree it is still holding"
             )
         return out
 

@@ -37,9 +37,9 @@ class AtRiskTests(DecisionTestCase):
         self.login(self.leader)
         items = self.client.get(reverse("decisionsapi:at-risk")).json()
         assert [i["title"] for i in items] == ["Platform circles", "Platform waits"]
-        assert "4 of 7 check-in answers are waiting for confirmation" in items[1]["reasons"]
+        assert "57 % of check-in answers are waiting for confirmation" in items[1]["reasons"]
         page = self.client.get(reverse("decisions:at_risk")).content.decode()
-        assert "4 of 7 check-in answers are waiting for confirmation" in page
+        assert "57 % of check-in answers are waiting for confirmation" in page
         assert "Platform fine" not in page and "Sales small" not in page
 
     def test_a_leader_of_other_teams_sees_none_of_them(self) -> None:

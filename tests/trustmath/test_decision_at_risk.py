@@ -41,12 +41,12 @@ def test_it_ranks_by_risk_score_and_explains_in_words() -> None:
     assert out.loc[0, "risk_score"] == pytest.approx(45.833, abs=0.01)
     assert out.loc[1, "risk_score"] == pytest.approx(35.714, abs=0.01)
     assert out.loc[1, "reasons"] == [
-        "4 of 7 check-in answers are waiting for confirmation",
-        "only 3 of 6 agree it is still holding",
+        "57 % of check-in answers are waiting for confirmation",
+        "only 50 % agree it is still holding",
     ]
     assert out.loc[0, "reasons"] == [
-        "5 of 8 say it has been re-discussed several times",
-        "only 2 of 8 agree it is still holding",
+        "62 % say it has been re-discussed several times",
+        "only 25 % agree it is still holding",
     ]
 
 
