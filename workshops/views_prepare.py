@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.constants import K_FLOOR
-from orgs.models import Person
+from orgs.models import Person, Team
 from orgs.tenancy import Tenant, require_tenant, scoped
 from workshops.models import Workshop
 from workshops.models_commitments import CommitmentStatus
@@ -83,10 +83,16 @@ def workshop_new_view(request: HttpRequest) -> HttpResponse:
     if not raw:
         return render(request, "workshops/new.html", ctx)
     try:
-        team = by_id.get(int(raw))
+        team_id = int(raw)
     except (TypeError, ValueError):
-        team = None
+        ctx["errors"] = {"team": ["Pick a team from the list."]}
+        return render(request, "workshops/new.html", ctx, status=400)
+    team = by_id.get(team_id)
     if team is None:
+        # Another org's team and a team that does not exist read the same: no such team.
+        if not Team.objects.filter(organization=tenant.org, pk=team_id).exists():
+            ctx["errors"] = {"team": ["There is no such team in your organisation."]}
+            return render(request, "workshops/new.html", ctx, status=404)
         ctx["errors"] = {"team": ["You can prepare workshops only for teams you facilitate."]}
         return render(request, "workshops/new.html", ctx, status=403)
     agenda = agenda_propose(tenant=tenant, team=team)
