@@ -14,6 +14,7 @@ from decisions.permissions import decisions_readable, readable_team_ids
 from orgs.models import Person
 from orgs.tenancy import Tenant, descendant_ids, scoped
 from trustmath import decision_metrics as dm
+from trustmath import decision_risk
 
 
 def decision_list(
@@ -62,7 +63,7 @@ def decisions_at_risk(*, tenant: Tenant, limit: int = 50) -> list[dict[str, Any]
     frame["suppressed"] = frame["suppressed"].astype(bool)
     for col in dm.NUMBER_COLUMNS:
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    ranked = dm.at_risk(frame).head(limit)
+    ranked = decision_risk.at_risk(frame).head(limit)
     return [
         {
             "decision": decisions[int(r["decision_id"])],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from trustmath import decision_metrics as dm
+from trustmath import decision_risk
 
 
 def frame() -> pd.DataFrame:
@@ -35,7 +35,7 @@ def frame() -> pd.DataFrame:
 
 
 def test_it_ranks_by_risk_score_and_explains_in_words() -> None:
-    out = dm.at_risk(frame())
+    out = decision_risk.at_risk(frame())
     assert list(out["decision_id"]) == [3, 2]
     # (100-25 + 0 + 62.5)/3 and (100-50 + 57.14 + 0)/3, by hand
     assert out.loc[0, "risk_score"] == pytest.approx(45.833, abs=0.01)
@@ -51,6 +51,6 @@ def test_it_ranks_by_risk_score_and_explains_in_words() -> None:
 
 
 def test_suppressed_and_healthy_decisions_are_not_listed() -> None:
-    out = dm.at_risk(frame())
+    out = decision_risk.at_risk(frame())
     assert 1 not in set(out["decision_id"]) and 4 not in set(out["decision_id"])
-    assert dm.at_risk(frame().iloc[[0, 3]]).empty
+    assert decision_risk.at_risk(frame().iloc[[0, 3]]).empty
