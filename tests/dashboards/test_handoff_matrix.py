@@ -9,38 +9,14 @@ from django.urls import reverse
 from handoffs.releases import handoff_pairs_publish
 from handoffs.selectors import plays_url
 from tests.base import BaseTestCase
-from tests.factories import people_make, team_make
-from tests.handoffs.helpers import answered_pair
+from tests.handoffs.helpers import three_pairs_answered
 
 
 class DashboardHandoffMatrixTests(BaseTestCase):
     def setUp(self) -> None:
         cache.clear()
-        k = self.org.k
-        self.marketing = team_make(org=self.org, name="Marketing")
-        plat = people_make(org=self.org, team=self.platform, n=k, prefix="plat")
-        sales = people_make(org=self.org, team=self.sales, n=k, prefix="sales")
-        mkt = people_make(org=self.org, team=self.marketing, n=k, prefix="mkt")
-        answered_pair(
-            org=self.org,
-            from_team=self.platform,
-            to_team=self.sales,
-            senders=[(p, 5) for p in plat],
-            receivers=[(p, 2, "several") for p in sales],
-        )
-        answered_pair(  # k - 1 receivers: hidden
-            org=self.org,
-            from_team=self.sales,
-            to_team=self.marketing,
-            senders=[(p, 4) for p in sales],
-            receivers=[(p, 4, "never") for p in mkt[:-1]],
-        )
-        answered_pair(
-            org=self.org,
-            from_team=self.marketing,
-            to_team=self.sales,
-            senders=[(p, 4) for p in mkt],
-            receivers=[(p, 4, "never") for p in sales],
+        self.marketing = three_pairs_answered(
+            org=self.org, platform=self.platform, sales=self.sales
         )
         self.url = reverse("dashboards:handoffs")
 

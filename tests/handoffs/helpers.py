@@ -11,6 +11,7 @@ from execution.models import EventField, WorkItem, WorkItemEvent
 from handoffs.checkins import HANDOFF_LINK, handoff_checkin_new, week_of
 from handoffs.models import HandoffAnswer, HandoffCheckIn, HandoffEvent, HandoffSource, Side
 from orgs.models import Organization, Person, Team
+from tests.factories import people_make, team_make
 
 
 def item_make(*, org: Organization, team: Team, key: str, assignee: str = "") -> WorkItem:
@@ -107,3 +108,36 @@ def _answer(org: Organization, inv: HandoffCheckIn, **fields: Any) -> None:
         answered_on=timezone.localdate(),
         **fields,
     )
+
+
+def three_pairs_answered(*, org: Organization, platform: Team, sales: Team) -> Team:
+    """Platform → Sales and Marketing → Sales with k people on each side, and Sales →
+    Marketing with one receiver short of k (hidden). Returns the new Marketing team."""
+    k = org.k
+    marketing = team_make(org=org, name="Marketing")
+    plat = people_make(org=org, team=platform, n=k, prefix="plat")
+    sal = people_make(org=org, team=sales, n=k, prefix="sales")
+    mkt = people_make(org=org, team=marketing, n=k, prefix="mkt")
+    # Confident senders, struggling receivers: the largest gap.
+    answered_pair(
+        org=org,
+        from_team=platform,
+        to_team=sales,
+        senders=[(p, 5) for p in plat],
+        receivers=[(p, 2, "several") for p in sal],
+    )
+    answered_pair(  # k - 1 receivers: hidden
+        org=org,
+        from_team=sales,
+        to_team=marketing,
+        senders=[(p, 4) for p in sal],
+        receivers=[(p, 4, "never") for p in mkt[:-1]],
+    )
+    answered_pair(  # no team of the leader's
+        org=org,
+        from_team=marketing,
+        to_team=sales,
+        senders=[(p, 4) for p in mkt],
+        receivers=[(p, 4, "never") for p in sal],
+    )
+    return marketing

@@ -11,8 +11,8 @@ from handoffs.releases import handoff_pairs_publish
 from handoffs.selectors import handoff_pairs_for_viewer, handoff_source_cells
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
-from tests.factories import people_make, team_make
-from tests.handoffs.helpers import answered_pair
+from tests.factories import people_make
+from tests.handoffs.helpers import answered_pair, three_pairs_answered
 
 
 def test_gap_formula_against_a_hand_computed_fixture() -> None:
@@ -43,34 +43,8 @@ def test_gap_formula_against_a_hand_computed_fixture() -> None:
 
 class PairDisclosureTests(BaseTestCase):
     def setUp(self) -> None:
-        k = self.org.k
-        self.marketing = team_make(org=self.org, name="Marketing")
-        plat = people_make(org=self.org, team=self.platform, n=k, prefix="plat")
-        sales = people_make(org=self.org, team=self.sales, n=k, prefix="sales")
-        mkt = people_make(org=self.org, team=self.marketing, n=k, prefix="mkt")
-        # Platform → Sales: k on each side, confident senders, struggling receivers.
-        answered_pair(
-            org=self.org,
-            from_team=self.platform,
-            to_team=self.sales,
-            senders=[(p, 5) for p in plat],
-            receivers=[(p, 2, "several") for p in sales],
-        )
-        # Sales → Marketing: k senders, k-1 receivers → hidden.
-        answered_pair(
-            org=self.org,
-            from_team=self.sales,
-            to_team=self.marketing,
-            senders=[(p, 4) for p in sales],
-            receivers=[(p, 4, "never") for p in mkt[:-1]],
-        )
-        # Marketing → Sales: k on each side; no team of the leader's.
-        answered_pair(
-            org=self.org,
-            from_team=self.marketing,
-            to_team=self.sales,
-            senders=[(p, 4) for p in mkt],
-            receivers=[(p, 4, "never") for p in sales],
+        self.marketing = three_pairs_answered(
+            org=self.org, platform=self.platform, sales=self.sales
         )
         handoff_pairs_publish(org=self.org)
 
