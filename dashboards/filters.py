@@ -26,7 +26,8 @@ from orgs.tenancy import Tenant, get_tenant
 from scoring.api import periods_parse, team_ids_parse
 from scoring.selectors import ResultTeam, results_default_team, results_teams
 
-# Query keys every dashboard page understands; anything else is named in the 400.
+# Query keys every dashboard page understands; any other key (a tracking tag, `page`, …) is
+# ignored, so a shared link with utm_* tags still opens; malformed values of these are a 400.
 KNOWN_KEYS = frozenset({"team", "period", "dimension", "sort", "dir", "format"})
 # Keys of the person-attribute filter (the overview only) and names people may guess for it.
 FILTER_KEYS = frozenset({"attribute", "value"})
@@ -84,17 +85,15 @@ def _single(params: Mapping[str, Any], key: str) -> str | None:
 def dashboard_query(*, tenant: Tenant, params: Any, attributes: bool = False) -> DashboardQuery:
     """Parse `team` and `period` of a GET query; default to the reader's own top team.
 
-    Raises InvalidInput (400) for malformed values or unknown keys, NotFound (404) for a team
-    the reader may not see (unknown, another organization's or not theirs).
+    Raises InvalidInput (400) for malformed values or a person-attribute key where none is
+    taken, NotFound (404) for a team the reader may not see (unknown, another organization's
+    or not theirs). Other unknown keys are ignored.
     """
     known = KNOWN_KEYS | FILTER_KEYS if attributes else KNOWN_KEYS
     unknown = sorted(set(params.keys()) - known)
     attr = [k for k in unknown if k in ATTRIBUTE_KEYS | FILTER_KEYS or k.startswith("attr")]
     if attr:
         raise InvalidInput(ATTRIBUTES_UNAVAILABLE, {attr[0]: ATTRIBUTES_UNAVAILABLE})
-    if unknown:
-        msg = f"unknown filter '{unknown[0]}' (known: team, period, dimension, sort, dir)"
-        raise InvalidInput(msg, {unknown[0]: msg})
     teams = results_teams(tenant=tenant)
     raw_team = _single(params, "team")
     team_id: int | None
