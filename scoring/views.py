@@ -16,7 +16,8 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from core.errors import NotFound
 from core.registry import SourceCell
 from orgs.periods import period_label, recent_periods
-from scoring.api import periods_parse, results_tenant, team_ids_parse
+from orgs.query import periods_parse, team_ids_parse
+from scoring.api import results_tenant
 from scoring.selectors import (
     DimensionCell,
     ResultTeam,

@@ -321,9 +321,15 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Expected refusals (4xx) are logged at INFO without a traceback (core/log_filters.py).
+    "filters": {"expected_4xx": {"()": "core.log_filters.ExpectedClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_4xx"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEFAULT_LOGGING) would print the traceback again.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- Production hardening (python manage.py check --deploy reports nothing) ---
