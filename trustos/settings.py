@@ -329,6 +329,11 @@ LOGGING = {
         # Django's own console handler (DEFAULT_LOGGING) would print the traceback again.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # Library chatter, printed by seed_demo and `make run` for every PDF and task queue:
+        # WeasyPrint's "Step 2 - Fetching and parsing CSS" progress lines and kombu's
+        # "No hostname was supplied" for the in-memory broker URL.
+        "weasyprint.progress": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},
     },
 }
 
