@@ -57,6 +57,10 @@ class FilteredCell:
     reason: str = ""
     figures: list[FilteredFigure] = field(default_factory=list)
 
+    @property
+    def attribute_label(self) -> str:
+        return attribute_label(self.attribute)
+
 
 def attribute_options(*, tenant: Tenant) -> dict[str, list[str]]:
     """Attribute keys and their values as imported on people of the org (for the picker)."""
@@ -72,6 +76,27 @@ def attribute_options(*, tenant: Tenant) -> dict[str, list[str]]:
     found = {k: sorted(v) for k, v in sorted(values.items())}
     cache.set(key, found, 300)
     return found
+
+
+@dataclass(frozen=True)
+class AttributeChoice:
+    key: str  # as imported (`tenure_band`), the value of the query's `attribute`
+    label: str  # as people read it ("Tenure band")
+    values: list[str]
+
+
+def attribute_label(key: str) -> str:
+    """`tenure_band` → "Tenure band": the picker shows words, the query keeps the key."""
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
+
+
+def attribute_choices(*, tenant: Tenant) -> list[AttributeChoice]:
+    """The picker's attributes with labels and their (non-empty) values."""
+    return [
+        AttributeChoice(key=k, label=attribute_label(k), values=v)
+        for k, v in attribute_options(tenant=tenant).items()
+    ]
 
 
 def attribute_parse(*, tenant: Tenant, params: Any) -> tuple[str, str] | None:
@@ -162,12 +187,17 @@ def _compute(tenant: Tenant, out: FilteredCell) -> FilteredCell:
         out.reason = reason
         return out
     base = f"adhoc:{team_id}:{out.period}:{out.attribute}={out.value}"
+    # The rounds the responses come from are known (this period's closed rounds): without
+    # them the ledger counts as many rounds as the longest released set had (a trend over
+    # six periods), and every filter of a team differing by fewer than 6 k answers from any
+    # released set was refused: none in the demo passed.
+    round_ids = [r for r, _ in rounds]
     ok, why = orgs_disclosure.disclosure_check_adhoc(
-        org=org, cell_key=base, response_ids=chosen, measure=""
+        org=org, cell_key=base, response_ids=chosen, measure="", round_ids=round_ids
     )
     if ok and rest:
         ok, why = orgs_disclosure.disclosure_check_adhoc(
-            org=org, cell_key=base + ":rest", response_ids=rest, measure=""
+            org=org, cell_key=base + ":rest", response_ids=rest, measure="", round_ids=round_ids
         )
         why = f"the rest of the team: {why}" if not ok else ""
     if not ok:

@@ -10,7 +10,6 @@ other page, export and the API answer 400 for them rather than compute them unch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -21,12 +20,12 @@ from django.http import HttpRequest
 from core.errors import InvalidInput, NotFound
 from orgs import disclosure as orgs_disclosure
 from orgs.models import RESULTS_ROLES
-from orgs.periods import period_label
+from orgs.query import team_period_parse
 from orgs.tenancy import Tenant, get_tenant
-from scoring.api import periods_parse, team_ids_parse
 from scoring.selectors import ResultTeam, results_default_team, results_teams
 
-# Query keys every dashboard page understands; anything else is named in the 400.
+# Query keys every dashboard page understands; any other key (a tracking tag, `page`, …) is
+# ignored, so a shared link with utm_* tags still opens; malformed values of these are a 400.
 KNOWN_KEYS = frozenset({"team", "period", "dimension", "sort", "dir", "format"})
 # Keys of the person-attribute filter (the overview only) and names people may guess for it.
 FILTER_KEYS = frozenset({"attribute", "value"})
@@ -72,51 +71,27 @@ class DashboardQuery:
         return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def _single(params: Mapping[str, Any], key: str) -> str | None:
-    values = [v for v in params.getlist(key) if v != ""] if hasattr(params, "getlist") else []
-    if not values:
-        return None
-    if len(values) > 1:
-        raise InvalidInput(f"give one {key} at a time", {key: f"give one {key} at a time"})
-    return str(values[0]).strip()
-
-
 def dashboard_query(*, tenant: Tenant, params: Any, attributes: bool = False) -> DashboardQuery:
     """Parse `team` and `period` of a GET query; default to the reader's own top team.
 
-    Raises InvalidInput (400) for malformed values or unknown keys, NotFound (404) for a team
-    the reader may not see (unknown, another organization's or not theirs).
+    Raises InvalidInput (400) for malformed values or a person-attribute key where none is
+    taken, NotFound (404) for a team the reader may not see (unknown, another organization's
+    or not theirs). Other unknown keys are ignored.
     """
     known = KNOWN_KEYS | FILTER_KEYS if attributes else KNOWN_KEYS
     unknown = sorted(set(params.keys()) - known)
     attr = [k for k in unknown if k in ATTRIBUTE_KEYS | FILTER_KEYS or k.startswith("attr")]
     if attr:
         raise InvalidInput(ATTRIBUTES_UNAVAILABLE, {attr[0]: ATTRIBUTES_UNAVAILABLE})
-    if unknown:
-        msg = f"unknown filter '{unknown[0]}' (known: team, period, dimension, sort, dir)"
-        raise InvalidInput(msg, {unknown[0]: msg})
     teams = results_teams(tenant=tenant)
-    raw_team = _single(params, "team")
-    team_id: int | None
-    if raw_team is None:
-        team_id = results_default_team(tenant=tenant, teams=teams)
-    else:
-        parsed = team_ids_parse([raw_team]) or []
-        team_id = parsed[0]
-        if team_id < 0 or team_id > 2**62:
-            raise InvalidInput("team ids are positive whole numbers", {"team": "out of range"})
     names = {t.team_id: t.name for t in teams}
+    # The one parser (orgs.query): 400 for a malformed team or period, 404 for a team that
+    # is not one the reader may see.
+    team_id, period = team_period_parse(org=tenant.org, params=params, team_ids=set(names))
+    if team_id is None:
+        team_id = results_default_team(tenant=tenant, teams=teams)
     if team_id is None or team_id not in names:
-        raise NotFound(f"team {raw_team} not found" if raw_team else "You may see no team.")
-    kind = tenant.org.reporting_period
-    raw_period = _single(params, "period")
-    period = None
-    if raw_period is not None:
-        parsed_periods = periods_parse([raw_period], kind=kind) or []
-        period = parsed_periods[0] if parsed_periods else None
-        if period is not None and not dt.date(2000, 1, 1) <= period <= dt.date(2100, 1, 1):
-            msg = f"no results can exist for the period {period_label(period, kind)}"
-            raise InvalidInput(msg, {"period": msg})
+        raise NotFound("You may see no team.")
     keep = {k: str(v) for k, v in params.items() if k in known and k != "format"}
     return DashboardQuery(
         team_id=team_id, team_name=names[team_id], period=period, teams=teams, params=keep

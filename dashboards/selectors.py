@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.reasons import reason_text as core_reason_text
 from decisions.selectors import decisions_at_risk
 from orgs.periods import period_label, previous_period
 from orgs.tenancy import Tenant
@@ -223,7 +224,12 @@ def overview_participation(
                 "invited": row.invited,
                 "responded": row.responded,
                 "rate": row.rate,
-                "reason": reason_text(row.reason, p.k) if row.suppressed else "",
+                # The round page's words: k counts the people invited here, not who answered.
+                "reason": (
+                    core_reason_text(row.reason or "", k=p.k, answers="people invited")
+                    if row.suppressed
+                    else ""
+                ),
             }
         )
     return out

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from dashboards.attributes import attribute_options, attribute_parse, filtered_cell
+from dashboards.attributes import attribute_choices, attribute_parse, filtered_cell
 from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
 from dashboards.cache import (
     heatmap_key,
@@ -87,7 +87,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
     ctx = _context(tenant, q, ov.periods, "overview")
     ctx.update(ov=ov, fv=fv, has_execution=fv.has_execution, filtered=filtered)
-    ctx["attribute_options"] = attribute_options(tenant=tenant)
+    ctx["attribute_options"] = attribute_choices(tenant=tenant)
     # Not release figures: work items waiting and workshop commitments, read per request.
     ctx["waiting"] = overview_waiting(tenant=tenant, team_id=q.team_id)
     ctx["commitments"] = overview_commitments(tenant=tenant, team_id=q.team_id)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.batches import batch_ready
 from core.tasks import task_queue_on_commit
 from decisions.checkins import CHECKIN_ANSWER_DAYS
 from decisions.models import CheckInInvitation, CheckInResponse, PendingCheckIn
@@ -65,7 +65,6 @@ def checkins_flush(
     invitation (the windows are looked up before it starts), and leave the buffer in it.
     """
     now = now or timezone.now()
-    rng = rng or random.SystemRandom()
     scopes = PendingCheckIn.objects.order_by()
     if decision_id is not None:
         scopes = scopes.filter(decision_id=decision_id)
@@ -77,20 +76,18 @@ def checkins_flush(
     with transaction.atomic():
         rows = list(scopes.select_for_update(of=("self",)))
         orgs = Organization.objects.in_bulk({r.organization_id for r in rows})
-        groups: dict[tuple[Any, ...], list[PendingCheckIn]] = defaultdict(list)
-        for row in rows:
-            groups[_group_key(row)].append(row)
-        batch = [
-            row
-            for key, members in groups.items()
-            if force
-            or (key[0], key[1]) in closed
-            or len(members) >= orgs[members[0].organization_id].k
-            for row in members
-        ]
+        # Grouping, the k rule and the shuffle are core's (core/batches.py), as for handoffs
+        # and workshop follow-ups.
+        batch = batch_ready(
+            rows,
+            key=_group_key,
+            k=lambda r: orgs[r.organization_id].k,
+            release=lambda key: (key[0], key[1]) in closed,  # type: ignore[index]
+            force=force,
+            rng=rng,
+        )
         if not batch:
             return []
-        rng.shuffle(batch)
         created = [
             CheckInResponse(
                 id=uuid.uuid4(),  # never the buffer row's id

@@ -9,28 +9,29 @@ before.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from core.link_views import link_form_dispatch
+from core.link_views import LinkPages, link_answer, link_open_page, link_pages_dispatch
 from decisions.checkins import CheckInError, checkin_lookup, checkin_submit
 from decisions.forms import CheckInForm
 from decisions.models import Acted, DecisionStatus, Rediscussed
 
-
-def _error_page(request: HttpRequest, err: CheckInError) -> HttpResponse:
-    # Its own page rather than the generic error page (core.views): no site navigation for
-    # someone without a login, and a heading per kind. The status is the error's own.
-    return render(request, "decisions/checkin_closed.html", {"err": err}, status=err.status)
+PAGES = LinkPages(
+    landing="decisions:checkin_open",
+    open_template="decisions/checkin_open.html",
+    closed_template="decisions/checkin_closed.html",
+    paste_error="Paste the whole link from your check-in email, or its code.",
+)
 
 
 @never_cache
 def checkin_open_view(request: HttpRequest) -> HttpResponse:
     """The landing page of the emailed link: reads nothing, stores nothing, spends nothing."""
-    return render(request, "decisions/checkin_open.html", {})
+    return link_open_page(request, PAGES)
 
 
 # The link is the credential (single-use token, no session), so there is no CSRF to forge:
@@ -39,12 +40,8 @@ def checkin_open_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def checkin_form_view(request: HttpRequest) -> HttpResponse:
     """The form for a token posted by the landing page, or its submission (core.link_views)."""
-    return link_form_dispatch(
-        request,
-        landing="decisions:checkin_open",
-        landing_template="decisions/checkin_open.html",
-        paste_error="Paste the whole link from your check-in email, or its code.",
-        handle=lambda req, token, submit: _checkin(req, token, submit=submit),
+    return link_pages_dispatch(
+        request, PAGES, lambda req, token, submit: _checkin(req, token, submit=submit)
     )
 
 
@@ -56,32 +53,20 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _checkin(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
-    try:
-        ctx = checkin_lookup(raw_token=token)
-    except CheckInError as err:
-        return _error_page(request, err)
-    errors: dict[str, list[str]] = {}
     data = request.POST if submit else None
-    if submit:
-        try:
-            checkin_submit(
-                raw_token=token,
-                holding=request.POST.get("holding", ""),
-                acted=request.POST.get("acted"),
-                rediscussed=request.POST.get("rediscussed"),
-                comment=request.POST.get("comment", ""),
-            )
-        except CheckInError as err:
-            return _error_page(request, err)
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            return render(request, "decisions/checkin_thanks.html", {"decision": ctx.decision})
-    decision = ctx.decision
-    return render(
-        request,
-        "decisions/checkin.html",
-        {
+
+    def answer(_ctx: Any) -> None:
+        checkin_submit(
+            raw_token=token,
+            holding=request.POST.get("holding", ""),
+            acted=request.POST.get("acted"),
+            rediscussed=request.POST.get("rediscussed"),
+            comment=request.POST.get("comment", ""),
+        )
+
+    def form(ctx: Any, errors: dict[str, list[str]]) -> tuple[str, dict[str, Any]]:
+        decision = ctx.decision
+        return "decisions/checkin.html", {
             "decision": decision,
             "token": token,
             "offset": ctx.invitation.offset_days,
@@ -92,6 +77,16 @@ def _checkin(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
             "rediscussed_choices": Rediscussed.choices,
             "superseded": decision.status == DecisionStatus.SUPERSEDED,
             "closed": decision.status in (DecisionStatus.SUPERSEDED, DecisionStatus.REVERSED),
-        },
-        status=400 if errors else 200,
+        }
+
+    return link_answer(
+        request,
+        token,
+        submit=submit,
+        pages=PAGES,
+        error=CheckInError,
+        lookup=lambda t: checkin_lookup(raw_token=t),
+        answer=answer,
+        thanks=lambda ctx: ("decisions/checkin_thanks.html", {"decision": ctx.decision}),
+        form=form,
     )

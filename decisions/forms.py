@@ -21,6 +21,15 @@ from orgs.models import Person, Team
 from orgs.tenancy import Tenant, scoped
 
 
+class DecisionChoiceField(forms.ModelChoiceField):
+    """A decision picked by title: several share one (a plan re-decided each quarter), so each
+    option also says when it was decided and its number."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        when = f", decided {obj.decided_on:%d %b %Y}"
+        return f"{obj.title} (#{obj.pk}{when})"
+
+
 class DecisionForm(forms.Form):
     title = forms.CharField(max_length=200)
     context = forms.CharField(
@@ -44,7 +53,7 @@ class DecisionForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     status = forms.ChoiceField(choices=DecisionStatus.choices, initial=DecisionStatus.DECIDED)
-    superseded_by = forms.ModelChoiceField(
+    superseded_by = DecisionChoiceField(
         queryset=Decision.objects.none(),
         required=False,
         help_text="Only for status “superseded”: the decision that replaces this one.",
@@ -74,7 +83,7 @@ class DecisionForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=DecisionStatus.choices)
-    superseded_by = forms.ModelChoiceField(queryset=Decision.objects.none(), required=False)
+    superseded_by = DecisionChoiceField(queryset=Decision.objects.none(), required=False)
     note = forms.CharField(max_length=500, required=False)
 
     def __init__(self, *args: Any, tenant: Tenant, instance: Decision, **kw: Any):

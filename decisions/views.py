@@ -32,6 +32,7 @@ from decisions.services import (
 )
 from orgs.models import DECISION_READ_ROLES, Role, Team
 from orgs.periods import period_label
+from orgs.query import team_period_parse, team_scope
 from orgs.tenancy import Tenant, get_scoped_or_404, require_tenant, scoped, tenant_for_user
 
 READ_ROLES = DECISION_READ_ROLES
@@ -261,21 +262,28 @@ def decision_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def at_risk_view(request: HttpRequest) -> HttpResponse:
     tenant = require_tenant(request, READ_ROLES)
-    return render(
-        request,
-        "decisions/at_risk.html",
-        {"items": decisions_at_risk(tenant=tenant), "k": tenant.org.k},
-    )
+    team_id, _ = team_period_parse(org=tenant.org, params=request.GET)
+    scope = team_scope(org=tenant.org, team_id=team_id)
+    items = decisions_at_risk(tenant=tenant)
+    if scope is not None:  # the chosen team and its sub-teams only
+        items = [i for i in items if i["decision"].team_id in scope]
+    return render(request, "decisions/at_risk.html", {"items": items, "k": tenant.org.k})
 
 
 @login_required
 def stability_view(request: HttpRequest) -> HttpResponse:
     tenant = require_tenant(request, READ_ROLES)
-    table = stability_table(tenant=tenant)
+    team_id, period = team_period_parse(org=tenant.org, params=request.GET)
+    scope = team_scope(org=tenant.org, team_id=team_id)
+    rows = [
+        r
+        for r in stability_table(tenant=tenant)["rows"]
+        if (scope is None or r.team_id in scope) and (period is None or r.period == period)
+    ]
     kind = tenant.org.reporting_period
-    periods = sorted({r.period for r in table["rows"]})
+    periods = sorted({r.period for r in rows})
     by_team: dict[str, dict[Any, Any]] = {}
-    for r in table["rows"]:
+    for r in rows:
         name = r.team.name if r.team else f"{tenant.org.name} (whole organization)"
         by_team.setdefault(name, {})[r.period] = r
     grid = [

@@ -5,13 +5,14 @@ page's table as its data."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from core.errors import DomainError, InvalidInput, NotFound
+from core.errors import DomainError, NotFound
 from execution.charts import drivers_chart, friction_chart, handoffs_chart, metrics_chart
 from execution.forms import MetricTargetForm
 from execution.selectors import metric_definitions, team_metrics_table, visible_teams
@@ -19,8 +20,8 @@ from execution.selectors_flow import drivers_tables, friction_table, handoff_tab
 from execution.services import metric_definition_update
 from orgs.models import RESULTS_ROLES, SETUP_ROLES
 from orgs.periods import period_label
+from orgs.query import team_period_parse, team_scope
 from orgs.tenancy import Tenant, TenantRequiredMixin
-from scoring.api import periods_parse
 
 
 class ReaderView(TenantRequiredMixin, View):
@@ -56,23 +57,16 @@ def default_team(tenant: Tenant, teams: list[tuple[int, str]]) -> int | None:
     return top(shown)
 
 
-def _team_param(raw: str | None, teams: list[tuple[int, str]]) -> int | None:
-    """The `team` query value: 400 when malformed, 404 when not one of the reader's teams."""
-    if not raw:
-        return None
-    try:
-        team_id = int(raw)
-    except ValueError:
-        raise InvalidInput("team ids are whole numbers", {"team": "not a number"}) from None
-    if team_id not in dict(teams):
-        raise NotFound(f"team {raw} not found among your teams")
+def _team_param(request: HttpRequest, tenant: Tenant, teams: list[tuple[int, str]]) -> int | None:
+    """The `team` query value (orgs.query): 400 when malformed, 404 when not the reader's."""
+    team_id, _ = team_period_parse(org=tenant.org, params=request.GET, team_ids=set(dict(teams)))
     return team_id
 
 
 class ExecutionPageView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
         teams = visible_teams(tenant=self.tenant)
-        team_id = _team_param(request.GET.get("team"), teams) or default_team(self.tenant, teams)
+        team_id = _team_param(request, self.tenant, teams) or default_team(self.tenant, teams)
         periods, rows = (
             team_metrics_table(tenant=self.tenant, team_id=team_id) if team_id else ([], [])
         )
@@ -107,12 +101,13 @@ class ExecutionPageView(ReaderView):
 class FrictionView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
         kind = self.tenant.org.reporting_period
-        raw = request.GET.get("period", "").strip()
         # A malformed period is a 400 saying how to write one (not the latest period silently);
         # a well-formed one with no figures is a 404 naming the periods that have some.
-        parsed = periods_parse([raw], kind=kind) if raw else None
-        wanted = parsed[0] if parsed else None
+        team_id, wanted = team_period_parse(org=self.tenant.org, params=request.GET)
         table = friction_table(tenant=self.tenant, period=wanted)
+        scope = team_scope(org=self.tenant.org, team_id=team_id)
+        if scope is not None:  # the chosen team and its sub-teams only
+            table = replace(table, rows=[r for r in table.rows if r.team_id in scope])
         if wanted is not None and table.periods and wanted not in table.periods:
             have = ", ".join(period_label(p, kind) for p in table.periods[-6:])
             raise NotFound(f"no friction figures for {period_label(wanted, kind)} (try {have})")
@@ -134,6 +129,7 @@ class FrictionView(ReaderView):
 
 class HandoffsView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
+        team_period_parse(org=self.tenant.org, params=request.GET)  # 400/404, not ignored
         days = _int(request.GET.get("days")) or 5
         days = max(1, min(days, 365))
         h = handoff_tables(tenant=self.tenant, min_days=days)
@@ -143,6 +139,7 @@ class HandoffsView(ReaderView):
 
 class DriversView(ReaderView):
     def get(self, request: HttpRequest) -> HttpResponse:
+        team_period_parse(org=self.tenant.org, params=request.GET)  # 400/404, not ignored
         d = drivers_tables(tenant=self.tenant)
         chart = drivers_chart(org_id=self.tenant.org.pk, correlations=d.correlations)
         return render(request, "execution/drivers.html", {"d": d, "chart": chart})

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from execution import demo_offer
 from execution.forms import ItemOptionsForm, UploadForm
 from execution.models import ImportKind, ImportRun, ImportState, StatusCategory
@@ -44,7 +44,7 @@ class AdminView(TenantRequiredMixin, View):
     def draft(self, pk: int) -> ImportRun:
         run = self.run(pk)
         if run.state != ImportState.DRAFT:
-            raise Http404("This import has already started.")
+            raise NotFound("This import has already started.")
         return run
 
 
@@ -276,7 +276,7 @@ class DemoFileView(AdminView):
     def get(self, request: HttpRequest, name: str) -> HttpResponse:
         found = demo_offer.demo_file(org=self.tenant.org, today=timezone.localdate(), name=name)
         if found is None:
-            raise Http404("no such demo file")
+            raise NotFound("no such demo file")
         data, content_type = found
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -7,13 +7,13 @@ form posts it back in its body; only the submit spends the link (decisions' patt
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from core.link_views import link_form_dispatch
+from core.link_views import LinkPages, link_answer, link_open_page, link_pages_dispatch
 from handoffs.checkins import (
     HandoffCheckInError,
     handoff_checkin_lookup,
@@ -30,14 +30,18 @@ AGREE = [
 ]
 
 
-def _error_page(request: HttpRequest, err: HandoffCheckInError) -> HttpResponse:
-    return render(request, "handoffs/checkin_closed.html", {"err": err}, status=err.status)
+PAGES = LinkPages(
+    landing="handoffs:checkin_open",
+    open_template="handoffs/checkin_open.html",
+    closed_template="handoffs/checkin_closed.html",
+    paste_error="Paste the whole link from your check-in email, or its code.",
+)
 
 
 @never_cache
 def checkin_open_view(request: HttpRequest) -> HttpResponse:
     """The landing page of the emailed link: reads nothing, stores nothing, spends nothing."""
-    return render(request, "handoffs/checkin_open.html", {})
+    return link_open_page(request, PAGES)
 
 
 # The link is the credential (single-use token, no session): no CSRF to forge.
@@ -45,36 +49,16 @@ def checkin_open_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def checkin_form_view(request: HttpRequest) -> HttpResponse:
     """The form for a token posted by the landing page, or its submission."""
-    return link_form_dispatch(
-        request,
-        landing="handoffs:checkin_open",
-        landing_template="handoffs/checkin_open.html",
-        paste_error="Paste the whole link from your check-in email, or its code.",
-        handle=lambda req, token, submit: _checkin(req, token, submit=submit),
+    return link_pages_dispatch(
+        request, PAGES, lambda req, token, submit: _checkin(req, token, submit=submit)
     )
 
 
 def _checkin(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
-    try:
-        ctx = handoff_checkin_lookup(raw_token=token)
-    except HandoffCheckInError as err:
-        return _error_page(request, err)
-    errors: dict[str, list[str]] = {}
-    if submit:
-        try:
-            handoff_checkin_submit(raw_token=token, data=request.POST.dict())
-        except HandoffCheckInError as err:
-            return _error_page(request, err)
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            return render(request, "handoffs/checkin_thanks.html", {"handoff": ctx.handoff})
-    ev = ctx.handoff
-    sender = ctx.checkin.side == Side.SENDER
-    return render(
-        request,
-        "handoffs/checkin.html",
-        {
+    def form(ctx: Any, errors: dict[str, list[str]]) -> tuple[str, dict[str, Any]]:
+        ev = ctx.handoff
+        sender = ctx.checkin.side == Side.SENDER
+        return "handoffs/checkin.html", {
             "handoff": ev,
             "sender": sender,
             "other_team": (ev.to_team if sender else ev.from_team).name,
@@ -83,6 +67,16 @@ def _checkin(request: HttpRequest, token: str, *, submit: bool) -> HttpResponse:
             "values": request.POST if submit else {},
             "agree": AGREE,
             "chased_choices": Chased.choices,
-        },
-        status=400 if errors else 200,
+        }
+
+    return link_answer(
+        request,
+        token,
+        submit=submit,
+        pages=PAGES,
+        error=HandoffCheckInError,
+        lookup=lambda t: handoff_checkin_lookup(raw_token=t),
+        answer=lambda _ctx: handoff_checkin_submit(raw_token=token, data=request.POST.dict()),
+        thanks=lambda ctx: ("handoffs/checkin_thanks.html", {"handoff": ctx.handoff}),
+        form=form,
     )

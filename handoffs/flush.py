@@ -21,6 +21,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.batches import batch_ready
 from core.links import keyed_hash
 from handoffs.checkins import ANSWER_DAYS
 from handoffs.models import (
@@ -58,23 +59,22 @@ def handoff_answers_flush(
     """Write the org's buffered groups that reached k (or are old, or `force`); rows written."""
     now = now or timezone.now()
     old = timezone.localtime(now, org.tz).date() - dt.timedelta(days=ANSWER_DAYS)
-    rng = rng or random.SystemRandom()
     with transaction.atomic():
         rows = list(
             PendingHandoffAnswer.objects.filter(organization=org).select_for_update(of=("self",))
         )
-        groups: dict[tuple[Any, ...], list[PendingHandoffAnswer]] = defaultdict(list)
-        for row in rows:
-            groups[_key(row)].append(row)
-        batch = [
-            row
-            for key, members in groups.items()
-            if force or len(members) >= org.k or key[4] <= old
-            for row in members
-        ]
+        # Grouping, the k rule and the shuffle are core's (core/batches.py), as for decision
+        # check-ins and workshop follow-ups; a group of an old day leaves as it is.
+        batch = batch_ready(
+            rows,
+            key=_key,
+            k=org.k,
+            release=lambda key: key[4] <= old,  # type: ignore[index]
+            force=force,
+            rng=rng,
+        )
         if not batch:
             return 0
-        rng.shuffle(batch)
         HandoffAnswer.objects.bulk_create(
             [
                 HandoffAnswer(

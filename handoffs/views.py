@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,21 +16,18 @@ from handoffs.models import HandoffSource
 from handoffs.selectors import handoff_unmatched
 from handoffs.services import handoff_record
 from orgs.models import RESULTS_ROLES, Person
+from orgs.query import team_period_parse, team_scope
 from orgs.tenancy import require_tenant
-
-
-def _period(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 @login_required
 def pairs_view(request: HttpRequest) -> HttpResponse:
     """The matrix (text), the gap chart and the data table, largest gap first, for one period."""
     tenant = require_tenant(request, RESULTS_ROLES)
-    m = handoff_matrix_build(tenant=tenant, period=_period(request.GET.get("period")))
+    team_id, period = team_period_parse(org=tenant.org, params=request.GET)
+    m = handoff_matrix_build(
+        tenant=tenant, period=period, teams=team_scope(org=tenant.org, team_id=team_id)
+    )
     return render(
         request,
         "handoffs/pairs.html",

@@ -137,6 +137,43 @@ _LAST = [
 ]
 _LOCATIONS = ["Berlin", "Lisbon", "Remote", "Toronto"]
 _TENURE = ["<1y", "1-3y", "3-5y", "5y+"]
+# Where the people of the larger teams sit and how long they have been there: (location,
+# tenure band or None for a random one, head count), in the team's order of people. An
+# answer keeps an attribute only where at least k invitees of its team share the value
+# (surveys.services.responses.response_attributes_shared): with people spread at random
+# over four cities no team kept any, and the overview's attribute filter had nothing to
+# filter. So some teams sit in one or two cities and share a tenure band, as real teams
+# do, and the demo leader can filter Product by location; the small teams and the mixed
+# ones (random places) still show the refusal.
+PEOPLE_MIX: dict[str, tuple[tuple[str, str | None, int], ...]] = {
+    "Discovery": (("Berlin", "1-3y", 7), ("Berlin", "3-5y", 7)),
+    "Growth": (("Berlin", "3-5y", 10), ("Lisbon", "<1y", 6)),
+    "Design": (("Lisbon", None, 10),),
+    "Product Ops": (("Lisbon", None, 5), ("Remote", None, 5)),
+    "Platform": (("Berlin", "1-3y", 9), ("Berlin", "3-5y", 9)),
+    "Payments": (("Toronto", None, 13),),
+    "Mobile": (("Berlin", None, 7), ("Toronto", None, 7)),
+    "Customer Support": (
+        ("Lisbon", "<1y", 6),
+        ("Lisbon", "1-3y", 5),
+        ("Toronto", "<1y", 5),
+        ("Toronto", "5y+", 6),
+    ),
+    "Sales Ops": (("Toronto", None, 14),),
+}
+
+
+def _mix(name: str, size: int) -> list[tuple[str | None, str | None]]:
+    """Per person of the team: (location, tenure band), None where the draw decides."""
+    plan: list[tuple[str | None, str | None]] = [
+        (loc, band) for loc, band, n in PEOPLE_MIX.get(name, ()) for _ in range(n)
+    ]
+    unplanned: list[tuple[str | None, str | None]] = [(None, None)] * size
+    return (plan + unplanned)[:size]
+
+
+def _or(planned: str | None, drawn: str) -> str:
+    return planned if planned is not None else drawn
 
 
 def demo_org_exists() -> bool:
@@ -199,7 +236,7 @@ def demo_org_create(*, rng: random.Random, today: dt.date) -> Organization:
     used: set[str] = set()
     people: list[Person] = []
     for name, prof in TEAM_PROFILES.items():
-        for _ in range(prof.size):
+        for planned_location, planned_band in _mix(name, prof.size):
             while True:
                 first, last = rng.choice(_FIRST), rng.choice(_LAST)
                 if (first, last) not in used:
@@ -213,9 +250,10 @@ def demo_org_create(*, rng: random.Random, today: dt.date) -> Organization:
                     email=email,
                     team=teams[name],
                     external_id=f"NW{len(people) + 1:04d}",
+                    # Both draws are made always, so the names drawn after stay the same.
                     attributes={
-                        "location": rng.choice(_LOCATIONS),
-                        "tenure_band": rng.choice(_TENURE),
+                        "location": _or(planned_location, rng.choice(_LOCATIONS)),
+                        "tenure_band": _or(planned_band, rng.choice(_TENURE)),
                     },
                 )
             )

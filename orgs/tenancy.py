@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from rest_framework import permissions
+
+from core.errors import NotFound
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
@@ -116,11 +118,14 @@ def scoped(
 def get_scoped_or_404(
     model_or_qs: type[M] | models.QuerySet[M], org: Organization | None, **lookup: Any
 ) -> M:
-    """Fetch one object of `org` or raise Http404 (also for objects of other orgs)."""
+    """Fetch one object of `org` or raise NotFound (also for objects of other orgs, unsaid)."""
+    qs = scoped(model_or_qs, org)
     try:
-        return scoped(model_or_qs, org).get(**lookup)
+        return qs.get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Not found") from exc
+        # A domain error, so pages answer with the site's 404 page (also under DEBUG).
+        name = qs.model._meta.verbose_name
+        raise NotFound(f"There is no such {name} in your organization.") from exc
 
 
 def get_tenant(request: HttpRequest) -> Tenant | None:

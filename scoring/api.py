@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,7 +17,7 @@ from rest_framework.views import APIView
 
 from core.errors import InvalidInput
 from core.registry import result_sources
-from orgs.periods import period_label, period_start
+from orgs.query import periods_parse, team_ids_parse
 from orgs.tenancy import Tenant, get_tenant
 from scoring.api_results import (
     DEFAULT_PAGE_SIZE,
@@ -151,56 +149,6 @@ def results_tenant(request: Any) -> Tenant:
     if visible is not None and not visible:
         raise PermissionDenied("Your role does not let you see team results.")
     return tenant
-
-
-TEAM_ERROR = "team ids must be integers (0 = whole organization)"
-_LABEL_EXAMPLE = {"month": "2026-11", "week": "2026-W47", "fortnight": "2026-W46/47"}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_LABEL = re.compile(r"(\d{4})-(?:(\d{2})|W(\d{2})(?:/\d{2})?)")
-
-
-def team_ids_parse(raw: list[str]) -> list[int] | None:
-    """The `team` query values as ids; InvalidInput naming the field when one is not a number."""
-    if not raw:
-        return None
-    try:
-        return [int(x) for x in raw]
-    except ValueError as exc:
-        raise InvalidInput(TEAM_ERROR, {"team": TEAM_ERROR}) from exc
-
-
-def _period_parse(text: str, kind: str) -> dt.date:
-    """A period as the results page labels it (period_label: "2026-11", "2026-W47",
-    "2026-W46/47") or any date in it (YYYY-MM-DD); its first day. ValueError otherwise."""
-    if _DATE.fullmatch(text):  # not fromisoformat alone: it also takes "2026-W44"
-        return period_start(dt.date.fromisoformat(text), kind)
-    m = _LABEL.fullmatch(text)
-    if m is None:
-        raise ValueError(text)
-    year, month, week = m.groups()
-    day = (
-        dt.date(int(year), int(month), 1)
-        if month
-        else dt.date.fromisocalendar(int(year), int(week), 1)
-    )
-    start = period_start(day, kind)
-    if period_label(start, kind) != text:  # e.g. a week label in a monthly org
-        raise ValueError(text)
-    return start
-
-
-def periods_parse(raw: list[str], *, kind: str) -> list[dt.date] | None:
-    """The `period` query values as first days; InvalidInput naming the field otherwise."""
-    if not raw:
-        return None
-    try:
-        return [_period_parse(x.strip(), kind) for x in raw]
-    except ValueError as exc:
-        msg = (
-            f"periods are given as the results page labels them (like "
-            f"{_LABEL_EXAMPLE.get(kind, '2026-11')}) or as a date YYYY-MM-DD in the period"
-        )
-        raise InvalidInput(msg, {"period": msg}) from exc
 
 
 def _api_input(parse: Callable[[], T]) -> T:

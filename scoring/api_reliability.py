@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
+from orgs.query import periods_parse
 from orgs.tenancy import HasTenantRole, get_tenant
-from scoring.api import PERIOD_HELP, periods_parse
+from scoring.api import PERIOD_HELP
 from scoring.selectors_reliability import (
     ALPHA_LOW,
     ITEM_R_LOW,

@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
+from core.errors import NotFound
 from core.registry import SourceCell
 from orgs.periods import period_label, recent_periods
-from scoring.api import periods_parse, results_tenant, team_ids_parse
+from orgs.query import periods_parse, team_ids_parse
+from scoring.api import results_tenant
 from scoring.selectors import (
     DimensionCell,
     ResultTeam,
@@ -145,7 +147,7 @@ def results(request: HttpRequest) -> HttpResponse:
         tenant=tenant, team_ids=[] if team_id is None else [team_id], periods=periods
     )
     if team_id is not None and not any(t.team_id == team_id for t in res.teams):
-        raise Http404("unknown team")
+        raise NotFound("unknown team")
     shown, trust_row, dim_rows = _table(res)
     return render(
         request,

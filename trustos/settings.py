@@ -321,9 +321,20 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Expected refusals (4xx) are logged at INFO without a traceback (core/log_filters.py).
+    "filters": {"expected_4xx": {"()": "core.log_filters.ExpectedClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_4xx"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEFAULT_LOGGING) would print the traceback again.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # Library chatter, printed by seed_demo and `make run` for every PDF and task queue:
+        # WeasyPrint's "Step 2 - Fetching and parsing CSS" progress lines and kombu's
+        # "No hostname was supplied" for the in-memory broker URL.
+        "weasyprint.progress": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},
+    },
 }
 
 # --- Production hardening (python manage.py check --deploy reports nothing) ---

@@ -9,8 +9,8 @@ user's teams (or of another org) is simply not there (404).
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from core.errors import NotFound
 from orgs.models import Role, Team
 from orgs.tenancy import Tenant, scoped
 from workshops.models import Workshop
@@ -44,10 +44,10 @@ def workshops_readable(*, tenant: Tenant) -> QuerySet[Workshop]:
 
 
 def workshop_get(*, tenant: Tenant, pk: int) -> Workshop:
-    """A workshop `tenant` may read, or Http404 (also for other orgs' workshops)."""
+    """A workshop `tenant` may read, or NotFound (also for other orgs' workshops)."""
     workshop = workshops_readable(tenant=tenant).filter(pk=pk).first()
     if workshop is None:
-        raise Http404("No such workshop.")
+        raise NotFound("No such workshop.")
     return workshop
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from core.errors import Gone, NotFound
 from orgs.models import Role
@@ -32,7 +32,7 @@ def workshop_for_runner(*, request: HttpRequest, workshop_id: int) -> tuple[Tena
         Workshop.objects.select_related("team", "organization"), tenant.org, pk=workshop_id
     )
     if not may_run(tenant=tenant, workshop=workshop):
-        raise Http404("Not found")
+        raise NotFound("Not found")
     return tenant, workshop
 
 

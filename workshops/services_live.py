@@ -138,9 +138,12 @@ def poll_update(
 
 
 # What each action does: allowed from-states and the resulting state.
+# A revealed poll may be re-opened or closed again only while it has fewer than k votes: its
+# distribution was never shown (participants saw "fewer than k"), so more votes may come in.
+# Once shown, a re-opened poll would tell who voted what by the difference of two reveals.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "open": ((Poll.State.DRAFT, Poll.State.CLOSED), Poll.State.OPEN),
-    "close": ((Poll.State.OPEN,), Poll.State.CLOSED),
+    "open": ((Poll.State.DRAFT, Poll.State.CLOSED, Poll.State.REVEALED), Poll.State.OPEN),
+    "close": ((Poll.State.OPEN, Poll.State.REVEALED), Poll.State.CLOSED),
     "reveal": ((Poll.State.CLOSED, Poll.State.OPEN), Poll.State.REVEALED),
 }
 
@@ -156,9 +159,15 @@ def poll_set_state(*, poll: Poll, action: str, actor: Any = None) -> Poll:
     now = timezone.now()
     with transaction.atomic():
         current = Poll.objects.select_for_update().get(pk=poll.pk)
+        done = {"open": "opened", "close": "closed", "reveal": "revealed"}[action]
         if current.state not in allowed:
-            done = {"open": "opened", "close": "closed", "reveal": "revealed"}[action]
             raise Conflict(f"A {current.get_state_display().lower()} poll cannot be {done}.")
+        k = poll.workshop.k
+        if current.state == Poll.State.REVEALED and current.votes.count() >= k:
+            raise Conflict(
+                f"A revealed poll with at least {k} votes cannot be {done} again: a second "
+                "reveal would show what the newest votes were."
+            )
         fields: dict[str, Any] = {"state": target}
         if target == Poll.State.OPEN:
             Poll.objects.filter(workshop_id=poll.workshop_id, state=Poll.State.OPEN).exclude(

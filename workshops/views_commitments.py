@@ -7,10 +7,11 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import NotFound
 from orgs.models import Person
 from orgs.tenancy import Tenant, require_tenant
 from workshops.models import Workshop
@@ -77,7 +78,7 @@ def _commitment(request: HttpRequest, pk: int) -> Commitment:
     tenant = require_tenant(request, WORKSHOP_ROLES)
     commitment = Commitment.objects.filter(pk=pk, organization=tenant.org).first()
     if commitment is None:
-        raise Http404("No such commitment.")
+        raise NotFound("No such commitment.")
     _managed(request, commitment.workshop_id)
     return commitment
 

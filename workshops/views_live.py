@@ -11,12 +11,12 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from orgs.tenancy import get_scoped_or_404
 from workshops.models import Workshop
 from workshops.models_polls import Poll
@@ -111,7 +111,7 @@ def _poll(workshop: Workshop, poll_id: int) -> Poll:
         Poll.objects.select_related("workshop"), workshop.organization, pk=poll_id
     )
     if poll.workshop_id != workshop.pk:
-        raise Http404("Not found")
+        raise NotFound("Not found")
     return poll
 
 
@@ -171,7 +171,7 @@ def join_qr(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The join link as a QR code, an SVG of paths only (no script, no style: CSP-safe)."""
     _, workshop = workshop_for_runner(request=request, workshop_id=workshop_id)
     if workshop.state != Workshop.State.LIVE:
-        raise Http404("The workshop is not live.")
+        raise NotFound("The workshop is not live.")
     buf = io.BytesIO()
     segno.make(_join_url(request, workshop), error="m").save(
         buf, kind="svg", scale=10, border=2, light="#fff", xmldecl=False, title="Join code QR"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.constants import K_FLOOR
 from orgs.models import Person, Team
+from orgs.query import team_period_parse, team_scope
 from orgs.tenancy import Tenant, require_tenant, scoped
 from workshops.models import Workshop
 from workshops.models_commitments import CommitmentStatus
@@ -52,7 +53,9 @@ def parse_local_datetime(raw: str, tenant: Tenant) -> dt.datetime | None:
 @login_required
 def workshop_list_view(request: HttpRequest) -> HttpResponse:
     tenant = require_tenant(request, WORKSHOP_ROLES)
-    workshops = workshop_list(tenant=tenant)
+    team_id, _ = team_period_parse(org=tenant.org, params=request.GET)
+    scope = team_scope(org=tenant.org, team_id=team_id)
+    workshops = [w for w in workshop_list(tenant=tenant) if scope is None or w.team_id in scope]
     teams = {w.team_id: w.team for w in workshops}
     released = followthrough_release_read(org_id=tenant.org.pk)
     rates = [

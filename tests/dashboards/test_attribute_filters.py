@@ -58,7 +58,7 @@ class AttributeFilterTests(BaseTestCase):
         self.assertEqual(trust.key, "trust_index")
         self.assertEqual(trust.n, 7)
         self.assertIsNotNone(trust.score)
-        self.assertContains(page, "people with location = Berlin")
+        self.assertContains(page, "people whose location is Berlin")
         recorded = ReleasedSet.objects.filter(organization=self.org, source=LedgerSource.ADHOC)
         self.assertEqual(recorded.count(), 2)  # the filtered set and the rest of the team
         self.assertEqual(sorted(recorded.values_list("size", flat=True)), [7, 7])

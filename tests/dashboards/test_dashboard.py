@@ -90,7 +90,6 @@ class BadInputTests(DashboardTestCase):
             "?period=yesterday",
             "?location=Berlin",
             "?tenure_band=1-3y",
-            "?colour=red",
             "?team=-5",
         ]
         for url in all_urls():
@@ -100,6 +99,13 @@ class BadInputTests(DashboardTestCase):
                     self.assertEqual(r.status_code, 400, getattr(r, "content", b"")[:300])
         r = self.client.get(reverse("dashboards:overview") + "?location=Berlin")
         self.assertIn("are on the overview, one team and period at a time", r.content.decode())
+
+    def test_unknown_parameters_like_tracking_tags_are_ignored(self) -> None:
+        self.login(self.leader)
+        for url in all_urls():
+            for query in ("?colour=red", "?page=2", "?utm_source=mail&utm_campaign=digest"):
+                with self.subTest(url=url, query=query):
+                    self.assertEqual(self.client.get(url + query).status_code, 200)
 
     def test_unknown_dimension_in_comments_is_a_400(self) -> None:
         self.login(self.leader)

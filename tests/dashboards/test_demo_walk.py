@@ -82,3 +82,29 @@ class DemoWalkTests(TestCase):
         prepare = self.client.get(spots[0].workshop_url)
         self.assertEqual(prepare.status_code, 200)
         self.assertContains(prepare, spots[0].name)
+
+    def test_the_leader_filters_by_location_and_sees_numbers(self) -> None:
+        home = self.login("leader")
+        picker = home.content.decode()
+        self.assertIn(">Location</option>", picker)
+        self.assertIn(">Tenure band</option>", picker)  # a label, not the raw key
+        self.assertNotIn(">tenure_band<", picker)
+        self.assertNotIn(">None</option>", picker)
+        page = self.client.get(
+            reverse("dashboards:overview"), {"attribute": "location", "value": "Lisbon"}
+        )
+        cell = page.context["filtered"]
+        self.assertTrue(cell.allowed, cell.reason)
+        trust = cell.figures[0]
+        self.assertEqual(trust.name, "Trust index")
+        self.assertIsNotNone(trust.score)
+        self.assertGreaterEqual(trust.n, 5)
+        self.assertContains(page, "people whose location is Lisbon")
+        # A location too few of the team's respondents share is refused, saying why.
+        small = self.client.get(
+            reverse("dashboards:overview"), {"attribute": "location", "value": "Toronto"}
+        )
+        self.assertFalse(small.context["filtered"].allowed)
+        self.assertContains(
+            small, "held by fewer than 5 respondents in this team is left off answers"
+        )

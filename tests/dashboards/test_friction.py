@@ -142,7 +142,8 @@ class FrictionPageTests(FrictionTestCase):
             url = reverse(name)
             self.assertEqual(self.client.get(url, {"team": "abc"}).status_code, 400)
             self.assertEqual(self.client.get(url, {"team": self.sales.pk}).status_code, 404)
-            self.assertEqual(self.client.get(url, {"bogus": "1"}).status_code, 400)
+            self.assertEqual(self.client.get(url, {"period": "2026-13"}).status_code, 400)
+            self.assertEqual(self.client.get(url, {"utm_source": "mail"}).status_code, 200)
 
     def test_employees_are_refused(self) -> None:
         self.login(self.member)

@@ -44,7 +44,7 @@ class ExecutionQATests(BaseTestCase):
         self.login(self.leader)
         bad = self.client.get(reverse("execution:page"), {"team": "abc"})
         self.assertEqual(bad.status_code, 400)
-        self.assertContains(bad, "whole numbers", status_code=400)
+        self.assertContains(bad, "team ids must be integers", status_code=400)
         self.assertEqual(
             self.client.get(reverse("execution:page"), {"team": self.other_team.pk}).status_code,
             404,

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import InvalidInput
 from orgs.periods import period_label
-from scoring.api import periods_parse, team_ids_parse
+from orgs.query import periods_parse, team_ids_parse
 from scoring.services import snapshot_recompute
 from tests.base import BaseTestCase
 from tests.scoring.db_fixture import P1, P2, build
