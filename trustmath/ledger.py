@@ -502,9 +502,7 @@ def ledger_atom_refusals(
         bad_id = cov & small[atom] & ~old_small_id
         if not bad_id.any():
             break
-        pick = _pick(
-            atom, bad_id, row_id, on & is_cand, cand_of_row, ratom, prio, n_c
-        )
+        pick = _pick(atom, cov, bad_id, row_id, on & is_cand, cand_of_row, ratom, prio, n_c)
         if not len(pick):  # nothing left to refuse (cannot happen: see docstring)
             break
         a_of = pick[:, 1]
@@ -520,6 +518,7 @@ def ledger_atom_refusals(
 
 def _pick(
     atom: np.ndarray,
+    cov: np.ndarray,
     bad_id: np.ndarray,
     row_id: np.ndarray,
     cand_on: np.ndarray,
@@ -528,24 +527,52 @@ def _pick(
     prio: np.ndarray,
     n_c: int,
 ) -> np.ndarray:
-    """(candidate, atom) pairs to refuse this pass: per small atom, the first candidate by
-    priority holding it, else the first touching the released atom it was carved from."""
-    rows = np.flatnonzero(cand_on & bad_id[row_id])
-    held = pd.DataFrame({"a": atom[row_id[rows]], "c": cand_of_row[rows]}).drop_duplicates()
-    chosen = _first(held, prio)
-    small_atoms = np.unique(atom[bad_id])
-    orphan = np.setdiff1d(small_atoms, held["a"].to_numpy())
-    if len(orphan):
-        # Ids of each orphan atom carry their released atom; candidates touching it split it.
-        ids = np.flatnonzero(bad_id & np.isin(atom, orphan))
-        parent = pd.DataFrame({"a": atom[ids], "r": ratom[ids]}).drop_duplicates()
-        touch_rows = np.flatnonzero(cand_on)
-        touch = pd.DataFrame(
-            {"r": ratom[row_id[touch_rows]], "c": cand_of_row[touch_rows]}
-        ).drop_duplicates()
-        joined = parent.merge(touch, on="r")[["a", "c"]].drop_duplicates()
-        chosen = pd.concat([chosen, _first(joined, prio)], ignore_index=True)
-    return chosen[["c", "a"]].to_numpy(dtype=np.int64)
+    """(candidate, atom) pairs to refuse this pass, for every small atom A.
+
+    Refusing candidates merges atoms: A merges with an atom B of the same released atom
+    (the same earlier sets hold both) once every candidate holding exactly one of them is
+    refused, and leaves the span (or falls back into its released atom) once every
+    candidate holding it is. Of those options the one refusing the fewest candidates is
+    taken (then the lowest priority sum), so a sub-team a few people away from its shown
+    parent goes rather than the parent and the org both."""
+    n_atoms = int(atom.max()) + 1
+    ids = np.flatnonzero(cov)
+    a2r = np.full(n_atoms, -2, dtype=np.int64)
+    a2r[atom[ids]] = ratom[ids]  # -1: ids no earlier set holds (one released atom)
+    present = np.flatnonzero(a2r > -2)
+    rows = np.flatnonzero(cand_on)
+    inc = pd.DataFrame({"a": atom[row_id[rows]], "c": cand_of_row[rows]}).drop_duplicates()
+    a_idx, c_idx = inc["a"].to_numpy(), inc["c"].to_numpy()
+    m = sparse.csr_matrix((np.ones(len(inc)), (a_idx, c_idx)), shape=(n_atoms, n_c))
+    w = sparse.csr_matrix((prio[c_idx], (a_idx, c_idx)), shape=(n_atoms, n_c))
+    n_of = np.asarray(m.sum(axis=1)).ravel()
+    w_of = np.asarray(w.sum(axis=1)).ravel()
+    small = np.unique(atom[bad_id])
+    pairs = (
+        pd.DataFrame({"A": small, "r": a2r[small]})
+        .merge(pd.DataFrame({"B": present, "r": a2r[present]}), on="r")
+        .query("A != B")
+    )
+    aa, bb = pairs["A"].to_numpy(), pairs["B"].to_numpy()
+    both_n = np.asarray(m[aa].multiply(m[bb]).sum(axis=1)).ravel() if len(aa) else np.zeros(0)
+    both_w = np.asarray(m[aa].multiply(w[bb]).sum(axis=1)).ravel() if len(aa) else np.zeros(0)
+    options = pd.DataFrame(
+        {
+            "A": np.r_[aa, small],
+            "B": np.r_[bb, np.full(len(small), -1)],  # -1: refuse every candidate holding A
+            "n": np.r_[n_of[aa] + n_of[bb] - 2 * both_n, n_of[small]],
+            "w": np.r_[w_of[aa] + w_of[bb] - 2 * both_w, w_of[small]],
+        }
+    )
+    options = options[options["n"] > 0].sort_values(["A", "n", "w", "B"], kind="stable")
+    best = options.drop_duplicates("A")
+    if best.empty:
+        return np.zeros((0, 2), dtype=np.int64)
+    a_best, b_best = best["A"].to_numpy(), best["B"].to_numpy()
+    other = m[np.maximum(b_best, 0)].multiply((b_best >= 0)[:, None].astype(float))
+    diff = abs(m[a_best] - sparse.csr_matrix(other)).tocoo()
+    out = np.column_stack([diff.col[diff.data > 0], a_best[diff.row[diff.data > 0]]])
+    return out.astype(np.int64)
 
 
 def _first(pairs: pd.DataFrame, prio: np.ndarray) -> pd.DataFrame:

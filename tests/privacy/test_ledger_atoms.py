@@ -35,8 +35,9 @@ def refused(
 def test_parent_shown_beside_all_but_one_small_child_is_refused() -> None:
     kids = {"a": set(range(0, 6)), "b": set(range(6, 12)), "c": {12, 13}}
     got = refused({"root": set(range(14)), "a": kids["a"], "b": kids["b"]}, {})
-    # root − a − b = c (2 people): the most specific candidate that holds c goes, root.
-    assert got == {"root": True, "a": False, "b": False}
+    # root − a − b = c (2 people). Refusing one candidate fixes it: root (c leaves the
+    # span) or a sibling (c joins it); the smaller one goes, so root − b = a + c is 8.
+    assert got == {"root": False, "a": True, "b": False}
 
 
 def test_two_teams_gaining_answers_between_two_releases_is_refused() -> None:
@@ -49,8 +50,10 @@ def test_two_teams_gaining_answers_between_two_releases_is_refused() -> None:
         "t3b": t3 | set(range(25, 30)),
     }
     got = refused(new, old)
-    assert got["t2b"] and got["root2"]  # either one gives the one new person of team 2
-    assert not got["t1"] and not got["t3b"]
+    # (root2 − root) − (t3b − t3) is the one new person of team 2. Hiding both grown teams
+    # leaves the six newcomers together in root2 − root (two refusals, fewer answers hidden
+    # than hiding root2 and t2b).
+    assert got == {"root2": False, "t1": False, "t2b": True, "t3b": True}
 
 
 def test_an_identical_set_is_allowed_and_known() -> None:
