@@ -399,7 +399,9 @@ def ledger_atom_refusals(
     combination of any number of cells isolates fewer than k. Ids held by no set are out of
     the span and do not count. An atom's people are bounded from below by its rounds (see
     `_atom_people`; ``unknown_rounds``: how many rounds an id of unknown round may come
-    from), never linked. Identical sets make no new atom, so showing a cell again is free.
+    from), never linked; an atom that is a whole set counts as k people, since every set
+    given here (released or candidate) must have passed its own k test on people before it
+    is offered. Identical sets make no new atom, so showing a cell again is free.
 
     While some atom is small, one candidate per small atom is refused per pass: the first by
     ``priority`` (a number per candidate label, lowest refused first; default its size, so
@@ -433,6 +435,7 @@ def ledger_atom_refusals(
     cand_ids = pd.unique(cand[ID].to_numpy())
     touching = pd.unique(rel.loc[rel[ID].isin(cand_ids), SET].to_numpy())
     near_ids = pd.unique(rel.loc[rel[SET].isin(touching), ID].to_numpy())
+    full_size = rel.groupby(SET, sort=False).size()  # before keeping only the near ids
     rel = rel[rel[ID].isin(pd.unique(np.concatenate([near_ids, cand_ids])))]
     if len(touching):
         prints = set_fingerprints(rel[rel[SET].isin(touching)])
@@ -469,6 +472,11 @@ def ledger_atom_refusals(
         else np.zeros(0)
     )
     k1, k2 = _label_keys(n_r + n_c)
+    # Each set's whole size: an atom that is a whole set is as many people as that set,
+    # which passed its own k test (on people) to be shown at all.
+    true_size = np.r_[full_size.reindex(old_codes).to_numpy(dtype=np.int64), sizes].astype(
+        np.int64
+    )[set_sorted]
     key1, key2 = k1[set_sorted], k2[set_sorted]
     is_cand = set_sorted >= n_r
     cand_of_row = np.where(is_cand, set_sorted - n_r, -1)
@@ -476,6 +484,9 @@ def ledger_atom_refusals(
     r1, r2, r_cov = _signatures(id_sorted, starts, key1, key2, ~is_cand)
     ratom = np.where(r_cov, _atoms(r1, r2), -1)
     ratom_n, ratom_people = _atom_people(np.maximum(ratom, 0), id_round, r_cov, unknown_rounds)
+    ratom_people = _whole_sets(
+        ratom_people, ratom_n, np.maximum(ratom, 0), r_cov, starts, true_size, ~is_cand, k
+    )
     old_small_atom = (ratom_people < k) & (ratom_n > 0)
     old_small_id = r_cov & old_small_atom[np.maximum(ratom, 0)]
     prio = (
@@ -498,6 +509,7 @@ def ledger_atom_refusals(
         s1, s2, cov = _signatures(id_sorted, starts, key1, key2, on)
         atom = _atoms(s1, s2)
         a_n, a_people = _atom_people(atom, id_round, cov, unknown_rounds)
+        a_people = _whole_sets(a_people, a_n, atom, cov, starts, true_size, on, k)
         small = (a_people < k) & (a_n > 0)
         bad_id = cov & small[atom] & ~old_small_id
         if not bad_id.any():
@@ -514,6 +526,26 @@ def ledger_atom_refusals(
     out["people"] = np.where(refused, why_people, -1)
     out["distance"] = np.where(refused, why_n, -1)
     return out
+
+
+def _whole_sets(
+    people: np.ndarray,
+    n: np.ndarray,
+    atom: np.ndarray,
+    cov: np.ndarray,
+    starts: np.ndarray,
+    true_size: np.ndarray,
+    on: np.ndarray,
+    k: int,
+) -> np.ndarray:
+    """Raise to k the people of each atom that is a whole shown set: every set holding an
+    atom contains it, so the atom is the smallest of them exactly when their sizes agree,
+    and every set given here was shown only after its own people count passed k."""
+    big = np.iinfo(np.int64).max
+    smallest = np.minimum.reduceat(np.where(on, true_size, big), starts) if len(starts) else n
+    per_atom = np.full(len(n), big, dtype=np.int64)
+    np.minimum.at(per_atom, atom[cov], smallest[cov])
+    return np.where((per_atom == n) & (n > 0), np.maximum(people, k), people)
 
 
 def _pick(

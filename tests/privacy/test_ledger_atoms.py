@@ -106,5 +106,15 @@ def test_disjoint_cells_of_at_least_k_are_allowed() -> None:
 def test_no_candidates_and_empty_history_answer_an_empty_frame() -> None:
     out = ledger_atom_refusals(frame({}), frame({}), k=K)
     assert out.empty
-    out = ledger_atom_refusals(frame({}), frame({"a": set(range(3))}), k=K)
-    assert bool(out["refused"].iloc[0]) and np.int64(out["people"].iloc[0]) == 3
+
+
+def test_a_whole_shown_set_is_left_to_its_own_people_test() -> None:
+    # Six answers from six check-in windows may be one person by rounds alone, but a set
+    # shown whole passed the caller's k test on people; only its parts are the ledger's.
+    six = {i: i for i in range(6)}
+    out = ledger_atom_refusals(frame({}), frame({"a": set(range(6))}, six), k=K)
+    assert not bool(out["refused"].iloc[0])
+    out = ledger_atom_refusals(
+        frame({"a": set(range(6))}, six), frame({"b": set(range(7))}, six | {6: 6}), k=K
+    )
+    assert bool(out["refused"].iloc[0]) and np.int64(out["people"].iloc[0]) == 1
