@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.selectors import results_for_teams  # noqa: F401  (the read model the API serves)
+from handoffs.releases import handoff_pairs_publish
+from orgs.models_ledger import LedgerSource, ReleasedSet
 from surveys.models import Invitation, PulseRound
 from surveys.services.responses import response_submit, responses_flush
 from surveys.services.rounds import round_close
 from tests.base import BaseTestCase
+from tests.factories import people_make
+from tests.handoffs.helpers import answered_pair
 from tests.privacy.attack import recoverable_groups
 from tests.surveys.helpers import add_people, open_round, token_of
 
@@ -84,3 +87,35 @@ class PulseSettleTests(BaseTestCase):
                     shown.append(frozenset(root))
         sizes = {("p", 1): k + 1, ("m", 1): k, ("s", 1): k, ("m", 2): 1, ("s", 2): k}
         assert recoverable_groups(shown, sizes, k=k) == []
+
+
+class HandoffSettleTests(BaseTestCase):
+    """Handoff pair figures settle through the same loop; the page gives the reason."""
+
+    def test_one_more_answer_hides_the_pair_with_the_ledger_reason_on_the_page(self) -> None:
+
+        k = self.org.k
+        plat = people_make(org=self.org, team=self.platform, n=k, prefix="hp")
+        sales = people_make(org=self.org, team=self.sales, n=k + 1, prefix="hs")
+        answered_pair(
+            org=self.org,
+            from_team=self.platform,
+            to_team=self.sales,
+            senders=[(p, 4) for p in plat],
+            receivers=[(p, 2, "several") for p in sales[:k]],
+        )
+        assert handoff_pairs_publish(org=self.org) == 1
+        sources = set(ReleasedSet.objects.values_list("source", flat=True))
+        assert sources == {LedgerSource.HANDOFF}
+        answered_pair(
+            org=self.org,
+            from_team=self.platform,
+            to_team=self.sales,
+            senders=[],
+            receivers=[(sales[-1], 5, "never")],
+        )
+        assert handoff_pairs_publish(org=self.org) == 0
+        self.login(self.owner)
+        page = self.client.get("/handoffs/")
+        assert page.status_code == 200
+        assert "released earlier" in page.content.decode()
