@@ -16,7 +16,8 @@ manual recompute), which decides here on the whole org (docs/privacy.md):
 2. **The ledger.** The set of `CheckInResponse` ids behind each cell that would be shown (the
    sub-tree's answers of the period to the figure's question) is checked against every set
    released in the org for the same figure — the per-decision figures included — with each
-   answer's window as its round; refused cells are forced hidden and the decision re-run.
+   answer's window as its round (`orgs.ledger.ledger_settle`, the atom rule); refused cells
+   are forced hidden and the decision re-run until nothing new is refused.
 """
 
 from __future__ import annotations
@@ -31,14 +32,13 @@ from decisions.checkins import checkin_window_period
 from decisions.counts import checkin_period_key
 from decisions.models import CheckInInvitation, CheckInPeriodRespondentKey, CheckInResponse
 from orgs.disclosure import ROOT_ID, disclosure_cells
-from orgs.ledger import ledger_check, ledger_record
+from orgs.ledger import ledger_settle
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
 from trustmath import decision_metrics as dm
 from trustmath.ledger import ID, ROUND, SET
 from trustmath.suppression import REASON_FEWER_THAN_K, REASON_LEDGER
 
-MAX_PASSES = 6  # each pass only hides more
 Key = tuple[int, dt.date]
 
 
@@ -152,33 +152,21 @@ def stability_decide(*, org: Organization, cells: pd.DataFrame) -> pd.DataFrame:
     few = (~is_lag) & (long["people"].to_numpy() < org.k) & (long["n"].to_numpy() > 0)
     members = _members(org, sorted(set(long["period"])))
     labels = _label(long)
-    forced: set[str] = set()
-    checked: set[str] = set()
-    decided = long
-    for _ in range(MAX_PASSES):  # each pass hides only more
-        decided = disclosure_cells(
+    last: dict[str, pd.DataFrame] = {}
+
+    def decide(forced: frozenset[str]) -> set[str]:
+        last["d"] = disclosure_cells(
             org=org,
             cells=long.assign(forced=few | labels.isin(forced).to_numpy()),
             by=["period"],
             forced="forced",
             **dm.DISCLOSURE_RULES,
         )
-        shown = set(
-            _label(decided.loc[~decided["suppressed"] & (decided["measure"] != dm.LAG_MEASURE)])
-        )
-        todo = shown - checked
-        if not todo:
-            break
-        verdict = ledger_check(org=org, members=members[members[SET].isin(todo)])
-        checked |= todo
-        refused = set(verdict.loc[verdict["refused"], SET])
-        if not refused:
-            break
-        forced |= refused
-    shown = set(
-        _label(decided.loc[~decided["suppressed"] & (decided["measure"] != dm.LAG_MEASURE)])
-    )
-    ledger_record(org=org, members=members[members[SET].isin(shown)], source=LedgerSource.CHECKIN)
+        d = last["d"]
+        return set(_label(d.loc[~d["suppressed"] & (d["measure"] != dm.LAG_MEASURE)]))
+
+    ledger_settle(org=org, members=members, decide=decide, source=LedgerSource.CHECKIN)
+    decided = last["d"]
     # A cell hidden because of its distinct people says "fewer than k".
     decided = decided.copy()
     hidden_few = (

@@ -5,8 +5,9 @@ Called when check-in windows close and answers are flushed (the hourly
 API and the result source read the stored release (`handoffs.selectors`), never a
 per-request computation, so reading before and after one more answer gives the same figures
 until the next release — and that release hides a pair (reason "ledger") when the answers
-behind one of its figures differ from a set released before by 1 … k − 1 answers
-(docs/privacy.md). Same pattern as decisions/releases.py.
+behind one of its figures, with every set of that figure released before, would leave a
+group of 1 … k − 1 answers that some sum or difference isolates (`orgs.ledger.ledger_settle`,
+the atom rule; docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from django.utils import timezone
 
 from handoffs.figures import handoff_answers_frame, handoff_pair_figures, pair_label
 from handoffs.models import HandoffRelease
-from orgs.ledger import ledger_check, ledger_record
+from orgs.ledger import ledger_settle
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
 from trustmath.ledger import ID, SET
 
-MAX_PASSES = 4  # each pass only hides more (flat measures: one pass is enough in practice)
 # The answers behind each figure of a pair: the sender score (its agree item), the receiver
 # score and the gap's receiver half, and the chasing shares.
 MEASURES = {
@@ -109,24 +109,19 @@ def handoff_pairs_publish(*, org: Organization) -> int:
         Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
         answers = handoff_answers_frame(org)
         members = _members(answers)
-        forced: set[tuple[Any, str]] = set()
-        checked: set[str] = set()
-        frame = handoff_pair_figures(org=org, answers=answers)
-        for _ in range(MAX_PASSES):
-            todo = _shown(frame) - checked
-            if not todo or members.empty:
-                break
-            verdict = ledger_check(org=org, members=_of(members, todo))
-            checked |= todo
-            refused = verdict.loc[verdict["refused"], SET]
-            if refused.empty:
-                break
-            for label in refused:
+        last: dict[str, pd.DataFrame] = {}
+
+        def decide(labels: frozenset[str]) -> set[str]:
+            forced: set[tuple[Any, str]] = set()
+            for label in labels:
                 period, pair, _m = str(label).split("|")
                 forced.add((dt.date.fromisoformat(period), pair))
-            frame = handoff_pair_figures(org=org, answers=answers, forced=forced)
+            last["f"] = handoff_pair_figures(org=org, answers=answers, forced=forced)
+            return set(_of(members, _shown(last["f"]))[SET]) if not members.empty else set()
+
+        ledger_settle(org=org, members=members, decide=decide, source=LedgerSource.HANDOFF)
+        frame = last["f"]
         shown = _shown(frame)
-        ledger_record(org=org, members=_of(members, shown), source=LedgerSource.CHECKIN)
         rows = [
             {c: _plain(r.get(c)) for c in STORED}
             for r in (frame.to_dict("records") if not frame.empty else [])

@@ -14,7 +14,8 @@ two releases of one org never both pass against the same history.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from core.reasons import reason_text
 from orgs.models import Organization
 from orgs.models_ledger import FrozenTree, LedgerSource, ReleasedSet
 from orgs.tree import TeamTree
-from trustmath.ledger import ID, ROUND, SET, ledger_refusals, set_fingerprints
+from trustmath.ledger import ID, ROUND, SET, ledger_atom_refusals, set_fingerprints
 from trustmath.suppression import REASON_FEWER_THAN_K, REASON_LEDGER
 
 ID_DTYPE = "S16"
@@ -149,46 +150,151 @@ def _members(members: pd.DataFrame) -> pd.DataFrame:
     ).drop_duplicates([SET, ID])
 
 
+def _released_all(org: Organization, measures: set[str]) -> tuple[pd.DataFrame, int]:
+    """Every set released in the org of ``measures`` (and ad-hoc sets, measure ""), as a
+    long (set, id, round, measure) frame, and the most rounds a set without per-id rounds
+    was fed by (its ids' round is unknown; the people bound assumes that many rounds)."""
+    qs = ReleasedSet.objects.filter(organization_id=org.pk)
+    if ANY_MEASURE not in measures:
+        qs = qs.filter(measure__in=[*measures, ANY_MEASURE])
+    rows = list(qs.values_list("pk", "size", "ids", "id_rounds", "round_count", "measure"))
+    if not rows:
+        return (
+            pd.DataFrame(
+                {
+                    SET: pd.Series(dtype=np.int64),
+                    ID: pd.Series(dtype=object),
+                    ROUND: pd.Series(dtype=np.float64),
+                    MEASURE: pd.Series(dtype=object),
+                }
+            ),
+            1,
+        )
+    pks, sizes, blobs, id_round_blobs, counts, measure = zip(*rows, strict=True)
+    has = [bool(b) and len(bytes(b)) == 8 * n for b, n in zip(id_round_blobs, sizes, strict=True)]
+    unknown = max([int(c) for c, h in zip(counts, has, strict=True) if not h] or [1])
+    ids = np.frombuffer(b"".join(bytes(b) for b in blobs), dtype=ID_DTYPE)
+    id_rounds = np.concatenate(
+        [
+            np.frombuffer(bytes(b), dtype=ROUND_DTYPE).astype(np.float64)
+            if h
+            else np.full(n, np.nan)
+            for b, n, h in zip(id_round_blobs, sizes, has, strict=True)
+        ]
+    )
+    n = np.array(sizes, dtype=np.int64)
+    members = pd.DataFrame(
+        {
+            SET: np.repeat(np.array(pks, dtype=np.int64), n),
+            ID: ids,
+            ROUND: id_rounds,
+            MEASURE: np.repeat(np.array(measure, dtype=object), n),
+        }
+    )
+    return members, max(1, unknown)
+
+
 def ledger_check(
     *, org: Organization, members: pd.DataFrame, rounds: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Per set label of ``members`` (columns ``set``, ``id``, optional ``measure`` and
-    ``round``): ``refused``, ``distance``, ``people``, ``known``, ``size`` (see
-    :func:`trustmath.ledger.ledger_refusals`), against every set of the same measure
-    released in the org before, by anyone, of any source (a set with measure "" against
-    every set). ``rounds`` (set, round): the rounds that fed each new set, when members
-    carry no ``round`` column; a set with no rounds known counts as one round.
+    ``round``, each id's round): ``refused``, ``people``, ``distance``, ``known``, ``size``
+    (see :func:`trustmath.ledger.ledger_atom_refusals`): the candidates to refuse so that,
+    with every set of the same measure released in the org before (by anyone, any source,
+    and the ad-hoc sets of measure ""), no atom holds fewer than k people. A candidate of
+    measure "" (ad-hoc) is checked against each measure's sets in turn. ``rounds`` (set,
+    round): the rounds that fed each new set; ids without a round of their own may come
+    from as many rounds as the most any set had (a set with none known: one round).
     One check per measure, so the work grows with the ids, not the cells."""
     new = _members(members)
     new_rounds = _rounds(members, rounds)
     k = org.k
     if new.empty:
-        return ledger_refusals(new, new, k=k)
+        return ledger_atom_refusals(new, new, k=k)
+    measures = {str(m) for m in new[MEASURE].unique()}
+    released, unknown = _released_all(org, measures)
+    if new_rounds is not None and not new_rounds.empty:
+        unknown = max(unknown, int(new_rounds.groupby(SET).size().max()))
     out = []
     for measure, part in new.groupby(MEASURE, sort=False):  # a handful of measures
-        sizes = part.groupby(SET).size()
-        part_rounds = (
-            new_rounds[new_rounds[SET].isin(sizes.index)] if new_rounds is not None else None
+        families = (
+            [released[released[MEASURE].isin([measure, ANY_MEASURE])]]
+            if measure != ANY_MEASURE
+            else [
+                released[released[MEASURE].isin([m, ANY_MEASURE])]
+                for m in {*released[MEASURE].unique(), ANY_MEASURE}
+            ]
         )
-        # Sizes k·r or more apart are at least k people apart (r ≤ both sets' rounds).
-        r_new = (
-            int(part_rounds.groupby(SET).size().max())
-            if part_rounds is not None and not part_rounds.empty
-            else 1
-        )
-        r_old = _released_qs(org, str(measure)).aggregate(m=Max("round_count"))["m"] or 1
-        reach = k * (r_new + int(r_old)) - 1
-        released, released_rounds = _released(
-            org=org,
-            measure=str(measure),
-            size_range=(int(sizes.min()) - reach, int(sizes.max()) + reach),
-        )
-        out.append(
-            ledger_refusals(
-                part, released, k=k, new_rounds=part_rounds, released_rounds=released_rounds
-            )
-        )
+        verdicts = [
+            ledger_atom_refusals(fam, part, k=k, unknown_rounds=unknown) for fam in families
+        ]
+        verdict = verdicts[0]
+        for other in verdicts[1:]:  # ad-hoc: refused against any measure's sets
+            worse = other["refused"].to_numpy() & ~verdict["refused"].to_numpy()
+            verdict = verdict.where(~pd.Series(worse, index=verdict.index), other, axis=0)
+        out.append(verdict)
     return pd.concat(out, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What a release may show once the ledger and the disclosure decision agree."""
+
+    shown: frozenset[str]  # labels of the cells shown (and recorded)
+    refused: frozenset[str]  # labels hidden by the ledger (reason ``ledger``)
+    passes: int
+
+
+def ledger_settle(
+    *,
+    org: Organization,
+    members: pd.DataFrame,
+    decide: Callable[[frozenset[str]], set[str]],
+    source: str,
+    rounds: pd.DataFrame | None = None,
+    labels: Mapping[object, str] | None = None,
+    max_passes: int = 8,
+) -> Settlement:
+    """The one check → force → re-decide loop of every release (docs/privacy.md).
+
+    ``members``: (set, id, measure, round) of every cell the release could show.
+    ``decide(forced)``: the publisher's disclosure decision with the labels in ``forced``
+    hidden as forced suppressions (so complementary suppression, derived figures and the
+    trust index follow them); returns the labels it would show. The shown cells go through
+    :func:`ledger_check` (the atom rule); refused labels join ``forced`` and the decision
+    runs again, until nothing new is refused. ``decide`` is called last with the final
+    ``forced`` set, so a publisher may keep its last result. If that does not settle within
+    ``max_passes``, everything not identical to a released set is forced hidden. The shown
+    sets are recorded (``source``), all under the org row lock.
+    """
+    with transaction.atomic():
+        Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
+        forced: set[str] = set()
+        passes = 0
+        while True:
+            passes += 1
+            shown = decide(frozenset(forced))
+            cand = members[members[SET].isin(shown)]
+            if cand.empty:
+                break
+            verdict = ledger_check(org=org, members=cand, rounds=rounds)
+            refused = set(verdict.loc[verdict["refused"], SET]) - forced
+            if not refused:
+                break
+            if passes >= max_passes:
+                # No fixed point in time: show only what was released before, verbatim.
+                forced |= set(verdict.loc[~verdict["known"], SET])
+                shown = decide(frozenset(forced))
+                break
+            forced |= refused
+        ledger_record(
+            org=org,
+            members=members[members[SET].isin(shown)],
+            source=source,
+            labels=labels,
+            rounds=rounds,
+        )
+    return Settlement(shown=frozenset(shown), refused=frozenset(forced), passes=passes)
 
 
 def ledger_record(

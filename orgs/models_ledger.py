@@ -14,6 +14,8 @@ class LedgerSource(models.TextChoices):
     PULSE = "pulse", "Pulse results"
     CHECKIN = "checkin", "Decision check-ins"
     ADHOC = "adhoc", "Ad-hoc cell (a filter)"
+    HANDOFF = "handoff", "Handoff pair figures"
+    WORKSHOP = "workshop", "Follow-through figures"
 
 
 class ReleasedSet(models.Model):

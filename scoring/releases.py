@@ -9,13 +9,13 @@ Publishing (docs/privacy.md, "Releases and the release ledger"):
 1. every snapshot cell is decided by `scoring.disclosure.results_disclosure` on the whole
    tree (people counts, complementary suppression, composites), and trends whose previous
    cell is hidden are dropped;
-2. the response-id set behind each cell that would be shown (the closed rounds' responses of
-   the team's sub-tree in that period that answered the measure) goes to the release ledger
-   (`orgs.ledger`); a set that differs from any set released before in the org by 1 … k − 1
-   responses is refused;
-3. refused cells are forced hidden and step 1 is re-run with them, so complementary
-   suppression holds around them; repeated until nothing new is refused;
-4. the sets finally shown are recorded in the ledger and the disclosed rows stored.
+2. `orgs.ledger.ledger_settle` takes the response-id set behind each cell that would be shown
+   (the closed rounds' responses of the team's sub-tree in that period that answered the
+   measure) to the release ledger's atom rule (no combination of released and new cells of
+   a measure may isolate 1 … k − 1 people); refused cells are forced hidden and step 1 is
+   re-run with them, so complementary suppression holds around them, until nothing new is
+   refused; the sets finally shown are recorded;
+3. the disclosed rows are stored.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.registry import release_published
-from orgs.ledger import ledger_check, ledger_record
+from orgs.ledger import ledger_settle
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
 from orgs.periods import previous_period
@@ -56,7 +56,6 @@ _NOT_PAYLOAD = {
     "reason",
     "forced",
 }
-MAX_PASSES = 6  # each pass only hides more; in practice one or two
 
 
 def _snapshots(org: Organization) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -207,22 +206,14 @@ def results_release_publish(
     else:
         members = members[members["period"].isin(periods)]
     members = members[[SET, ID, "measure", ROUND]]
-    forced: set[str] = set()
-    checked: set[str] = set()
-    for _ in range(MAX_PASSES):  # each pass hides only more, so this converges fast
-        t, d = _decide(org, trust, dims, forced)
-        shown = _shown_labels(t, d)
-        todo = shown - checked
-        if not todo:
-            break
-        verdict = ledger_check(org=org, members=members[members[SET].isin(todo)])
-        checked |= todo
-        refused = set(verdict.loc[verdict["refused"], SET])
-        if not refused:
-            break
-        forced |= refused
-    shown = _shown_labels(t, d)
-    ledger_record(org=org, members=members[members[SET].isin(shown)], source=LedgerSource.PULSE)
+    last: dict[str, pd.DataFrame] = {}
+
+    def decide(forced: frozenset[str]) -> set[str]:
+        last["t"], last["d"] = _decide(org, trust, dims, set(forced))
+        return _shown_labels(last["t"], last["d"])
+
+    settled = ledger_settle(org=org, members=members, decide=decide, source=LedgerSource.PULSE)
+    t, d = last["t"], last["d"]
     parts = [_payloads(t, pd.Series(TRUST_MEASURE, index=t.index))]
     if not d.empty:
         parts.append(_payloads(d, d["dimension_key"]))
@@ -242,7 +233,7 @@ def results_release_publish(
         )
     ResultReleaseRow.objects.bulk_create(rows, batch_size=1000)
     release.rows = len(rows)
-    release.refused = len(forced)
+    release.refused = len(settled.refused)
     release.columns = json.dumps(
         {"trust": _payload_columns(t), "dimension": _payload_columns(d) if not d.empty else []}
     )

@@ -316,3 +316,310 @@ def _pair_rounds(
         shared = np.asarray(both[rows, cols]).ravel()
     union = (count_a + count_b - shared).astype(np.int64)
     return np.maximum(union, 1)
+
+
+# --- The atom rule (docs/privacy.md, "Releases and the release ledger") -------------------
+
+LABEL = "label"  # column of ledger_atom_refusals' answer: a candidate set's label
+_ATOM_SEED = 0x7472757374  # fixed: refusals must be the same on every run
+
+
+def _label_keys(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two random 64-bit keys per set label: a signature is the sum over the labels holding
+    an id, so two ids share one exactly when the same sets hold them (up to ~2⁻¹²⁸)."""
+    rng = np.random.default_rng(_ATOM_SEED)
+    hi = np.iinfo(np.uint64).max
+    return (
+        rng.integers(1, hi, size=n, dtype=np.uint64, endpoint=True),
+        rng.integers(1, hi, size=n, dtype=np.uint64, endpoint=True),
+    )
+
+
+def _signatures(
+    id_codes: np.ndarray, starts: np.ndarray, k1: np.ndarray, k2: np.ndarray, on: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per id (rows sorted by id; ``starts`` = each id's first row): the two signature sums
+    over the rows switched ``on`` and whether any row is on (the id is covered)."""
+    zero = np.uint64(0)
+    s1 = np.add.reduceat(np.where(on, k1, zero), starts) if len(starts) else k1[:0]
+    s2 = np.add.reduceat(np.where(on, k2, zero), starts) if len(starts) else k2[:0]
+    covered = np.add.reduceat(on.astype(np.int64), starts) > 0 if len(starts) else on[:0]
+    return s1, s2, covered
+
+
+def _atoms(s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
+    """Atom code per id: ids with the same signature pair share one."""
+    if not len(s1):
+        return np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"a": s1, "b": s2})
+    return frame.groupby(["a", "b"], sort=False).ngroup().to_numpy(dtype=np.int64)
+
+
+def _atom_people(
+    atom: np.ndarray, id_round: np.ndarray, keep: np.ndarray, unknown_rounds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(responses, people lower bound) per atom code over the ids in ``keep``.
+
+    A person answers a round once, so the responses of one round are that many people, and
+    n responses from R possible rounds (the distinct known ones, plus ``unknown_rounds`` when
+    some ids' round is unknown) are at least ceil(n / R) people; the larger bound is used."""
+    n_atoms = int(atom.max()) + 1 if len(atom) else 0
+    a = atom[keep]
+    r = id_round[keep]
+    n = np.bincount(a, minlength=n_atoms).astype(np.int64)
+    known = ~np.isnan(r)
+    unknown = np.bincount(a[~known], minlength=n_atoms) > 0
+    per = pd.DataFrame({"a": a[known], "r": r[known]}).groupby(["a", "r"]).size()
+    top = np.zeros(n_atoms, dtype=np.int64)
+    distinct = np.zeros(n_atoms, dtype=np.int64)
+    if len(per):
+        grouped = per.groupby(level="a")
+        idx = grouped.max().index.to_numpy(dtype=np.int64)
+        top[idx] = grouped.max().to_numpy(dtype=np.int64)
+        distinct[idx] = grouped.size().to_numpy(dtype=np.int64)
+    rounds = np.maximum(distinct + np.where(unknown, max(1, unknown_rounds), 0), 1)
+    return n, np.maximum(top, -(-n // rounds))
+
+
+def ledger_atom_refusals(
+    released: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    k: int,
+    unknown_rounds: int = 1,
+    priority: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Which candidate sets to refuse so that no combination of released sums isolates < k people.
+
+    ``released``: every set released before (of one measure), ``candidates``: the sets about
+    to be shown; long frames (``set``, ``id``, optional ``round``: each id's round, NaN =
+    unknown). Ids covered by at least one set fall into *atoms*: ids held by exactly the
+    same sets. Every sum or difference of released sums is constant on atoms, so when each
+    atom holds at least k people, any nonzero combination covers a whole atom: no
+    combination of any number of cells isolates fewer than k. Ids held by no set are out of
+    the span and do not count. An atom's people are bounded from below by its rounds (see
+    `_atom_people`; ``unknown_rounds``: how many rounds an id of unknown round may come
+    from), never linked; an atom that is a whole set counts as k people, since every set
+    given here (released or candidate) must have passed its own k test on people before it
+    is offered. Identical sets make no new atom, so showing a cell again is free.
+
+    While some atom is small, one candidate per small atom is refused per pass: the first by
+    ``priority`` (a number per candidate label, lowest refused first; default its size, so
+    the most specific cell goes first) among the candidates holding it, or, when only
+    earlier sets hold it (a candidate carved it out of a released atom), among those
+    touching that released atom. A released atom already small (data from before this
+    rule) cannot be undone: every candidate touching it is refused. Returns one row per
+    candidate label: ``set``, ``size``, ``refused``, ``people`` (the people bound of the
+    small atom that refused it, else -1), ``distance`` (that atom's responses, else -1) and
+    ``known`` (an identical set was released before).
+    """
+    cand = _long(candidates)
+    labels, cand_codes = pd.factorize(cand[SET], sort=False)
+    n_c = len(cand_codes)
+    sizes = np.bincount(labels, minlength=n_c).astype(np.int64)
+    out = pd.DataFrame(
+        {
+            SET: cand_codes,
+            "size": sizes,
+            "refused": np.zeros(n_c, dtype=bool),
+            "people": np.full(n_c, -1, dtype=np.int64),
+            "distance": np.full(n_c, -1, dtype=np.int64),
+            "known": np.zeros(n_c, dtype=bool),
+        }
+    )
+    if cand.empty:
+        return out
+    rel = _long(released)
+    # Only earlier sets sharing an id with a candidate change an atom the candidates touch;
+    # every other set is kept on those sets' ids only (it still splits them), not in full.
+    cand_ids = pd.unique(cand[ID].to_numpy())
+    touching = pd.unique(rel.loc[rel[ID].isin(cand_ids), SET].to_numpy())
+    near_ids = pd.unique(rel.loc[rel[SET].isin(touching), ID].to_numpy())
+    full_size = rel.groupby(SET, sort=False).size()  # before keeping only the near ids
+    rel = rel[rel[ID].isin(pd.unique(np.concatenate([near_ids, cand_ids])))]
+    if len(touching):
+        prints = set_fingerprints(rel[rel[SET].isin(touching)])
+        mine = set_fingerprints(cand)
+        out["known"] = (
+            mine.set_index(SET)["fingerprint"]
+            .isin(set(prints["fingerprint"]))
+            .reindex(cand_codes)
+            .to_numpy(dtype=bool)
+        )
+    old_labels, old_codes = pd.factorize(rel[SET], sort=False)
+    n_r = len(old_codes)
+    rows = pd.DataFrame(
+        {
+            "id": pd.concat([rel[ID], cand[ID]], ignore_index=True).astype(object),
+            "set": np.concatenate([old_labels, labels + n_r]).astype(np.int64),
+            "round": np.concatenate(
+                [rel[ROUND].to_numpy(dtype=float), cand[ROUND].to_numpy(dtype=float)]
+            ),
+        }
+    )
+    id_codes, _ = pd.factorize(rows["id"], sort=False)
+    order = np.argsort(id_codes, kind="stable")
+    id_sorted = id_codes[order]
+    set_sorted = rows["set"].to_numpy()[order]
+    starts = np.flatnonzero(np.r_[True, id_sorted[1:] != id_sorted[:-1]])
+    n_ids = len(starts)
+    row_id = np.cumsum(np.r_[False, id_sorted[1:] != id_sorted[:-1]])  # id index per row
+    rounds_sorted = rows["round"].to_numpy()[order]
+    # Each id's round: the first one known among its rows (an id has one round).
+    id_round = (
+        pd.Series(rounds_sorted).groupby(row_id).first().to_numpy(dtype=float)
+        if n_ids
+        else np.zeros(0)
+    )
+    k1, k2 = _label_keys(n_r + n_c)
+    # Each set's whole size: an atom that is a whole set is as many people as that set,
+    # which passed its own k test (on people) to be shown at all.
+    true_size = np.r_[full_size.reindex(old_codes).to_numpy(dtype=np.int64), sizes].astype(
+        np.int64
+    )[set_sorted]
+    key1, key2 = k1[set_sorted], k2[set_sorted]
+    is_cand = set_sorted >= n_r
+    cand_of_row = np.where(is_cand, set_sorted - n_r, -1)
+    # Released atoms (earlier sets only), and which are small already (before this rule).
+    r1, r2, r_cov = _signatures(id_sorted, starts, key1, key2, ~is_cand)
+    ratom = np.where(r_cov, _atoms(r1, r2), -1)
+    ratom_n, ratom_people = _atom_people(np.maximum(ratom, 0), id_round, r_cov, unknown_rounds)
+    ratom_people = _whole_sets(
+        ratom_people, ratom_n, np.maximum(ratom, 0), r_cov, starts, true_size, ~is_cand, k
+    )
+    old_small_atom = (ratom_people < k) & (ratom_n > 0)
+    old_small_id = r_cov & old_small_atom[np.maximum(ratom, 0)]
+    prio = (
+        sizes.astype(float)
+        if priority is None
+        else pd.Series(priority).reindex(cand_codes).fillna(np.inf).to_numpy(dtype=float)
+    )
+    refused = np.zeros(n_c, dtype=bool)
+    why_people = np.full(n_c, -1, dtype=np.int64)
+    why_n = np.full(n_c, -1, dtype=np.int64)
+    # Candidates touching an atom that earlier releases already left small are refused.
+    hit = is_cand & old_small_id[row_id]
+    if hit.any():
+        c = cand_of_row[hit]
+        refused[c] = True
+        np.maximum.at(why_people, c, ratom_people[ratom[row_id[hit]]])
+        np.maximum.at(why_n, c, ratom_n[ratom[row_id[hit]]])
+    for _ in range(n_c + 1):  # each pass refuses at least one candidate
+        on = ~is_cand | ~refused[np.maximum(cand_of_row, 0)]
+        s1, s2, cov = _signatures(id_sorted, starts, key1, key2, on)
+        atom = _atoms(s1, s2)
+        a_n, a_people = _atom_people(atom, id_round, cov, unknown_rounds)
+        a_people = _whole_sets(a_people, a_n, atom, cov, starts, true_size, on, k)
+        small = (a_people < k) & (a_n > 0)
+        bad_id = cov & small[atom] & ~old_small_id
+        if not bad_id.any():
+            break
+        pick = _pick(atom, cov, bad_id, row_id, on & is_cand, cand_of_row, ratom, prio, n_c)
+        if not len(pick):  # nothing left to refuse (cannot happen: see docstring)
+            break
+        a_of = pick[:, 1]
+        c = pick[:, 0]
+        refused[c] = True
+        why_people[c] = a_people[a_of]
+        why_n[c] = a_n[a_of]
+    out["refused"] = refused
+    out["people"] = np.where(refused, why_people, -1)
+    out["distance"] = np.where(refused, why_n, -1)
+    return out
+
+
+def _whole_sets(
+    people: np.ndarray,
+    n: np.ndarray,
+    atom: np.ndarray,
+    cov: np.ndarray,
+    starts: np.ndarray,
+    true_size: np.ndarray,
+    on: np.ndarray,
+    k: int,
+) -> np.ndarray:
+    """Raise to k the people of each atom that is a whole shown set: every set holding an
+    atom contains it, so the atom is the smallest of them exactly when their sizes agree,
+    and every set given here was shown only after its own people count passed k."""
+    big = np.iinfo(np.int64).max
+    smallest = np.minimum.reduceat(np.where(on, true_size, big), starts) if len(starts) else n
+    per_atom = np.full(len(n), big, dtype=np.int64)
+    np.minimum.at(per_atom, atom[cov], smallest[cov])
+    return np.where((per_atom == n) & (n > 0), np.maximum(people, k), people)
+
+
+def _pick(
+    atom: np.ndarray,
+    cov: np.ndarray,
+    bad_id: np.ndarray,
+    row_id: np.ndarray,
+    cand_on: np.ndarray,
+    cand_of_row: np.ndarray,
+    ratom: np.ndarray,
+    prio: np.ndarray,
+    n_c: int,
+) -> np.ndarray:
+    """(candidate, atom) pairs to refuse this pass, for every small atom A.
+
+    Refusing candidates merges atoms: A merges with an atom B of the same released atom
+    (the same earlier sets hold both) once every candidate holding exactly one of them is
+    refused, and leaves the span (or falls back into its released atom) once every
+    candidate holding it is. Of those options the one refusing the fewest candidates is
+    taken (then the lowest priority sum), so a sub-team a few people away from its shown
+    parent goes rather than the parent and the org both."""
+    n_atoms = int(atom.max()) + 1
+    ids = np.flatnonzero(cov)
+    a2r = np.full(n_atoms, -2, dtype=np.int64)
+    a2r[atom[ids]] = ratom[ids]  # -1: ids no earlier set holds (one released atom)
+    present = np.flatnonzero(a2r > -2)
+    rows = np.flatnonzero(cand_on)
+    inc = pd.DataFrame({"a": atom[row_id[rows]], "c": cand_of_row[rows]}).drop_duplicates()
+    a_idx, c_idx = inc["a"].to_numpy(), inc["c"].to_numpy()
+    m = sparse.csr_matrix((np.ones(len(inc)), (a_idx, c_idx)), shape=(n_atoms, n_c))
+    w = sparse.csr_matrix((prio[c_idx], (a_idx, c_idx)), shape=(n_atoms, n_c))
+    n_of = np.asarray(m.sum(axis=1)).ravel()
+    w_of = np.asarray(w.sum(axis=1)).ravel()
+    small = np.unique(atom[bad_id])
+    pairs = (
+        pd.DataFrame({"A": small, "r": a2r[small]})
+        .merge(pd.DataFrame({"B": present, "r": a2r[present]}), on="r")
+        .query("A != B")
+    )
+    aa, bb = pairs["A"].to_numpy(), pairs["B"].to_numpy()
+    both_n = np.asarray(m[aa].multiply(m[bb]).sum(axis=1)).ravel() if len(aa) else np.zeros(0)
+    both_w = np.asarray(m[aa].multiply(w[bb]).sum(axis=1)).ravel() if len(aa) else np.zeros(0)
+    options = pd.DataFrame(
+        {
+            "A": np.r_[aa, small],
+            "B": np.r_[bb, np.full(len(small), -1)],  # -1: refuse every candidate holding A
+            "n": np.r_[n_of[aa] + n_of[bb] - 2 * both_n, n_of[small]],
+            "w": np.r_[w_of[aa] + w_of[bb] - 2 * both_w, w_of[small]],
+        }
+    )
+    options = options[options["n"] > 0].sort_values(["A", "n", "w", "B"], kind="stable")
+    best = options.drop_duplicates("A")
+    if best.empty:
+        return np.zeros((0, 2), dtype=np.int64)
+    a_best, b_best = best["A"].to_numpy(), best["B"].to_numpy()
+    other = m[np.maximum(b_best, 0)].multiply((b_best >= 0)[:, None].astype(float))
+    diff = abs(m[a_best] - sparse.csr_matrix(other)).tocoo()
+    out = np.column_stack([diff.col[diff.data > 0], a_best[diff.row[diff.data > 0]]])
+    return out.astype(np.int64)
+
+
+def _first(pairs: pd.DataFrame, prio: np.ndarray) -> pd.DataFrame:
+    """Per atom ``a``, the candidate ``c`` with the lowest priority (then the lowest code)."""
+    if pairs.empty:
+        return pd.DataFrame({"a": [], "c": []}, dtype=np.int64)
+    p = pairs.assign(p=prio[pairs["c"].to_numpy()]).sort_values(["a", "p", "c"])
+    return p.drop_duplicates("a")[["a", "c"]]
+
+
+def _long(frame: pd.DataFrame) -> pd.DataFrame:
+    """(set, id, round) with each (set, id) once; ``round`` NaN where not given."""
+    cols = [SET, ID, *([ROUND] if ROUND in frame.columns else [])]
+    out = frame[cols].drop_duplicates([SET, ID])
+    if ROUND not in out.columns:
+        out = out.assign(**{ROUND: np.nan})
+    out = out.assign(**{ROUND: pd.to_numeric(out[ROUND], errors="coerce").astype(float)})
+    return out.reset_index(drop=True)

@@ -10,10 +10,10 @@ changes nothing until the next release, and that release passes two checks per c
 * k people: a rate covers commitments of at least k distinct owners (a rate over one or two
   owners is their personal record); a team-answer summary holds at least k answers, one
   link per person, so k people.
-* the release ledger (orgs/ledger.py): the cell's set (commitments, or answers) must not
-  differ from a set released earlier in the org — or earlier in this release, biggest cells
-  first — by 1 … k − 1 members, or subtraction gives those members' status or answers
-  (a parent team minus a sub-team, this month's total minus last month's). A refused cell
+* the release ledger (orgs/ledger.py, `ledger_settle`): with every set of the measure
+  released earlier in the org and the other cells of this release, no sum or difference
+  of cells may isolate 1 … k − 1 members (a parent team minus a sub-team, this month's
+  total minus last month's, or any longer combination: the atom rule). A refused cell
   keeps its last released figure ("as released on …") or, if it had none, is hidden.
 """
 
@@ -32,10 +32,11 @@ from django.utils import timezone
 
 from core.links import keyed_hash
 from core.reasons import reason_text
-from orgs.ledger import ledger_check, ledger_ids, ledger_record
+from orgs.ledger import ledger_ids, ledger_settle
 from orgs.models import Organization, Team
+from orgs.models_ledger import LedgerSource
 from orgs.periods import period_label, period_start
-from trustmath.ledger import ID, SET, ledger_refusals
+from trustmath.ledger import ID, SET
 from trustmath.suppression import REASON_FEWER_THAN_K, REASON_LEDGER
 from workshops.models_commitments import (
     Commitment,
@@ -54,7 +55,6 @@ from workshops.selectors_followthrough import (
 MEASURE = "measure"
 RATE_MEASURE = "workshops:follow_through"
 ANSWERS_MEASURE = "workshops:followup_answers"
-LEDGER_SOURCE = "workshop"  # ReleasedSet.source (max 10 characters)
 COMMITMENTS = "commitment owners"
 ANSWERERS = "people who answered"
 
@@ -171,14 +171,24 @@ def _frame(cells: Iterable[_Cell]) -> pd.DataFrame:
 def _decide(
     org: Organization, cells: list[_Cell], previous: dict[str, dict[str, Any]], now: dt.datetime
 ) -> tuple[dict[str, dict[str, Any]], list[_Cell]]:
-    """Each cell shown (numbers), held (its last release) or hidden (reason, no numbers)."""
+    """Each cell shown (numbers), held (its last release) or hidden (reason, no numbers).
+
+    Cells of k people or more go through `orgs.ledger.ledger_settle` together (the atom
+    rule: with every set of the measure released before, no sum or difference of cells
+    may isolate fewer than k); the sets shown are recorded there."""
     k = org.k
-    cells = sorted(cells, key=lambda c: (-len(c.ids), c.label))  # biggest first
+    cells = sorted(cells, key=lambda c: (-len(c.ids), c.label))
     eligible = [c for c in cells if c.people >= k]
-    refused_before: set[str] = set()
+    refused: frozenset[str] = frozenset()
     if eligible:
-        verdict = ledger_check(org=org, members=_frame(eligible))
-        refused_before = set(verdict.loc[verdict["refused"], SET])
+        settled = ledger_settle(
+            org=org,
+            members=_frame(eligible),
+            decide=lambda forced: {c.label for c in eligible} - forced,
+            source=LedgerSource.WORKSHOP,
+            labels={c.label: f"workshops {c.label}" for c in eligible},
+        )
+        refused = settled.refused
     accepted: list[_Cell] = []
     out: dict[str, dict[str, Any]] = {}
     for c in cells:
@@ -188,12 +198,7 @@ def _decide(
             reason = reason_text(REASON_FEWER_THAN_K, k=k, answers=answers)
             out[c.label] = {**c.meta, "shown": False, "reason": reason}
             continue
-        refused = c.label in refused_before
-        same = [a for a in accepted if a.measure == c.measure]
-        if not refused and same:  # against what this release already shows
-            again = ledger_refusals(_frame([c]), _frame(same), k=k)
-            refused = bool(again["refused"].iloc[0])
-        if refused:
+        if c.label in refused:
             prev = previous.get(c.label)
             if prev is not None and prev.get("shown"):
                 out[c.label] = {**prev, "held": True}
@@ -224,13 +229,6 @@ def followthrough_publish(*, org: Organization, now: dt.datetime | None = None) 
         previous = followthrough_release_read(org_id=org.pk)
         cells = _rate_cells(org, today) + _answer_cells(org)
         out, accepted = _decide(org, cells, previous, now)
-        if accepted:
-            ledger_record(
-                org=org,
-                members=_frame(accepted),
-                source=LEDGER_SOURCE,
-                labels={c.label: f"workshops {c.label}" for c in accepted},
-            )
         FollowThroughRelease.objects.update_or_create(
             organization=org,
             defaults={

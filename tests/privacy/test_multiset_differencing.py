@@ -1,15 +1,17 @@
 """Differencing over many releases at once (issue 9, Deliver 4 and 8): parent − children,
 old − new and A − B − C combinations of every cell shown in successive releases.
 
-The first test states what the pairwise ledger plus the tree rule guarantee (one change
-between releases); the second, marked as a known gap, is the smallest combination of four
-cells hypothesis found when two teams gain answers in the same release.
+The ledger's atom rule (trustmath.ledger.ledger_atom_refusals) makes every atom — the
+answers held by exactly the same shown sets — at least k people, so no combination of any
+number of cells isolates fewer. The two four-cell leaks the pairwise rule left (a
+complementary suppression lifted later, two teams gaining answers between the same two
+releases) are replayed by name; the random tests change one or many things per release.
 
 A random team tree gets rounds of answers (new people each round) and, between releases, a
 team moved under another team and back. Each release is decided as the publisher does it
 (`trustmath.suppression.suppress_tree` with the release ledger's refusals as forced
-suppressions, repeated until nothing new is refused; `trustmath.ledger.ledger_refusals` on
-the anonymous ids with their rounds). A reader who keeps every cell shown by every release
+suppressions, repeated until nothing new is refused; `trustmath.ledger.ledger_atom_refusals`
+on the anonymous ids with their rounds). A reader who keeps every cell shown by every release
 knows the sum over each cell's answers; `recoverable_groups` searches the whole linear span
 of those cells (any sums and differences, of any number of cells, across releases) for a
 group of 1 … k − 1 people. None may be found.
@@ -18,12 +20,11 @@ group of 1 … k − 1 people. None may be found.
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.privacy.attack import recoverable_groups
-from trustmath.ledger import ledger_refusals
+from trustmath.ledger import ledger_atom_refusals
 from trustmath.suppression import suppress_tree
 
 K = 5
@@ -93,15 +94,9 @@ class Publisher:
             ]
             labels = {f"r{self.released}:{t}" for t in shown}
             new = members[members["set"].isin(labels)]
-            if new.empty or self.history.empty:
+            if new.empty:
                 break
-            verdict = ledger_refusals(
-                new,
-                self.history,
-                k=K,
-                new_rounds=new[["set", "round"]].drop_duplicates(),
-                released_rounds=self.history[["set", "round"]].drop_duplicates(),
-            )
+            verdict = ledger_atom_refusals(self.history, new, k=K)
             refused = {int(s.split(":")[1]) for s in verdict.loc[verdict["refused"], "set"]}
             if refused <= forced:
                 break
@@ -175,12 +170,6 @@ def test_a_hidden_team_grown_past_k_is_not_shown_beside_its_grown_parent() -> No
     assert recoverable_groups(pub.shown, {a: n for a, n in atoms.items() if n}, k=K) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (docs/privacy.md, Known gaps 3): a team hidden only to protect a small "
-    "sibling is shown in a later release once their parent is hidden; the old parent minus "
-    "the old and new siblings (four cells) gives the small team back",
-)
 def test_a_complementary_suppression_lifted_later_is_differenced_over_four_cells() -> None:
     parent_of: dict[int, int | None] = {0: None, 1: 0, 2: 0, 3: 0, 4: 0}
     atoms: dict[Atom, int] = {(1, 1): 1, (2, 1): 5, (3, 1): 5, (4, 1): 5}
@@ -191,12 +180,6 @@ def test_a_complementary_suppression_lifted_later_is_differenced_over_four_cells
     assert recoverable_groups(pub.shown, {a: n for a, n in atoms.items() if n}, k=K) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (docs/privacy.md, Known gaps 3): two teams gaining answers in one "
-    "release differ over four cells, (new parent − old parent) − (new child − old child), "
-    "which no pair of sets shows; the ledger compares pairs only",
-)
 def test_two_teams_gaining_answers_at_once_are_differenced_over_four_cells() -> None:
     parent_of: dict[int, int | None] = {0: None, 1: 0, 2: 0, 3: 0}
     atoms: dict[Atom, int] = {(1, 1): 6, (2, 1): 5, (3, 1): 5}
@@ -205,3 +188,47 @@ def test_two_teams_gaining_answers_at_once_are_differenced_over_four_cells() -> 
     atoms |= {(2, 2): 1, (3, 2): 5}  # one more person in team 2, five in team 3
     pub.release(parent_of, atoms)
     assert recoverable_groups(pub.shown, atoms, k=K) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parents=st.lists(st.integers(min_value=0, max_value=4), min_size=5, max_size=5),
+    teams=st.integers(min_value=2, max_value=5),
+    round1=st.lists(st.integers(min_value=0, max_value=8), min_size=5, max_size=5),
+    steps=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=1),
+            st.lists(st.integers(min_value=0, max_value=6), min_size=5, max_size=5),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_many_changes_between_releases_leave_no_combination_of_cells_isolating_fewer_than_k(
+    parents: list[int],
+    teams: int,
+    round1: list[int],
+    steps: list[tuple[int, list[int]]],
+) -> None:
+    """The atom rule on random trees over several releases: several teams gain answers in
+    one later round (sub-k teams appear or grow, complementary suppressions get lifted), or
+    a team is moved under another and back with a release in between. Every cell shown by
+    any release is kept; no sum or difference of any of them isolates 1 … k − 1 people."""
+    parent_of = _tree(parents, teams)
+    atoms: dict[Atom, int] = {(t, 1): round1[t - 1] for t in parent_of if t}
+    pub = Publisher()
+    pub.release(parent_of, atoms)
+    for number, (kind, values) in enumerate(steps, start=2):
+        if kind == 0:  # a later round: several teams gain answers at once
+            for t in parent_of:
+                if t and values[t - 1]:
+                    atoms[(t, number)] = values[t - 1]
+            pub.release(parent_of, atoms)
+            continue
+        mover, target = values[0] % teams + 1, values[1] % (teams + 1)
+        if target in _under(parent_of)[mover]:
+            continue
+        pub.release({**parent_of, mover: target}, atoms)  # moved …
+        pub.release(parent_of, atoms)  # … and back
+    found = recoverable_groups(pub.shown, {a: n for a, n in atoms.items() if n}, k=K)
+    assert found == [], found
