@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.core.cache import cache
 
@@ -28,8 +29,9 @@ from orgs.models import Person
 from orgs.periods import period_label
 from orgs.tenancy import Tenant, scoped
 from scoring.adapter import rubric_frames
+from scoring.disclosure import TRUST_MEASURE
 from scoring.models_release import ResultRelease
-from surveys.models import Answer, Dimension, PulseRound, Response, RoundStatus
+from surveys.models import Answer, Dimension, Item, PulseRound, Response, RoundStatus
 from trustmath.engine import ORG_ID, score
 from trustmath.suppression import filter_allowed
 
@@ -177,6 +179,14 @@ def _compute(tenant: Tenant, out: FilteredCell) -> FilteredCell:
             "id", "attributes"
         )
     )
+    # Only answers some release already holds: one flushed into a closed round after the last
+    # release is in no released set, and a filter over it would single it out.
+    released = orgs_disclosure.ledger_released_ids(
+        org=org, measure=TRUST_MEASURE, label_prefix=f"{out.period.isoformat()}|"
+    )
+    if rows:
+        held = np.isin(orgs_disclosure.ledger_ids([rid for rid, _ in rows]), released)
+        rows = [row for row, keep in zip(rows, held, strict=True) if keep]
     chosen = [rid for rid, attrs in rows if str((attrs or {}).get(out.attribute, "")) == out.value]
     rest = [rid for rid, attrs in rows if str((attrs or {}).get(out.attribute, "")) != out.value]
     # Responses are anonymous: with several rounds in a period one person may have answered
@@ -192,20 +202,46 @@ def _compute(tenant: Tenant, out: FilteredCell) -> FilteredCell:
     # six periods), and every filter of a team differing by fewer than 6 k answers from any
     # released set was refused: none in the demo passed.
     round_ids = [r for r, _ in rounds]
-    ok, why = orgs_disclosure.disclosure_check_adhoc(
-        org=org, cell_key=base, response_ids=chosen, measure="", round_ids=round_ids
+    ok, why = orgs_disclosure.disclosure_check_adhoc_sets(
+        org=org, sets=_measure_sets(base, chosen, rest, [r for _, r in rounds]), round_ids=round_ids
     )
-    if ok and rest:
-        ok, why = orgs_disclosure.disclosure_check_adhoc(
-            org=org, cell_key=base + ":rest", response_ids=rest, measure="", round_ids=round_ids
-        )
-        why = f"the rest of the team: {why}" if not ok else ""
     if not ok:
         out.reason = why
         return out
     out.allowed = True
     out.figures = _scores(org, team_id, out.period, rounds, set(chosen), k)
     return out
+
+
+def _measure_sets(
+    base: str, chosen: list[Any], rest: list[Any], rubric_ids: list[int]
+) -> dict[tuple[str, str], list[Any]]:
+    """(cell key, measure) → the responses behind that figure, for the filter and the rest of
+    the team: the trust index over responses with any answer, each dimension over those that
+    answered one of its items (a skipped item is stored without a value and counts for none) — the sets the releases record, so the ledger compares like
+    with like (a skipped dimension is in neither side's set)."""
+    dimension_of = dict(
+        Item.objects.filter(rubric_id__in=rubric_ids).values_list("id", "dimension__key")
+    )
+    answered = pd.DataFrame(
+        list(
+            Answer.objects.filter(
+                response_id__in=[*chosen, *rest], value__isnull=False
+            ).values_list("response_id", "item_id")
+        ),
+        columns=["response_id", "item_id"],
+    )
+    answered["measure"] = answered["item_id"].map(dimension_of)
+    answered = answered.dropna(subset=["measure"]).drop_duplicates(["response_id", "measure"])
+    picked = set(chosen)
+    answered["cell"] = [base if r in picked else f"{base}:rest" for r in answered["response_id"]]
+    sets: dict[tuple[str, str], list[Any]] = {}
+    for (cell, measure), part in answered.groupby(["cell", "measure"]):
+        sets[(str(cell), str(measure))] = list(part["response_id"])
+    for cell, ids in ((base, chosen), (f"{base}:rest", rest)):
+        with_answers = set(answered.loc[answered["cell"] == cell, "response_id"])
+        sets[(cell, TRUST_MEASURE)] = [r for r in ids if r in with_answers]
+    return sets
 
 
 def _scores(

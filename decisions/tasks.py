@@ -46,12 +46,16 @@ def send_checkin_invitation_task(invitation_id: int) -> bool:
 # redone by the next hourly recompute_all_decision_metrics.
 @task(name="decisions.recompute_decision_metrics", **long_running())
 def recompute_decision_metrics_task(org_id: int) -> int:
-    """Recompute the team x period cells and release the per-decision figures (ledger-checked)."""
-    cells = decision_metrics_recompute(org_id=org_id)
+    """Release the per-decision figures, then recompute the team x period cells (ledger-checked).
+
+    Per-decision figures go first, as at a window's close: a decision's answers and a team ×
+    period cell overlap, so the ledger lets the later of the two through only where the pair
+    leaves no group under k, and which decisions are at risk matters more than the cells.
+    """
     org = Organization.objects.filter(pk=org_id).first()
     if org is not None:
         decision_results_publish(org=org)
-    return cells
+    return decision_metrics_recompute(org_id=org_id)
 
 
 @task(name="decisions.recompute_all_decision_metrics")

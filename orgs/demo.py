@@ -147,9 +147,9 @@ _TENURE = ["<1y", "1-3y", "3-5y", "5y+"]
 # ones (random places) still show the refusal.
 PEOPLE_MIX: dict[str, tuple[tuple[str, str | None, int], ...]] = {
     "Discovery": (("Berlin", "1-3y", 7), ("Berlin", "3-5y", 7)),
-    "Growth": (("Berlin", "3-5y", 10), ("Lisbon", "<1y", 6)),
+    "Growth": (("Berlin", "3-5y", 10), ("Berlin", "<1y", 6)),
     "Design": (("Lisbon", None, 10),),
-    "Product Ops": (("Lisbon", None, 5), ("Remote", None, 5)),
+    "Product Ops": (("Lisbon", None, 10),),
     "Platform": (("Berlin", "1-3y", 9), ("Berlin", "3-5y", 9)),
     "Payments": (("Toronto", None, 13),),
     "Mobile": (("Berlin", None, 7), ("Toronto", None, 7)),

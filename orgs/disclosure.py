@@ -15,7 +15,14 @@ from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
-from orgs.ledger import disclosure_check_adhoc, ledger_check, ledger_record
+from orgs.ledger import (
+    disclosure_check_adhoc,
+    disclosure_check_adhoc_sets,
+    ledger_check,
+    ledger_ids,
+    ledger_record,
+    ledger_released_ids,
+)
 from orgs.models import Organization
 from trustmath.disclosure import disclosure_decide
 from trustmath.suppression import REASON_STALE, SuppressionInputError
@@ -24,9 +31,12 @@ __all__ = [
     "ROOT_ID",
     "disclosure_cells",
     "disclosure_check_adhoc",
+    "disclosure_check_adhoc_sets",
     "disclosure_tree",
     "ledger_check",
+    "ledger_ids",
     "ledger_record",
+    "ledger_released_ids",
 ]
 
 ROOT_ID = 0  # the whole organization in every result frame

@@ -402,6 +402,58 @@ def disclosure_check_adhoc(
     return True, ""
 
 
+def ledger_released_ids(*, org: Organization, measure: str, label_prefix: str) -> np.ndarray:
+    """Every id released so far in a set of ``measure`` whose cell label starts with
+    ``label_prefix`` (a period's pulse cells: "2026-10-01|"), as sorted 16-byte ids: what a
+    filter of that period may be computed from (an answer flushed after the last release is
+    in no released set, and a filter over it would single it out)."""
+    blobs = ReleasedSet.objects.filter(
+        organization_id=org.pk, measure=measure, first_label__startswith=label_prefix
+    ).values_list("ids", flat=True)
+    if not blobs:
+        return np.array([], dtype=ID_DTYPE)
+    return np.unique(np.frombuffer(b"".join(bytes(b) for b in blobs), dtype=ID_DTYPE))
+
+
+def disclosure_check_adhoc_sets(
+    *,
+    org: Organization,
+    sets: Mapping[tuple[str, str], Iterable[uuid.UUID | bytes | str]],
+    round_ids: Iterable[int],
+) -> tuple[bool, str]:
+    """May ad-hoc cells that are shown together (a filter and the rest of its team, each
+    figure over the responses that answered it) be shown? ``sets``: (cell key, measure) →
+    the response ids behind that figure, with the same measure names the releases use, so a
+    figure is compared only with released sets of the same figure (a response that skipped
+    a dimension is in neither the filter's nor the team's set of that dimension, and makes
+    no group of its own). All are checked in one ledger check and recorded only if every
+    one passes, so a refused filter leaves nothing behind. Returns ``(allowed, reason)``."""
+    k = org.k
+    frames = [
+        pd.DataFrame({SET: f"{key}|{measure}", ID: np.unique(ledger_ids(ids)), MEASURE: measure})
+        for (key, measure), ids in sets.items()
+    ]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return False, reason_text(REASON_FEWER_THAN_K, k=k)
+    members = pd.concat(frames, ignore_index=True)
+    keys = sorted({int(r) for r in round_ids}) or [UNKNOWN_ROUND]
+    labels = members[SET].unique()
+    rounds = pd.DataFrame(
+        {
+            SET: np.repeat(labels, len(keys)),
+            ROUND: np.tile(np.array(keys, dtype=np.int64), len(labels)),
+        }
+    )
+    with transaction.atomic():
+        Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
+        verdict = ledger_check(org=org, members=members, rounds=rounds)
+        if bool(verdict["refused"].any()):
+            return False, reason_text(REASON_LEDGER, k=k)
+        ledger_record(org=org, members=members, source=LedgerSource.ADHOC, rounds=rounds)
+    return True, ""
+
+
 def participation_scope(round_id: int) -> str:
     """The frozen-tree scope of a pulse round's participation."""
     return f"round:{int(round_id)}"

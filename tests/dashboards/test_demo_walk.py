@@ -91,7 +91,7 @@ class DemoWalkTests(TestCase):
         self.assertNotIn(">tenure_band<", picker)
         self.assertNotIn(">None</option>", picker)
         page = self.client.get(
-            reverse("dashboards:overview"), {"attribute": "location", "value": "Lisbon"}
+            reverse("dashboards:overview"), {"attribute": "location", "value": "Berlin"}
         )
         cell = page.context["filtered"]
         self.assertTrue(cell.allowed, cell.reason)
@@ -99,7 +99,7 @@ class DemoWalkTests(TestCase):
         self.assertEqual(trust.name, "Trust index")
         self.assertIsNotNone(trust.score)
         self.assertGreaterEqual(trust.n, 5)
-        self.assertContains(page, "people whose location is Lisbon")
+        self.assertContains(page, "people whose location is Berlin")
         # A location too few of the team's respondents share is refused, saying why.
         small = self.client.get(
             reverse("dashboards:overview"), {"attribute": "location", "value": "Toronto"}
