@@ -219,7 +219,27 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     ),
+    # Sessions read through a cache every process shares (never the per-process "default":
+    # a log-out in one worker must end the session in all of them); its own place, so
+    # culling read models never drops sessions (they would only be read from the DB again).
+    "sessions": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "sessions",
+        }
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache" / "sessions"),
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    ),
 }
+# A page request reads its session from the cache (no query); writes go to both, and a
+# session the cache lost is read from the database again.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # --- Celery ---
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker_config(
