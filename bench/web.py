@@ -243,6 +243,8 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_DB=db,
         TRUSTOS_BROKER_DIR=tmp,
+        # Its own page, read-model and session caches: nothing kept from an earlier run.
+        CACHE_DIR=os.path.join(tmp, "cache"),
     )
     server = subprocess.Popen(
         [

@@ -208,6 +208,8 @@ SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 # It must be shared by the web and worker processes for the release task's warm-up to help
 # readers: Redis with CACHE_URL=redis://…, else files under var/cache/reads (one machine).
 _CACHE_URL = env.str("CACHE_URL", default="")
+# Where the file caches live without Redis (a bench run points it at its own scratch folder).
+_CACHE_DIR = env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reads": (
@@ -215,7 +217,7 @@ CACHES = {
         if _CACHE_URL.startswith(("redis://", "rediss://"))
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / "var" / "cache" / "reads"),
+            "LOCATION": os.path.join(_CACHE_DIR, "reads"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     ),
@@ -231,7 +233,7 @@ CACHES = {
         if _CACHE_URL.startswith(("redis://", "rediss://"))
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / "var" / "cache" / "sessions"),
+            "LOCATION": os.path.join(_CACHE_DIR, "sessions"),
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     ),
