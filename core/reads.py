@@ -11,13 +11,17 @@ is kept under the token readers use after it.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import caches
 from django.db import transaction
+from django.http import HttpRequest
 
 CACHE_ALIAS = "reads"
+KEY_VERSION = "1"  # bump when what a whole-response entry holds changes shape
 
 
 def _cache() -> Any:
@@ -54,3 +58,21 @@ def reads_changed(*, org_id: int | None) -> None:
     reads_version_bump(org_id=org_id)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: reads_version_bump(org_id=org_id))
+
+
+def reads_request_key(*, org_id: int, name: str, scope: str, request: HttpRequest) -> str:
+    """A whole-response cache key: the page, the org and its reads token, the reader's scope
+    (what decides the body: never the user id when two readers see the same), and the host,
+    path and query string (keys sorted, values in order: one entry per distinct question)."""
+    query = urlencode(sorted((k, v) for k, vs in request.GET.lists() for v in vs))
+    where = f"{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(f"{scope}|{where}".encode()).hexdigest()[:32]
+    return f"page:v{KEY_VERSION}:{name}:{org_id}:{reads_version(org_id=org_id)}:{digest}"
+
+
+def reads_page_get(key: str) -> Any:
+    return _cache().get(key)
+
+
+def reads_page_set(key: str, value: Any, seconds: int) -> None:
+    _cache().set(key, value, seconds)

@@ -20,7 +20,6 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -29,12 +28,11 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
 
-from core.reads import reads_version
+from core.reads import reads_request_key
 from dashboards.cache import reads_cache
 from dashboards.filters import dashboard_tenant
 from orgs.tenancy import Tenant
 
-KEY_VERSION = "1"  # bump when the marker or the key's parts change
 WHO_MARKER = "<!--trustos:who-->"
 WHO_TEMPLATE = "_who.html"
 
@@ -53,14 +51,10 @@ def page_scope(tenant: Tenant) -> str:
 
 def page_key(*, name: str, tenant: Tenant, request: HttpRequest) -> str:
     org = tenant.org
-    query = urlencode(sorted((k, v) for k, vs in request.GET.lists() for v in vs))
-    where = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:20]
     today = timezone.localdate(timezone=org.tz) if org.tz else timezone.localdate()
     htmx = "hx" if request.headers.get("HX-Request") else "page"
-    return (
-        f"page:v{KEY_VERSION}:{name}:{org.pk}:{reads_version(org_id=org.pk)}:"
-        f"{page_scope(tenant)}:{today.isoformat()}:{htmx}:{where}"
-    )
+    scope = f"{page_scope(tenant)}|{today.isoformat()}|{htmx}"
+    return reads_request_key(org_id=org.pk, name=name, scope=scope, request=request)
 
 
 def _who(request: HttpRequest, tenant: Tenant) -> str:

@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.db.models.signals import post_save
 from django.http import HttpRequest
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import registry
@@ -223,3 +225,58 @@ class ReadsVersionTests(BaseTestCase):
         for callback in pending:
             callback()
         self.assertNotEqual(during, reads_version(org_id=self.org.id))
+
+
+class ResultsApiCacheTests(BaseTestCase):
+    """The results API's whole body is kept per reads version and reader scope."""
+
+    URL = "/api/v1/results/"
+
+    def setUp(self) -> None:
+        build(self.org, {"platform": self.platform, "mobile": self.mobile, "sales": self.sales})
+        snapshot_recompute(org_id=self.org.id)
+
+    def body(self, user: Any, **params: Any) -> dict[str, Any]:
+        self.client.force_login(user)
+        res = self.client.get(self.URL, params)
+        self.assertEqual(res.status_code, 200, res.content[:300])
+        return dict(res.json())
+
+    def teams(self, body: dict[str, Any]) -> set[int]:
+        return {int(r["team_id"]) for r in body["results"]}
+
+    def test_a_second_read_gives_the_same_body_in_fewer_queries(self) -> None:
+        first = self.body(self.owner)
+        self.client.force_login(self.owner)
+        with CaptureQueriesContext(connection) as ctx:
+            again = self.client.get(self.URL).json()
+        self.assertEqual(first, again)
+        self.assertLessEqual(len(ctx.captured_queries), 3)
+
+    def test_readers_of_different_scopes_and_orgs_never_share_a_body(self) -> None:
+        admin = self.body(self.owner)
+        leader = self.body(self.leader)
+        facilitator = self.body(self.facilitator)
+        self.assertIn(self.sales.pk, self.teams(admin))
+        self.assertNotIn(self.sales.pk, self.teams(leader))
+        self.assertEqual(self.teams(facilitator) - {self.platform.pk}, set())
+        other = self.body(self.outsider)
+        self.assertFalse(self.teams(other) & self.teams(admin))
+
+    def test_a_new_release_and_a_team_renamed_change_the_body(self) -> None:
+        first = self.body(self.owner)
+        team_update(team=self.sales, actor=self.owner, name="Field Sales", parent=None)
+        renamed = self.body(self.owner)
+        self.assertIn("Field Sales", str(renamed["teams"]))
+        self.assertNotIn("Field Sales", str(first["teams"]))
+        with self.captureOnCommitCallbacks(execute=True):
+            snapshot_recompute(org_id=self.org.id)
+        self.assertEqual(self.body(self.owner)["count"], renamed["count"])
+
+    def test_the_permission_check_runs_before_the_cached_body(self) -> None:
+        self.body(self.leader)
+        Membership.objects.filter(user=self.leader, organization=self.org).update(
+            role=Role.EMPLOYEE
+        )
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.get(self.URL).status_code, 403)
