@@ -4,6 +4,7 @@ scopes or orgs, checked for permission before it is served, and dropped by every
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.db.models.signals import post_save
 from django.http import HttpRequest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -66,9 +67,16 @@ class PageCacheTests(BaseTestCase):
         self.assertIn("<span>twin-leader</span>", body)
         self.assertNotIn("<span>leader</span>", body)
         self.assertIn("<span>leader</span>", mine.content.decode())
-        # The hit carries a CSRF token of this reader's session (the log-out form works).
-        self.assertIn('name="csrfmiddlewaretoken"', body)
-        self.assertEqual(self.client.post(reverse("logout")).status_code, 302)
+        # The hit carries a CSRF token valid for this reader (the log-out form works).
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(twin)
+        hit = strict.get(reverse("dashboards:overview"))
+        self.assertEqual(self.state(hit), "hit")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', hit.content.decode())
+        assert token is not None
+        self.assertEqual(strict.post(reverse("logout")).status_code, 403)
+        res = strict.post(reverse("logout"), {"csrfmiddlewaretoken": token.group(1)})
+        self.assertEqual(res.status_code, 302)
 
     def test_readers_of_different_scopes_never_get_each_others_page(self) -> None:
         for name in ["dashboards:heatmap", "dashboards:overview"]:
