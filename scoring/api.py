@@ -308,7 +308,7 @@ class ResultsAPI(APIView):
         teams = "all" if visible is None else ",".join(str(t) for t in sorted(visible))
         scope = f"{sorted(tenant.roles)}|{teams}"
         key = reads_request_key(
-            org_id=tenant.org.pk, name="api-results", scope=scope, request=request._request
+            org_id=tenant.org.pk, name="results-api", scope=scope, request=request._request
         )
         hit = reads_page_get(key)
         if hit is not None:
