@@ -85,7 +85,7 @@ def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None
     mine = [m for m in memberships if m.organization_id == org.id]
     roles = frozenset(m.role for m in mine)
     role_of = {m.pk: m.role for m in mine if m.role in (Role.LEADER, Role.FACILITATOR)}
-    covered = _covered_teams(list(role_of)) if role_of else []
+    covered = _covered_teams(org.id, list(role_of)) if role_of else []
     led = frozenset(t for m, t in covered if role_of[m] == Role.LEADER)
     fac = frozenset(t for m, t in covered if role_of[m] == Role.FACILITATOR)
     person = getattr(memberships[0].user, "person", None)  # None: the user has no person
@@ -100,22 +100,25 @@ def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None
     )
 
 
-def _covered_teams(membership_ids: list[int]) -> list[tuple[int, int]]:
-    """(membership id, team id) of the teams named on these memberships and every team below
-    them: one recursive query instead of loading the org's whole tree (the same set as
-    `TeamTree.descendants`; UNION, not UNION ALL, so a cycle cannot loop)."""
+def _covered_teams(org_id: int, membership_ids: list[int]) -> list[tuple[int, int]]:
+    """(membership id, team id) of the org's teams named on these memberships and every team
+    below them: one recursive query instead of loading the org's whole tree (the same set as
+    `TeamTree.descendants` on the org's tree: teams of another org are never reached; UNION,
+    not UNION ALL, so a cycle cannot loop)."""
     through = Membership.teams.through._meta.db_table
     team = Team._meta.db_table
     marks = ", ".join(["%s"] * len(membership_ids))
     sql = (
         f"WITH RECURSIVE covered(membership_id, team_id) AS ("
-        f" SELECT membership_id, team_id FROM {through} WHERE membership_id IN ({marks})"
+        f" SELECT m.membership_id, m.team_id FROM {through} m"
+        f" JOIN {team} r ON r.id = m.team_id AND r.organization_id = %s"
+        f" WHERE m.membership_id IN ({marks})"
         f" UNION SELECT covered.membership_id, t.id FROM {team} t"
-        f" JOIN covered ON t.parent_id = covered.team_id"
+        f" JOIN covered ON t.parent_id = covered.team_id WHERE t.organization_id = %s"
         f") SELECT membership_id, team_id FROM covered"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, membership_ids)
+        cursor.execute(sql, [org_id, *membership_ids, org_id])
         return [(int(m), int(t)) for m, t in cursor.fetchall()]
 
 

@@ -69,5 +69,25 @@ class PageCacheQueryCountTests(BaseTestCase):
                 second, state, sql = self.count(self.owner, name)
                 self.assertEqual(first, second, "\n".join(sql))
 
+    def test_the_permission_check_covers_the_same_teams_as_the_org_tree(self) -> None:
+        from orgs.models import Membership
+        from orgs.tenancy import tenant_for_user
+
+        squad = team_make(org=self.org, name="Squad", parent=self.platform)
+        tenant = tenant_for_user(self.leader)
+        assert tenant is not None
+        tree = self.org.team_tree_refresh()
+        self.assertEqual(tenant.led_team_ids, frozenset(tree.descendants([self.eng.pk])))
+        self.assertIn(squad.pk, tenant.led_team_ids)
+        facilitator = tenant_for_user(self.facilitator)
+        assert facilitator is not None
+        self.assertEqual(facilitator.facilitated_team_ids, {self.platform.pk, squad.pk})
+        # A team of another org named on the membership is never covered (nor its sub-teams).
+        Membership.objects.get(user=self.leader, organization=self.org).teams.add(self.other_team)
+        again = tenant_for_user(self.leader)
+        assert again is not None
+        self.assertNotIn(self.other_team.pk, again.led_team_ids)
+        self.assertEqual(again.led_team_ids, tenant.led_team_ids)
+
 
 HIT_QUERIES = 3  # the user, the memberships (+ org, person), a leader's covered teams
