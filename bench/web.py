@@ -2,7 +2,11 @@
 same gunicorn in the same run; the load client (`bench.load`) runs in its own processes.
 
 python -m bench.web [--seconds S] [--teams 20,50,500] [--workers W] [--threads T]
+                    [--reads-only] [--repeat N]
 Prints one JSON line: {"healthz": {clients: stats}, "submit": {...}, "reads": {...}, ...}.
+`--reads-only` skips the submissions; `--repeat N` runs every read case N times (each time
+next to its own /healthz floor) and adds "reads_summary": teams → case → the median of the
+N medians and of the N ratios to the floor.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -189,6 +194,23 @@ def reads(base: str, cases: dict[int, list[dict[str, Any]]], seconds: float, tmp
     return out
 
 
+def reads_summary(runs: list[Any]) -> dict[str, Any]:
+    """teams → case → median of the runs' medians, floors and ratios (median of N)."""
+    out: dict[str, Any] = {}
+    for teams, cases in runs[0].items():
+        out[teams] = {}
+        for name in cases:
+            got = [run[teams][name] for run in runs]
+            out[teams][name] = {
+                "median_ms": statistics.median(g["median_ms"] for g in got),
+                "floor_ms": statistics.median(g["floor_ms"] for g in got),
+                "ratio": statistics.median(g["median_ms"] / g["floor_ms"] for g in got),
+                "bytes": got[-1]["bytes"],
+                "statuses": got[-1]["statuses"],
+            }
+    return out
+
+
 def web_cache(teams: list[int]) -> str | None:
     """Where the built web database is kept (SQLite only), named by every source file the
     stored rows depend on: migrations, the apps' code (a release's stored shape) and bench."""
@@ -210,6 +232,8 @@ def main() -> None:
     ap.add_argument("--teams", default="20,50,500")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--reads-only", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="trustos-bench-web-")
     db = os.path.join(tmp, "db.sqlite3")
@@ -243,6 +267,8 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_DB=db,
         TRUSTOS_BROKER_DIR=tmp,
+        # Its own page, read-model and session caches: nothing kept from an earlier run.
+        CACHE_DIR=os.path.join(tmp, "cache"),
     )
     server = subprocess.Popen(
         [
@@ -274,15 +300,20 @@ def main() -> None:
                 time.sleep(0.2)
         load(base + "/healthz", 10, 1.0)  # warm every worker
         s = a.seconds
-        out["healthz"] = {c: load(base + "/healthz", c, s) for c in CLIENTS}
-        out["healthz_50_two_procs"] = load(base + "/healthz", 50, s, procs=2)
-        out["submit"] = {}
-        used = 0
-        for c in CLIENTS:
-            r = load(base + "/api/v1/responses/", c, s, post=bodies, skip=used)
-            used += r["requests"] + r["errors"]
-            out["submit"][c] = r
-        out["reads"] = reads(base, cases, s, tmp)
+        if not a.reads_only:
+            out["healthz"] = {c: load(base + "/healthz", c, s) for c in CLIENTS}
+            out["healthz_50_two_procs"] = load(base + "/healthz", 50, s, procs=2)
+            out["submit"] = {}
+            used = 0
+            for c in CLIENTS:
+                r = load(base + "/api/v1/responses/", c, s, post=bodies, skip=used)
+                used += r["requests"] + r["errors"]
+                out["submit"][c] = r
+        runs = [reads(base, cases, s, tmp) for _ in range(max(1, a.repeat))]
+        out["reads"] = runs[0]
+        if len(runs) > 1:
+            out["reads_runs"] = runs
+            out["reads_summary"] = reads_summary(runs)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)

@@ -10,6 +10,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import registry
+        from dashboards.invalidation import invalidation_connect
         from dashboards.tasks import release_digest_queue
         from dashboards.warm import warm_overview_queue
 
@@ -17,3 +18,5 @@ class DashboardsConfig(AppConfig):
         registry.release_published.register("dashboards", release_digest_queue)
         # The overview of each admin and leader, built once per release (dashboards.warm).
         registry.release_published.register("dashboards_warm", warm_overview_queue)
+        # Every write a dashboard page shows moves the org's reads version (page cache).
+        invalidation_connect()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from dashboards.attributes import attribute_choices, attribute_parse, filtered_cell
 from dashboards.cache import CACHE_SECONDS as OVERVIEW_CACHE_SECONDS
 from dashboards.cache import (
+    PARTICIPATION_SECONDS,
     heatmap_key,
     overview_figures,
     participation_cached,
@@ -37,6 +38,7 @@ from dashboards.friction import (
 from dashboards.handoff_matrix import handoff_matrix_for_dashboard
 from dashboards.heatmap_html import heatmap_rows_html, team_options_html
 from dashboards.overview_extras import overview_commitments, overview_waiting
+from dashboards.page_cache import page_cached
 from dashboards.selectors import trends_frame
 from dashboards.selectors_heatmap import heatmap_build
 from execution.selectors_flow import drivers_tables
@@ -47,6 +49,10 @@ from orgs.tenancy import Tenant
 # Bootstrap resamples of the relative weights' intervals on the page (execution's own page uses
 # 1,000; 400 keeps the percentile interval stable to about a point and the page responsive).
 DRIVER_RESAMPLES = 400
+# Whole pages are kept until the org's reads version moves (dashboards.page_cache); these
+# bound how long. The overview shows participation of open rounds, which moves with every
+# answer and is allowed to be up to PARTICIPATION_SECONDS old (dashboards.cache).
+PAGE_SECONDS = 6 * 3600
 
 
 def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> dict:
@@ -69,6 +75,7 @@ def _context(tenant: Tenant, q: DashboardQuery, periods: list, active: str) -> d
 
 @login_required
 @require_GET
+@page_cached("overview", seconds=PARTICIPATION_SECONDS, bypass=frozenset({"attribute", "value"}))
 def overview(request: HttpRequest) -> HttpResponse:
     """The leader's landing page: trust index and trend, weakest dimensions, risks, changes."""
     tenant = dashboard_tenant(request)
@@ -96,6 +103,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_cached("heatmap", seconds=PAGE_SECONDS)
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Team tree × trust index and dimensions: number and n in every cell, hidden cells say why."""
     tenant = dashboard_tenant(request)
@@ -126,6 +134,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_cached("trends", seconds=PAGE_SECONDS)
 def trends(request: HttpRequest) -> HttpResponse:
     """Trust index and each dimension over periods, with interval bands, as server-side SVG."""
     tenant = dashboard_tenant(request)
@@ -167,6 +176,7 @@ def comments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_cached("friction", seconds=PAGE_SECONDS)
 def friction(request: HttpRequest) -> HttpResponse:
     """Friction index and trend, the quadrant (trust × execution health, linked points), hotspots."""
     tenant = dashboard_tenant(request)
@@ -183,6 +193,7 @@ def friction(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_cached("drivers", seconds=PAGE_SECONDS)
 def drivers(request: HttpRequest) -> HttpResponse:
     """Which trust dimension goes with delivery, in plain sentences with n, ρ, p (BH-adjusted).
 
@@ -199,6 +210,7 @@ def drivers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_cached("handoffs", seconds=PAGE_SECONDS)
 def handoffs(request: HttpRequest) -> HttpResponse:
     """Team × team handoff matrix: summary, table and gap chart, largest gap first (released)."""
     tenant = dashboard_tenant(request)

@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 from django.utils import timezone
 
+from core.reads import reads_changed
 from execution import maths
 from execution.checks import name_key
 from execution.models import (
@@ -102,6 +103,7 @@ def work_frames(*, organization: Organization) -> tuple[pd.DataFrame, pd.DataFra
 
 def flow_metrics_recompute(*, organization: Organization, as_of: dt.datetime | None = None) -> int:
     """Replace the org's derived observations with flow metrics of its work items; returns rows."""
+    reads_changed(org_id=organization.pk)  # the dashboards show these metrics (core.reads)
     items, events = work_frames(organization=organization)
     Observation.objects.filter(organization=organization, source=ObservationSource.DERIVED).delete()
     if items.empty:

@@ -1,7 +1,7 @@
 """Reads of execution for leaders and admins: metrics per team × period and the trust join.
 
 Execution metrics are team aggregates of work items (not people's answers), so they need no
-k; the trust side comes only from `scoring.selectors.results_for_teams`, which has already
+k; the trust side comes only from the latest results release (`trust_frame`), which has already
 decided disclosure on the org's whole tree. A composite that involves trust (the friction
 index) is released only where the trust index itself is shown. Execution health involves no
 trust and is shown wherever its metrics are.
@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.core.cache import caches
 
 from decisions.models import DecisionStabilitySnapshot
 from execution import maths
 from execution.metric_defaults import DEFAULT_METRICS
 from execution.models import MetricDefinition, Observation, ObservationSource
+from orgs.models import Role
 from orgs.tenancy import Tenant, scoped
-from scoring.selectors import results_for_teams
+from scoring.read_model import ResultsQuery
+from scoring.selectors import release_latest, results_page
 
 # An explicit value (a file or the API) wins over the one derived from work items.
 SOURCE_RANK = {
@@ -29,6 +32,9 @@ SOURCE_RANK = {
     ObservationSource.DERIVED: 2,
     "decisions": 3,
 }
+READS_CACHE = "reads"  # shared by web and worker processes (settings CACHES)
+TRUST_FRAME_VERSION = "1"  # bump when the cached frame changes shape
+TRUST_FRAME_SECONDS = 7 * 24 * 3600  # a bound only: the key names the release
 DECISION_FIGURES = ["stability_pct", "action_pct", "wait_pct", "circling_pct", "lag_median_days"]
 
 
@@ -89,12 +95,14 @@ def visible_teams(*, tenant: Tenant) -> list[tuple[int, str]]:
     )
 
 
-def decisions_frame(*, organization: Any, team_ids: list[int]) -> pd.DataFrame:
+def decisions_frame(*, organization: Any, team_ids: list[int] | None) -> pd.DataFrame:
     """The decision check-in figures per team × period, as released (blank when suppressed:
-    they come from anonymous answers and the decisions app decided their disclosure)."""
-    rows = DecisionStabilitySnapshot.objects.filter(
-        organization=organization, team_id__in=team_ids
-    ).values("team_id", "period", "suppressed", *DECISION_FIGURES, "lag_decisions")
+    they come from anonymous answers and the decisions app decided their disclosure).
+    `team_ids=None`: every team of the org (no 500-id IN list for an admin)."""
+    qs = DecisionStabilitySnapshot.objects.filter(organization=organization)
+    if team_ids is not None:
+        qs = qs.filter(team_id__in=team_ids)
+    rows = qs.values("team_id", "period", "suppressed", *DECISION_FIGURES, "lag_decisions")
     frame = pd.DataFrame(
         list(rows), columns=["team_id", "period", "suppressed", *DECISION_FIGURES, "lag_decisions"]
     ).rename(columns={"team_id": "team"})
@@ -104,16 +112,25 @@ def decisions_frame(*, organization: Any, team_ids: list[int]) -> pd.DataFrame:
     return frame.drop(columns="suppressed")
 
 
-def observations_frame(*, organization: Any, team_ids: list[int]) -> pd.DataFrame:
+def observations_frame(
+    *, organization: Any, team_ids: list[int] | None, decisions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """team, period, metric, value, n, source — one per cell (the best-ranked source).
 
     Decision-to-action lag comes from the decision register (source "decisions") unless a
-    file or the API gave a value for that cell.
+    file or the API gave a value for that cell. `decisions`: `decisions_frame` of the same
+    teams when the caller has it already. `team_ids=None`: every team of the org.
     """
-    qs = scoped(Observation, organization).filter(team_id__in=team_ids)
+    qs = scoped(Observation, organization)
+    if team_ids is not None:
+        qs = qs.filter(team_id__in=team_ids)
     cols = ["team_id", "period", "metric", "value", "n", "source"]
     frame = pd.DataFrame(list(qs.values(*cols)), columns=cols).rename(columns={"team_id": "team"})
-    dec = decisions_frame(organization=organization, team_ids=team_ids)
+    dec = (
+        decisions
+        if decisions is not None
+        else decisions_frame(organization=organization, team_ids=team_ids)
+    )
     lag = dec.dropna(subset=["lag_median_days"])
     if not lag.empty:
         frame = pd.concat(
@@ -173,17 +190,30 @@ def definitions_frame(defs: list[MetricDefinition]) -> pd.DataFrame:
     )
 
 
-def team_period_join(*, tenant: Tenant) -> Joined:
-    """Trust (as released), dimensions, each metric, execution health and friction per team ×
-    period, for the teams the tenant may see. The friction index is blank where the trust
-    index is hidden (a composite is shown only when its parts are)."""
-    org = tenant.org
-    teams = dict(visible_teams(tenant=tenant))
-    defs = metric_definitions(organization=org)
-    res = results_for_teams(tenant=tenant, team_ids=list(teams))
-    dims = [(d.key, d.name) for d in res.dimensions]
+def trust_frame(*, org: Any) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Released trust index and dimension scores of every team × period of the org (blank where
+    hidden, with the reason), and the dimensions (key, name) in rubric order.
+
+    Kept per release in the shared `reads` cache: the release decided disclosure on the whole
+    tree when it was published, so every reader's join is this one frame narrowed to their
+    teams (never decided again on their subset). The first read after a release builds it once
+    for everyone (the release's warm-up task usually has); a reader's cold overview then
+    costs only their own rows.
+    """
+    release = release_latest(org=org)
+    columns = ["team", "period", "trust_shown", "trust_index", "trust_reason"]
+    if release is None:
+        return pd.DataFrame(columns=columns), []
+    key = f"exec:trust:v{TRUST_FRAME_VERSION}:{org.pk}:{release.stamp}:{org.k}"
+    cache = caches[READS_CACHE]
+    found = cache.get(key)
+    if found is not None:
+        return found
+    everyone = Tenant(org=org, user_id=0, roles=frozenset({Role.ADMIN}))
+    res = results_page(tenant=everyone, query=ResultsQuery(), release=release, sources=False)
+    dims = [(d.key, d.name) for d in res.results.dimensions]
     trust_rows = []
-    for r in res.rows:
+    for r in res.results.rows:
         row: dict[str, Any] = {
             "team": r.team_id,
             "period": r.period,
@@ -194,12 +224,24 @@ def team_period_join(*, tenant: Tenant) -> Joined:
         for c in r.dimensions:
             row[c.key] = None if c.suppressed else c.score
         trust_rows.append(row)
-    trust = pd.DataFrame(
-        trust_rows,
-        columns=["team", "period", "trust_shown", "trust_index", "trust_reason"]
-        + [k for k, _ in dims],
-    )
-    obs = observations_frame(organization=org, team_ids=list(teams))
+    trust = pd.DataFrame(trust_rows, columns=columns + [k for k, _ in dims])
+    cache.set(key, (trust, dims), TRUST_FRAME_SECONDS)
+    return trust, dims
+
+
+def team_period_join(*, tenant: Tenant) -> Joined:
+    """Trust (as released), dimensions, each metric, execution health and friction per team ×
+    period, for the teams the tenant may see. The friction index is blank where the trust
+    index is hidden (a composite is shown only when its parts are)."""
+    org = tenant.org
+    teams = dict(visible_teams(tenant=tenant))
+    defs = metric_definitions(organization=org)
+    everyone, dims = trust_frame(org=org)
+    trust = everyone[everyone["team"].isin(list(teams))].reset_index(drop=True)
+    # Every team of the org for an admin: no IN list of 500 ids (the frames are narrowed below).
+    ids = None if tenant.visible_team_ids() is None else list(teams)
+    decisions_all = decisions_frame(organization=org, team_ids=ids)
+    obs = observations_frame(organization=org, team_ids=ids, decisions=decisions_all)
     metrics = (
         obs.pivot_table(index=["team", "period"], columns="metric", values="value", aggfunc="first")
         .reset_index()
@@ -207,9 +249,7 @@ def team_period_join(*, tenant: Tenant) -> Joined:
         if not obs.empty
         else pd.DataFrame(columns=["team", "period"])
     )
-    decisions = decisions_frame(organization=org, team_ids=list(teams)).drop(
-        columns=["lag_median_days", "lag_decisions"]
-    )
+    decisions = decisions_all.drop(columns=["lag_median_days", "lag_decisions"])
     joined = trust.merge(decisions, on=["team", "period"], how="outer").merge(
         metrics, on=["team", "period"], how="outer"
     )

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.errors import InvalidInput
+from core.reads import reads_changed
 from execution.checks import period_parse
 from execution.derive import flow_metrics_recompute
 from execution.metric_defaults import METRIC_CODES
@@ -58,6 +59,7 @@ def observations_receive(
             cells[key] = float(r["value"])
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s); nothing was stored.", errors)
+    reads_changed(org_id=organization.pk)  # the dashboards show these values (core.reads)
     Observation.objects.bulk_create(
         [
             Observation(

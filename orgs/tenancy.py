@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
 from rest_framework import permissions
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
 
 from orgs.api_auth import TokenScopeAllows
-from orgs.models import ApiToken, Membership, Organization, Role
+from orgs.models import ApiToken, Membership, Organization, Role, Team
 
 M = TypeVar("M", bound=models.Model)
 
@@ -67,13 +67,18 @@ def descendant_ids(org_id: int, roots: Iterable[int]) -> set[int]:
 
 
 def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None:
-    """Build the Tenant of an authenticated user (their first org unless one is given)."""
+    """Build the Tenant of an authenticated user (their first org unless one is given).
+
+    Every request of a page pays this (the permission check runs before any cached page is
+    served), so it costs one query for an admin or employee (memberships with their org and
+    the user's person) and three for a leader or facilitator (+ their teams, + the org's tree,
+    which stays on `tenant.org` for the rest of the request).
+    """
     if not getattr(user, "is_authenticated", False):
         return None
     memberships = list(
         Membership.objects.filter(user=user, **({"organization": org} if org else {}))
-        .select_related("organization")
-        .prefetch_related("teams")
+        .select_related("organization", "user__person")
         .order_by("organization_id", "id")
     )
     if not memberships:
@@ -81,18 +86,42 @@ def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None
     org = memberships[0].organization
     mine = [m for m in memberships if m.organization_id == org.id]
     roles = frozenset(m.role for m in mine)
-    led = [t.id for m in mine if m.role == Role.LEADER for t in m.teams.all()]
-    fac = [t.id for m in mine if m.role == Role.FACILITATOR for t in m.teams.all()]
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    role_of = {m.pk: m.role for m in mine if m.role in (Role.LEADER, Role.FACILITATOR)}
+    covered = _covered_teams(org.id, list(role_of)) if role_of else []
+    led = frozenset(t for m, t in covered if role_of[m] == Role.LEADER)
+    fac = frozenset(t for m, t in covered if role_of[m] == Role.FACILITATOR)
+    person = getattr(memberships[0].user, "person", None)  # None: the user has no person
     own_team = person.team_id if person is not None and person.organization_id == org.id else None
     return Tenant(
         org=org,
         user_id=user.pk,
         roles=roles,
-        led_team_ids=frozenset(descendant_ids(org.id, led)) if led else frozenset(),
-        facilitated_team_ids=frozenset(descendant_ids(org.id, fac)) if fac else frozenset(),
+        led_team_ids=led,
+        facilitated_team_ids=fac,
         own_team_id=own_team,
     )
+
+
+def _covered_teams(org_id: int, membership_ids: list[int]) -> list[tuple[int, int]]:
+    """(membership id, team id) of the org's teams named on these memberships and every team
+    below them: one recursive query instead of loading the org's whole tree (the same set as
+    `TeamTree.descendants` on the org's tree: teams of another org are never reached; UNION,
+    not UNION ALL, so a cycle cannot loop)."""
+    through = Membership.teams.through._meta.db_table
+    team = Team._meta.db_table
+    marks = ", ".join(["%s"] * len(membership_ids))
+    sql = (
+        f"WITH RECURSIVE covered(membership_id, team_id) AS ("
+        f" SELECT m.membership_id, m.team_id FROM {through} m"
+        f" JOIN {team} r ON r.id = m.team_id AND r.organization_id = %s"
+        f" WHERE m.membership_id IN ({marks})"
+        f" UNION SELECT covered.membership_id, t.id FROM {team} t"
+        f" JOIN covered ON t.parent_id = covered.team_id WHERE t.organization_id = %s"
+        f") SELECT membership_id, team_id FROM covered"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_id, *membership_ids, org_id])
+        return [(int(m), int(t)) for m, t in cursor.fetchall()]
 
 
 def tenant_field(model: type[models.Model]) -> str:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
+from core.reads import reads_page_get, reads_page_set, reads_request_key
 from core.registry import result_sources
 from orgs.query import periods_parse, team_ids_parse
 from orgs.tenancy import Tenant, get_tenant
@@ -168,6 +169,7 @@ PERIOD_HELP = (
 KNOWN_PARAMS = ("team", "period", "dimension", "page", "page_size", "format")
 PAGE_SIZE_ERROR = f"page_size is a whole number from 1 to {MAX_PAGE_SIZE} (rows of team × period)"
 PAGE_ERROR = "page is a whole number from 1"
+RESPONSE_SECONDS = 6 * 3600  # a bound only: the key names the org's reads version
 
 
 def _whole(raw: str | None, default: int, low: int, high: int | None, msg: str, name: str) -> int:
@@ -247,7 +249,18 @@ class ResultsAPI(APIView):
         responses={200: ResultsOut},
     )
     def get(self, request: Request) -> HttpResponse:
-        tenant = results_tenant(request)
+        tenant = results_tenant(request)  # the permission check, before any cached body
+        # The whole body, kept until the org's reads version moves (core.reads: a release of
+        # any kind — results, decision check-ins, handoffs, follow-through — or the tree).
+        visible = tenant.visible_team_ids()
+        teams = "all" if visible is None else ",".join(str(t) for t in sorted(visible))
+        scope = f"{sorted(tenant.roles)}|{teams}"
+        key = reads_request_key(
+            org_id=tenant.org.pk, name="results-api", scope=scope, request=request._request
+        )
+        hit = reads_page_get(key)
+        if hit is not None:
+            return HttpResponse(hit, content_type="application/json")
         _params_check(request)
         params = request.query_params
         team_ids = _api_input(lambda: team_ids_parse(params.getlist("team")))
@@ -283,4 +296,6 @@ class ResultsAPI(APIView):
         nxt = _page_url(request, page + 1) if page * size < found.count else None
         prev = _page_url(request, page - 1) if page > 1 else None
         paging = dumps({"page": page, "page_size": size, "next": nxt, "previous": prev})
-        return HttpResponse(found.text[:-1] + "," + paging[1:], content_type="application/json")
+        body = found.text[:-1] + "," + paging[1:]
+        reads_page_set(key, body, RESPONSE_SECONDS)
+        return HttpResponse(body, content_type="application/json")

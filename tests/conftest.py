@@ -1,7 +1,10 @@
 """pytest configuration shared by every test package."""
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from django.core.cache import caches
 from django.db import connections
 from django.test import TestCase
 
@@ -35,3 +38,13 @@ def _enter_atomics_with_migration_data(cls: Any) -> Any:
 
 
 TestCase._enter_atomics = classmethod(_enter_atomics_with_migration_data)  # type: ignore[method-assign,assignment]
+
+
+@pytest.fixture(autouse=True)
+def _shared_caches_cleared() -> Iterator[None]:
+    """Each test starts with empty shared caches: the database rolls back between tests and
+    reuses ids, so a page or session kept under an org id of an earlier test must not be
+    found by a later one (core.reads, dashboards.page_cache)."""
+    for alias in ("reads", "sessions"):
+        caches[alias].clear()
+    yield

@@ -208,6 +208,8 @@ SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 # It must be shared by the web and worker processes for the release task's warm-up to help
 # readers: Redis with CACHE_URL=redis://…, else files under var/cache/reads (one machine).
 _CACHE_URL = env.str("CACHE_URL", default="")
+# Where the file caches live without Redis (a bench run points it at its own scratch folder).
+_CACHE_DIR = env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reads": (
@@ -215,11 +217,31 @@ CACHES = {
         if _CACHE_URL.startswith(("redis://", "rediss://"))
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / "var" / "cache" / "reads"),
+            "LOCATION": os.path.join(_CACHE_DIR, "reads"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     ),
+    # Sessions read through a cache every process shares (never the per-process "default":
+    # a log-out in one worker must end the session in all of them); its own place, so
+    # culling read models never drops sessions (they would only be read from the DB again).
+    "sessions": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "sessions",
+        }
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(_CACHE_DIR, "sessions"),
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    ),
 }
+# A page request reads its session from the cache (no query); writes go to both, and a
+# session the cache lost is read from the database again.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # --- Celery ---
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker_config(

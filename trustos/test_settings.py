@@ -15,7 +15,11 @@ TESTING = True
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reads": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reads"},
+    "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sess"},
 }
+# Whole dashboard pages are not served from the cache in tests (a hit has no template context
+# to inspect); tests/dashboards/test_page_cache*.py turn it on.
+DASHBOARD_PAGE_CACHE = False
 
 # A file, not memory: the real-worker tests (tests/worker.py) open the same database from
 # another process. pytest-xdist appends the worker id, so parallel runs don't collide.

@@ -1,0 +1,119 @@
+"""Whole-response cache of the dashboard pages: a hit is one cache read after the permission check.
+
+Key: the page, the org, the org's reads version (`core.reads`: every write a page shows —
+a release of any kind, an import, a decision, a commitment, the org's settings, the team
+tree — moves it, see dashboards.invalidation), the reader's *scope* (roles and the teams
+they lead, facilitate or belong to: what decides the figures, the default team and the
+navigation, not the user id, so two leaders of the same department share one entry), the
+org's date (pages count days waiting), the path and the normalised query string.
+
+The cached body holds nothing of one user: base.html prints a marker instead of the "who"
+block (user name and the log-out form's CSRF token) while a page is rendered for the cache,
+and a hit fills in the reader's own. A request with pending messages bypasses the cache.
+Settings `DASHBOARD_PAGE_CACHE = False` turns it off (the test suite, whose tests read the
+template context of a response; tests/dashboards/test_page_cache*.py turn it on).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone
+
+from core.reads import reads_request_key
+from dashboards.cache import reads_cache
+from dashboards.filters import dashboard_tenant
+from orgs.tenancy import Tenant
+
+WHO_MARKER = "<!--trustos:who-->"
+WHO_TEMPLATE = "_who.html"
+
+
+def page_scope(tenant: Tenant) -> str:
+    """What makes two readers' pages differ: roles, led/facilitated teams (with sub-teams), and
+    their own team where it can matter (outside the teams they lead or facilitate)."""
+    led = sorted(tenant.led_team_ids)
+    fac = sorted(tenant.facilitated_team_ids)
+    own = tenant.own_team_id
+    if own is not None and (own in tenant.led_team_ids or own in tenant.facilitated_team_ids):
+        own = None  # already visible, loggable and never the default team over a led one
+    raw = f"{sorted(tenant.roles)}|{led}|{fac}|{own}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def page_key(*, name: str, tenant: Tenant, request: HttpRequest) -> str:
+    org = tenant.org
+    today = timezone.localdate(timezone=org.tz) if org.tz else timezone.localdate()
+    htmx = "hx" if request.headers.get("HX-Request") else "page"
+    scope = f"{page_scope(tenant)}|{today.isoformat()}|{htmx}"
+    return reads_request_key(org_id=org.pk, name=name, scope=scope, request=request)
+
+
+def _who(request: HttpRequest, tenant: Tenant) -> str:
+    """The reader's own "who" block: no context processors, just user, org and CSRF token."""
+    return get_template(WHO_TEMPLATE).render(
+        {"user": request.user, "tenant": tenant, "csrf_token": get_token(request)}
+    )
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    return len(get_messages(request)) > 0
+
+
+def page_cached(
+    name: str, *, seconds: int, bypass: frozenset[str] = frozenset()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Serve the page from the whole-response cache when the reader may open it (checked first,
+    on every request: a reader who lost the role gets the 403, never the cached page).
+
+    A request naming one of the `bypass` query keys is always built (the overview's person
+    attribute filter is checked against the disclosure ledger each time it is asked).
+    """
+
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            tenant = dashboard_tenant(request)
+            if (
+                not getattr(settings, "DASHBOARD_PAGE_CACHE", True)
+                or request.method != "GET"
+                or any(k in request.GET for k in bypass)
+                or _has_messages(request)
+            ):
+                return view(request, *args, **kwargs)
+            key = page_key(name=name, tenant=tenant, request=request)
+            cache = reads_cache()
+            hit = cache.get(key)
+            if hit is not None:
+                body, content_type = hit
+                response = HttpResponse(
+                    body.replace(WHO_MARKER, _who(request, tenant), 1), content_type=content_type
+                )
+                response["X-Page-Cache"] = "hit"
+                return response
+            setattr(request, "page_cache_who", WHO_MARKER)  # noqa: B010 (read by base.html)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                delattr(request, "page_cache_who")
+            if response.status_code != 200 or response.streaming:
+                return response
+            body = response.content.decode(response.charset or "utf-8")
+            if body.count(WHO_MARKER) != 1:  # a page without the marker is not made shareable
+                return response
+            cache.set(key, (body, response["Content-Type"]), seconds)
+            response.content = body.replace(WHO_MARKER, _who(request, tenant), 1)
+            response["X-Page-Cache"] = "miss"
+            return response
+
+        return cached_view
+
+    return wrap
