@@ -21,16 +21,14 @@ Anonymity by design (docs/privacy.md), also against someone who reads the databa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.tasks import task_queue_on_commit
@@ -57,6 +55,7 @@ from surveys.services.errors import (
     RoundClosed,
     TokenUsed,
 )
+from surveys.services.writer import survey_writer_turn
 
 COMMENT_MAX = 2000
 FLUSH_COALESCE_S = 1.0
@@ -229,18 +228,6 @@ def _attributes_for(*, claim: Claim, team_id: int) -> dict[str, Any]:
     )
 
 
-# SQLite has one write lock per database, and a writer that finds it taken sleeps in its
-# busy handler in steps of 5-100 ms before trying again: with 16 threads per process most
-# of a submit's time under load was that sleep (p99 ~1 s at 10 clients). Threads of one
-# process queue here instead and are handed the turn at once; processes still meet at
-# SQLite's lock. PostgreSQL locks rows, so submits run side by side there.
-_sqlite_writer = threading.Lock()
-
-
-def _one_writer() -> contextlib.AbstractContextManager[Any]:
-    return _sqlite_writer if connection.vendor == "sqlite" else contextlib.nullcontext()
-
-
 def response_submit(
     *, token: str, answers: Any, comment: Any = "", form: Any = None
 ) -> PendingResponse:
@@ -258,7 +245,7 @@ def response_submit(
     if team_id is None:
         raise InvalidSubmission("You are not in a team any more; this answer cannot be counted.")
     attributes = _attributes_for(claim=claim, team_id=team_id)
-    with _one_writer(), transaction.atomic():
+    with survey_writer_turn(), transaction.atomic():
         if not spend_while_open(inv=claim):
             # Refused: say why (a read on this rare path only).
             if not PulseRound.objects.filter(
