@@ -21,6 +21,7 @@ Anonymity by design (docs/privacy.md), also against someone who reads the databa
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import uuid
@@ -28,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.tasks import task_queue_on_commit
@@ -228,6 +229,27 @@ def _attributes_for(*, claim: Claim, team_id: int) -> dict[str, Any]:
     )
 
 
+@functools.cache
+def _pending_insert_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(PendingResponse._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in _PENDING_FIELDS)
+    return f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_PENDING_FIELDS))})"
+
+
+_PENDING_FIELDS = tuple(PendingResponse._meta.concrete_fields)
+
+
+def _pending_insert(pending: PendingResponse) -> None:
+    """`pending.save(force_insert=True)` as one prepared INSERT: the ORM's compilation of it
+    was ~1/6 of a submit's time. Values go through each field's own conversion (UUID, date,
+    JSON), so the row is the one `save` writes; PendingResponse has no save signals."""
+    params = [f.get_db_prep_save(getattr(pending, f.attname), connection) for f in _PENDING_FIELDS]
+    with connection.cursor() as cur:
+        cur.execute(_pending_insert_sql(connection.vendor), params)
+    pending._state.adding = False
+    pending._state.db = connection.alias
+
+
 def response_submit(
     *, token: str, answers: Any, comment: Any = "", form: Any = None
 ) -> PendingResponse:
@@ -256,7 +278,7 @@ def response_submit(
                 "This link has already been used: the survey was answered.",
                 {"token": "already used"},
             )
-        pending = PendingResponse.objects.create(
+        pending = PendingResponse(
             organization_id=rnd.organization_id,
             round=rnd,
             team_id=team_id,
@@ -265,6 +287,7 @@ def response_submit(
             answers={str(item_id): v for item_id, v in values.items()},
             comment=comment.strip(),
         )
+        _pending_insert(pending)
         # In its own transaction, after this one commits: the flush must not share a
         # transaction (and so a transaction id) with the claim above. Coalesced: a flush
         # writes every group of the round that reached k, so one publish per round and
