@@ -93,6 +93,7 @@ def main() -> None:
     from django.db import connections
 
     import scoring.adapter
+    import scoring.releases
     import scoring.services
     from bench.data import cached_org
 
@@ -110,6 +111,9 @@ def main() -> None:
         (scoring.services, "release_members_labelled"),
         (scoring.services, "snapshot_insert"),
         (scoring.services, "results_release_publish"),
+        (scoring.releases, "_decide"),  # inside the publish, i.e. inside the write lock
+        (scoring.releases, "ledger_check"),
+        (scoring.releases, "ledger_record"),
     ):
         wrap(module, name, sampler, depth)
     base = sampler.reset()
