@@ -74,6 +74,8 @@ bench: install
 ## scratch databases are built (kept under var/bench/; the first run builds them).
 bench-quick: install
 	$(PY) -m bench --quick
+	$(PY) -m bench.execution --items 100000 --runs 1
+	$(PY) -m bench.workshops --rounds 1
 
 ## make bench-during: survey answers submitted during a recompute of 1M responses (SQLite
 ## unless DATABASE_URL): every one must be stored, none may wait for the maths.

@@ -57,6 +57,7 @@ EPOCH = dt.date(1970, 1, 1)
 # list of millions of row tuples.
 FETCH_ROWS = 65_536
 SKIP = -1  # a NULL value (skip) in the query; NaN in the frame
+ANSWER_COLUMNS = ("response_id", "team_id", "period", "item_id", "value")
 
 
 def period_day(period: dt.date) -> int:
@@ -101,27 +102,29 @@ def answer_columns(*, round_ids: Iterable[int]) -> pd.DataFrame:
     skip). Rows are not sorted; the engine groups answers by response itself.
     """
     ids = [int(r) for r in round_ids]
-    chunks: list[np.ndarray] = []
+    # One list of chunk arrays per column, each concatenated on its own and its chunks
+    # dropped before the next: at 1M responses (8M rows) a single (rows × 5) block, its
+    # concatenation and the DataFrame's copy of it were three 320 MB copies at once.
+    parts: list[list[np.ndarray]] = [[] for _ in ANSWER_COLUMNS]
     if ids:
         with connection.cursor() as cur:
             cur.execute(_answers_sql(len(ids)), ids)
             while rows := cur.fetchmany(FETCH_ROWS):
                 flat = np.fromiter(
                     itertools.chain.from_iterable(rows), dtype=np.int64, count=5 * len(rows)
-                )
-                chunks.append(flat.reshape(-1, 5))
-    block = np.concatenate(chunks) if chunks else np.empty((0, 5), dtype=np.int64)
-    value = block[:, 4].astype(np.float64)
-    value[block[:, 4] == SKIP] = np.nan
-    return pd.DataFrame(
-        {
-            "response_id": block[:, 0],
-            "team_id": block[:, 1],
-            "period": block[:, 2],
-            "item_id": block[:, 3],
-            "value": value,
-        }
-    )
+                ).reshape(-1, 5)
+                for j, part in enumerate(parts):
+                    part.append(flat[:, j].copy())  # contiguous, and frees the chunk
+    columns: dict[str, np.ndarray] = {}
+    for name, part in zip(ANSWER_COLUMNS, parts, strict=True):
+        columns[name] = np.concatenate(part) if part else np.empty(0, dtype=np.int64)
+        part.clear()
+    value = columns["value"].astype(np.float64)
+    value[columns["value"] == SKIP] = np.nan
+    columns["value"] = value
+    # copy=False: the frame keeps these arrays (one block each) instead of consolidating
+    # the four integer columns into a new 2-D block.
+    return pd.DataFrame(columns, copy=False)
 
 
 def answers_frame(*, round_ids: Iterable[int]) -> pd.DataFrame:

@@ -120,6 +120,13 @@ def _empty(labelled: bool) -> pd.DataFrame:
     return pd.DataFrame(columns=[*CELL, ID, ROUND, *([SET] if labelled else [])])
 
 
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Database ids as int32 when they fit (they do, short of two billion rows), else int64."""
+    if len(values) and (values.min() < -(2**31) or values.max() >= 2**31):
+        return values.astype(np.int64)
+    return values.astype(np.int32)
+
+
 def _members(*, org: Organization, periods: list[dt.date], labelled: bool) -> pd.DataFrame:
     rubrics = list(
         PulseRound.objects.filter(
@@ -132,9 +139,9 @@ def _members(*, org: Organization, periods: list[dt.date], labelled: bool) -> pd
     keys = sorted(set(item_key.values()))
     if not periods or not keys:
         return _empty(labelled)
-    teams, starts, counts, flat = _units(org)
+    tree = _units(org)
     names = [TRUST_MEASURE, *keys]
-    cols: list[tuple[np.ndarray, ...]] = []
+    parts: list[pd.DataFrame] = []
     for lo in range(0, len(keys), MASK_BITS):  # one query per 62 measures: usually one
         chunk = keys[lo : lo + MASK_BITS]
         bit = {key: 1 << j for j, key in enumerate(chunk)}
@@ -147,26 +154,23 @@ def _members(*, org: Organization, periods: list[dt.date], labelled: bool) -> pd
         if lo == 0:
             sel.insert(0, (0, mask != 0))
         resp = np.concatenate([np.flatnonzero(s) for _, s in sel])
-        meas = np.repeat([m for m, _ in sel], [int(s.sum()) for _, s in sel])
-        cols.append(_expand(ids, block, resp, meas, (teams, starts, counts, flat)))
-    id_col, day, rubric, unit, m_code, rnd = (np.concatenate(c) for c in zip(*cols, strict=True))
-    if len(id_col) == 0:
+        meas = np.repeat(
+            np.array([m for m, _ in sel], dtype=np.int32), [int(s.sum()) for _, s in sel]
+        )
+        del mask, sel
+        part = _expand(ids, block, resp, meas, tree, names, labelled)
+        if len(part):
+            parts.append(part)
+        del ids, block, resp, meas
+    if not parts:
         return _empty(labelled)
-    days, day_code = np.unique(day, return_inverse=True)
-    period_of = np.array([EPOCH + dt.timedelta(days=int(d)) for d in days], dtype=object)
-    day_code = day_code.reshape(-1)
-    out = pd.DataFrame(
-        {
-            "period": pd.Categorical.from_codes(day_code, categories=period_of),
-            "rubric_id": rubric,
-            "team_id": unit,
-            "measure": pd.Categorical.from_codes(m_code, categories=names),
-            ID: id_col,
-            ROUND: rnd,
-        }
-    )
-    if labelled:
-        out[SET] = _cell_labels(day_code, rubric, unit, m_code, period_of, names)
+    if len(parts) == 1:
+        return parts[0]
+    # More than 62 measures: one frame per query, their categories unioned.
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("period", "measure", *([SET] if labelled else [])):
+        if out[col].dtype != "category":
+            out[col] = out[col].astype("category")
     return out
 
 
@@ -176,52 +180,108 @@ def _expand(
     resp: np.ndarray,
     meas: np.ndarray,
     tree: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, ...]:
-    """Each (response, measure) pair to every unit of its team (ragged, vectorised):
-    (id, day, rubric, unit, measure code, round) per row. Teams no longer in the tree have
-    none."""
+    names: list[str],
+    labelled: bool,
+) -> pd.DataFrame:
+    """Each (response, measure) pair to every unit of its team: one row per (cell, id).
+
+    Filled level by level of the tree (the team itself, its parent, ..., the org) straight
+    into preallocated narrow columns: at 1M responses there are ~17M rows, and the earlier
+    ragged `repeat` with int64 temporaries per row and a final concatenation peaked at
+    4 GB. Teams no longer in the tree have no rows."""
     teams, starts, counts, flat = tree
     team = block[resp, 0]
     pos = np.minimum(np.searchsorted(teams, team), max(len(teams) - 1, 0))
     known = (teams[pos] == team) if len(teams) else np.zeros(len(team), dtype=bool)
     rep = np.where(known, counts[pos] if len(teams) else 0, 0)
+    del team, known
     total = int(rep.sum())
-    row = np.repeat(np.arange(len(resp)), rep)
-    within = np.arange(total) - np.repeat(np.cumsum(rep) - rep, rep)
-    unit = flat[starts[pos[row]] + within] if total else np.empty(0, dtype=np.int64)
-    r_of = resp[row]
-    return (
-        ids[r_of],
-        block[r_of, 1],
-        block[r_of, 2],
-        unit,
-        meas[row].astype(np.int64),
-        block[r_of, 4],
+    # Per response (small): period code, rubric, round; per unit of the tree: its code.
+    days, day_code_r = np.unique(block[:, 1], return_inverse=True)
+    day_code_r = day_code_r.reshape(-1).astype(np.int16 if len(days) < 2**15 else np.int64)
+    rubrics, rubric_code_r = np.unique(block[:, 2], return_inverse=True)
+    rubric_code_r = rubric_code_r.reshape(-1)
+    units = np.unique(np.concatenate([flat, [0]]))
+    unit_code_flat = np.searchsorted(units, flat)
+    period_of = np.array([EPOCH + dt.timedelta(days=int(d)) for d in days], dtype=object)
+    n_m, n_u, n_r = len(names), len(units), len(rubrics)
+    id_col = np.empty(total, dtype=ids.dtype)
+    day_code = np.empty(total, dtype=day_code_r.dtype)
+    rubric = np.empty(total, dtype=_narrow(rubrics).dtype)
+    unit = np.empty(total, dtype=_narrow(units).dtype)
+    m_code = np.empty(total, dtype=np.int8 if n_m < 128 else np.int64)
+    rnd = np.empty(total, dtype=_narrow(block[:, 4]).dtype)
+    key = np.empty(total, dtype=np.int64) if labelled else None
+    at = 0
+    for level in range(int(rep.max()) if total else 0):
+        pairs = np.flatnonzero(rep > level)  # pairs whose team has a unit at this level
+        r_of = resp[pairs]
+        flat_at = starts[pos[pairs]] + level
+        end = at + len(pairs)
+        id_col[at:end] = ids[r_of]
+        day_code[at:end] = day_code_r[r_of]
+        rubric[at:end] = block[r_of, 2]
+        unit[at:end] = flat[flat_at]
+        m_code[at:end] = meas[pairs]
+        rnd[at:end] = block[r_of, 4]
+        if key is not None:
+            key[at:end] = (
+                (day_code_r[r_of].astype(np.int64) * n_r + rubric_code_r[r_of]) * n_u
+                + unit_code_flat[flat_at]
+            ) * n_m + meas[pairs]
+        at = end
+        del pairs, r_of, flat_at
+    out = pd.DataFrame(
+        {
+            "period": pd.Categorical.from_codes(day_code, categories=period_of),
+            "rubric_id": rubric,
+            "team_id": unit,
+            "measure": pd.Categorical.from_codes(m_code, categories=names),
+            ID: id_col,
+            ROUND: rnd,
+        },
+        copy=False,
     )
+    if key is not None:
+        out[SET] = _cell_labels(key, (len(days), n_r, n_u, n_m), period_of, rubrics, units, names)
+    return out
 
 
 def _cell_labels(
-    day_code: np.ndarray,
-    rubric: np.ndarray,
-    unit: np.ndarray,
-    m_code: np.ndarray,
+    key: np.ndarray,
+    shape: tuple[int, int, int, int],
     period_of: np.ndarray,
+    rubrics: np.ndarray,
+    units: np.ndarray,
     names: list[str],
 ) -> pd.Categorical:
     """The ledger's set label per row ("period|rubric|team|measure", as
-    `scoring.releases._labels` writes it for a snapshot cell), built once per distinct cell."""
-    rubrics, r_code = np.unique(rubric, return_inverse=True)
-    units, u_code = np.unique(unit, return_inverse=True)
-    key = ((day_code * len(rubrics) + r_code) * len(units) + u_code) * len(names) + m_code
-    cells, inverse = np.unique(key, return_inverse=True)
-    m, rest = cells % len(names), cells // len(names)
-    u, rest = rest % len(units), rest // len(units)
-    r, d = rest % len(rubrics), rest // len(rubrics)
+    `scoring.releases._labels` writes it for a snapshot cell), built once per distinct cell.
+
+    `key` numbers the cell densely from its (period, rubric, unit, measure) codes; the cells
+    present are found with a presence table when the key space is small (always, short of
+    millions of teams), no sort of the rows."""
+    n_d, n_r, n_u, n_m = shape
+    space = n_d * n_r * n_u * n_m
+    if space <= 50_000_000:
+        present = np.zeros(space, dtype=bool)
+        present[key] = True
+        cells = np.flatnonzero(present)
+        code_of = np.cumsum(present, dtype=np.int64) - 1
+        del present
+        inverse = code_of[key].astype(np.int32 if len(cells) < 2**31 else np.int64)
+        del code_of
+    else:
+        cells, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    m, rest = cells % n_m, cells // n_m
+    u, rest = rest % n_u, rest // n_u
+    r, d = rest % n_r, rest // n_r
     text = [
         f"{period_of[di]}|{rubrics[ri]}|{units[ui]}|{names[mi]}"
         for di, ri, ui, mi in zip(d, r, u, m, strict=True)  # distinct cells, not rows
     ]
-    return pd.Categorical.from_codes(inverse.reshape(-1), categories=text)
+    return pd.Categorical.from_codes(inverse, categories=text)
 
 
 def release_members(*, org: Organization, periods: list[dt.date]) -> pd.DataFrame:

@@ -21,16 +21,16 @@ Anonymity by design (docs/privacy.md), also against someone who reads the databa
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import random
-import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from core.tasks import task_queue_on_commit
@@ -57,6 +57,7 @@ from surveys.services.errors import (
     RoundClosed,
     TokenUsed,
 )
+from surveys.services.writer import survey_writer_turn
 
 COMMENT_MAX = 2000
 FLUSH_COALESCE_S = 1.0
@@ -229,16 +230,25 @@ def _attributes_for(*, claim: Claim, team_id: int) -> dict[str, Any]:
     )
 
 
-# SQLite has one write lock per database, and a writer that finds it taken sleeps in its
-# busy handler in steps of 5-100 ms before trying again: with 16 threads per process most
-# of a submit's time under load was that sleep (p99 ~1 s at 10 clients). Threads of one
-# process queue here instead and are handed the turn at once; processes still meet at
-# SQLite's lock. PostgreSQL locks rows, so submits run side by side there.
-_sqlite_writer = threading.Lock()
+@functools.cache
+def _pending_insert_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(PendingResponse._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in _PENDING_FIELDS)
+    return f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_PENDING_FIELDS))})"
 
 
-def _one_writer() -> contextlib.AbstractContextManager[Any]:
-    return _sqlite_writer if connection.vendor == "sqlite" else contextlib.nullcontext()
+_PENDING_FIELDS = tuple(PendingResponse._meta.concrete_fields)
+
+
+def _pending_insert(pending: PendingResponse) -> None:
+    """`pending.save(force_insert=True)` as one prepared INSERT: the ORM's compilation of it
+    was ~1/6 of a submit's time. Values go through each field's own conversion (UUID, date,
+    JSON), so the row is the one `save` writes; PendingResponse has no save signals."""
+    params = [f.get_db_prep_save(getattr(pending, f.attname), connection) for f in _PENDING_FIELDS]
+    with connection.cursor() as cur:
+        cur.execute(_pending_insert_sql(connection.vendor), params)
+    pending._state.adding = False
+    pending._state.db = connection.alias
 
 
 def response_submit(
@@ -258,32 +268,69 @@ def response_submit(
     if team_id is None:
         raise InvalidSubmission("You are not in a team any more; this answer cannot be counted.")
     attributes = _attributes_for(claim=claim, team_id=team_id)
-    with _one_writer(), transaction.atomic():
-        if not spend_while_open(inv=claim):
-            # Refused: say why (a read on this rare path only).
-            if not PulseRound.objects.filter(
-                pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
-            ).exists():
-                raise RoundClosed("This survey round has closed.", {"token": "round closed"})
-            raise TokenUsed(
-                "This link has already been used: the survey was answered.",
-                {"token": "already used"},
-            )
-        pending = PendingResponse.objects.create(
-            organization_id=rnd.organization_id,
-            round=rnd,
-            team_id=team_id,
-            period=rnd.period,
-            attributes=attributes,
-            answers={str(item_id): v for item_id, v in values.items()},
-            comment=comment.strip(),
+    pending = PendingResponse(
+        organization_id=rnd.organization_id,
+        round=rnd,
+        team_id=team_id,
+        period=rnd.period,
+        attributes=attributes,
+        answers={str(item_id): v for item_id, v in values.items()},
+        comment=comment.strip(),
+    )
+    deadline = time.monotonic() + LOCKED_WAIT_S
+    with survey_writer_turn():
+        while True:
+            committed: list[bool] = []
+            try:
+                with transaction.atomic():
+                    transaction.on_commit(functools.partial(committed.append, True))
+                    _spend_and_buffer(claim=claim, pending=pending)
+                return pending
+            except OperationalError as exc:
+                if committed or not _locked_retry(exc, deadline):
+                    raise
+
+
+# How long a submit keeps trying while another writer holds SQLite's lock longer than the
+# busy timeout: a recompute's swap and publish at 1M responses held it 5-10 s on a loaded
+# 2-core box (BENCHMARKS.md), and one answer of 474 failed with "database is locked".
+LOCKED_WAIT_S = 30.0
+
+
+def _locked_retry(exc: OperationalError, deadline: float) -> bool:
+    """Whether to try the submit's transaction again: SQLite said "database is locked" (its
+    busy timeout ran out waiting for another writer), the transaction rolled back before
+    committing (so nothing of it happened: the token is unspent), it was the outermost
+    transaction, and the deadline has not passed. Exactly once is unchanged: a retry runs
+    the same conditional spend, which a committed earlier try would make fail."""
+    return (
+        connection.vendor == "sqlite"
+        and not connection.in_atomic_block
+        and "locked" in str(exc)
+        and time.monotonic() < deadline
+    )
+
+
+def _spend_and_buffer(*, claim: Claim, pending: PendingResponse) -> None:
+    """Inside the submit's transaction: spend the token while the round is open, buffer."""
+    rnd = claim.round
+    if not spend_while_open(inv=claim):
+        # Refused: say why (a read on this rare path only).
+        if not PulseRound.objects.filter(
+            pk=rnd.pk, status=RoundStatus.OPEN, closes_at__gt=timezone.now()
+        ).exists():
+            raise RoundClosed("This survey round has closed.", {"token": "round closed"})
+        raise TokenUsed(
+            "This link has already been used: the survey was answered.",
+            {"token": "already used"},
         )
-        # In its own transaction, after this one commits: the flush must not share a
-        # transaction (and so a transaction id) with the claim above. Coalesced: a flush
-        # writes every group of the round that reached k, so one publish per round and
-        # second serves all answers of that second (the minute tick flushes any straggler).
-        task_queue_on_commit("surveys.flush_responses", rnd.pk, coalesce=FLUSH_COALESCE_S)
-    return pending
+    pending._state.adding = True
+    _pending_insert(pending)
+    # In its own transaction, after this one commits: the flush must not share a
+    # transaction (and so a transaction id) with the claim above. Coalesced: a flush
+    # writes every group of the round that reached k, so one publish per round and
+    # second serves all answers of that second (the minute tick flushes any straggler).
+    task_queue_on_commit("surveys.flush_responses", rnd.pk, coalesce=FLUSH_COALESCE_S)
 
 
 def _group_key(row: PendingResponse) -> tuple[int, int, str]:

@@ -1,6 +1,7 @@
 """On the embedded default (a SQLite file), survey answers submitted while a large recompute
-runs all go through, each within a bounded time: the recompute holds the write lock only for
-its short swap, never while it reads and computes. Real threads, real connections."""
+runs all go through (none lost), each waiting far less than the recompute takes: the
+recompute holds the write lock only for its short swap, never while it reads and computes.
+Real threads, real connections."""
 
 from __future__ import annotations
 
@@ -22,8 +23,12 @@ from surveys.services.responses import response_submit
 from tests.factories import invitation_token, people_make, round_make
 
 RESPONSES = 40_000  # 320,000 answers: seconds of maths on a shared 2-core machine
-# Far below the 5 s busy timeout: an answer waits for the swap, not for the computation.
-SUBMIT_BOUND_S = 2.5
+# An answer waits for the short swap, never for the computation. Bound it relative to the
+# recompute measured in the same run (a fixed 2.5 s flaked at load average 14, when every
+# step is several times slower): if the write lock were held while reading and computing,
+# an answer sent at the start would wait about the whole recompute (or hit the 5 s busy
+# timeout and fail), far above half of it. The swap is ~1/6 of the recompute at 40k.
+SUBMIT_SHARE_OF_RECOMPUTE = 0.5
 
 
 @pytest.mark.skipif(
@@ -99,4 +104,6 @@ class SubmitDuringRecomputeTests(TransactionTestCase):
             f"recompute {recompute_s[0]:.2f} s; {submitted} answers, slowest "
             f"{max(latencies) * 1000:.0f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms"
         )
-        assert max(latencies) < SUBMIT_BOUND_S, (max(latencies), recompute_s)
+        assert max(latencies) < SUBMIT_SHARE_OF_RECOMPUTE * recompute_s[0], (
+            f"an answer waited {max(latencies):.2f} s during a {recompute_s[0]:.2f} s recompute"
+        )
