@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
 
 from orgs.api_auth import TokenScopeAllows
-from orgs.models import ApiToken, Membership, Organization, Role, Team
+from orgs.models import ApiToken, Membership, Organization, Person, Role, Team
 
 M = TypeVar("M", bound=models.Model)
 
@@ -71,27 +71,23 @@ def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None
 
     Every request of a page pays this (the permission check runs before any cached page is
     served), so it costs one query for an admin or employee (memberships with their org and
-    the user's person) and three for a leader or facilitator (+ their teams, + the org's tree,
-    which stays on `tenant.org` for the rest of the request).
+    the user's person, written out: `_membership_rows`) and two for a leader or facilitator
+    (+ the teams they cover, one recursive query).
     """
     if not getattr(user, "is_authenticated", False):
         return None
-    memberships = list(
-        Membership.objects.filter(user=user, **({"organization": org} if org else {}))
-        .select_related("organization", "user__person")
-        .order_by("organization_id", "id")
-    )
-    if not memberships:
+    rows = _membership_rows(user.pk, org.pk if org else None)
+    if not rows:
         return None
-    org = memberships[0].organization
-    mine = [m for m in memberships if m.organization_id == org.id]
-    roles = frozenset(m.role for m in mine)
-    role_of = {m.pk: m.role for m in mine if m.role in (Role.LEADER, Role.FACILITATOR)}
+    org = rows[0][4]
+    mine = [r for r in rows if r[4].pk == org.pk]
+    roles = frozenset(role for _m, role, _t, _o, _org in mine)
+    role_of = {m: role for m, role, _t, _o, _org in mine if role in (Role.LEADER, Role.FACILITATOR)}
     covered = _covered_teams(org.id, list(role_of)) if role_of else []
     led = frozenset(t for m, t in covered if role_of[m] == Role.LEADER)
     fac = frozenset(t for m, t in covered if role_of[m] == Role.FACILITATOR)
-    person = getattr(memberships[0].user, "person", None)  # None: the user has no person
-    own_team = person.team_id if person is not None and person.organization_id == org.id else None
+    _m, _r, person_team, person_org, _org = rows[0]
+    own_team = person_team if person_org == org.id else None  # no person: both None
     return Tenant(
         org=org,
         user_id=user.pk,
@@ -100,6 +96,41 @@ def tenant_for_user(user: Any, org: Organization | None = None) -> Tenant | None
         facilitated_team_ids=fac,
         own_team_id=own_team,
     )
+
+
+def _membership_rows(
+    user_id: int, org_id: int | None
+) -> list[tuple[int, str, int | None, int | None, Organization]]:
+    """(membership id, role, the user's person's team and org, the membership's org) of the
+    user's memberships, ordered by org then membership: one SQL statement, written out rather
+    than compiled by the ORM on every request (compiling the joined query cost more than
+    running it, on the path every page pays before a cached page is served). A raw queryset
+    still converts the org's columns as the ORM does; the other columns ride along."""
+    o = Organization._meta.db_table
+    sql = (
+        f"SELECT o.*, m.id AS tenancy_membership_id, m.role AS tenancy_role,"
+        f" p.team_id AS tenancy_person_team, p.organization_id AS tenancy_person_org"
+        f" FROM {Membership._meta.db_table} m JOIN {o} o ON o.id = m.organization_id"
+        f" LEFT JOIN {Person._meta.db_table} p ON p.user_id = m.user_id"
+        f" WHERE m.user_id = %s"
+        + (" AND m.organization_id = %s" if org_id is not None else "")
+        + " ORDER BY m.organization_id, m.id"
+    )
+    params = [user_id] if org_id is None else [user_id, org_id]
+    out = []
+    first: dict[int, Organization] = {}
+    for row in Organization.objects.raw(sql, params):
+        org = first.setdefault(row.pk, row)  # one instance per org, as select_related gave
+        out.append(
+            (
+                int(getattr(row, "tenancy_membership_id")),  # noqa: B009 (raw columns)
+                str(getattr(row, "tenancy_role")),  # noqa: B009
+                getattr(row, "tenancy_person_team"),  # noqa: B009
+                getattr(row, "tenancy_person_org"),  # noqa: B009
+                org,
+            )
+        )
+    return out
 
 
 def _covered_teams(org_id: int, membership_ids: list[int]) -> list[tuple[int, int]]:

@@ -129,7 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # is checked, and records each failure (trustos/security.py has the lockout page).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the session's user read by a written-out SELECT (every page
+    # pays it). Not listed beside ModelBackend: a failed login would then hash twice. Sessions
+    # made before it name ModelBackend and are asked to log in once more.
+    "core.auth_backend.ModelBackendRaw",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -288,3 +288,24 @@ class ResultsApiCacheTests(BaseTestCase):
         )
         self.client.force_login(self.leader)
         self.assertEqual(self.client.get(self.URL).status_code, 403)
+
+
+@override_settings(DASHBOARD_PAGE_CACHE=True)
+class WhoBlockTests(BaseTestCase):
+    def test_a_hit_prints_the_same_who_block_a_fresh_render_does(self) -> None:
+        def who(body: str) -> str:
+            found = re.search(r'<div class="who">.*?</div>', body, re.S)
+            assert found is not None
+            # The CSRF token differs per response (masked): compare everything else.
+            text = re.sub(r'value="[^"]+"', 'value=""', found.group(0))
+            return re.sub(r"\s+", " ", text)
+
+        self.login(self.owner)
+        url = reverse("dashboards:heatmap")
+        with override_settings(DASHBOARD_PAGE_CACHE=False):
+            fresh = self.client.get(url).content.decode()
+        self.client.get(url)
+        hit = self.client.get(url)
+        assert hit["X-Page-Cache"] == "hit"
+        assert who(hit.content.decode()) == who(fresh)
+        assert self.owner.get_username() in who(fresh)
