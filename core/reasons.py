@@ -34,8 +34,8 @@ REASON_TEXT: dict[str, str] = {
     REASON_PART_HIDDEN: "hidden because one of its parts is hidden",
     REASON_NOT_RELEASED: "not released yet: figures are published when a check-in window closes",
     REASON_LEDGER: (
-        "hidden: it would differ from a result released earlier by fewer than {k} answers, "
-        "so comparing the two could reveal individual answers"
+        "hidden: together with figures released earlier it would let the answers of fewer "
+        "than {k} people be worked out"
     ),
 }
 

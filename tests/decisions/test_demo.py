@@ -10,7 +10,6 @@ from django.test import TestCase
 from decisions.models import (
     CheckInResponse,
     Decision,
-    DecisionStabilitySnapshot,
     DecisionStatusChange,
 )
 
@@ -23,12 +22,23 @@ class DemoTests(TestCase):
             to_status__in=["being_revisited", "reversed"]
         ).exists()
         assert CheckInResponse.objects.count() > 400
-        cells = DecisionStabilitySnapshot.objects.filter(suppressed=False, team__isnull=False)
+        # The planted story is in the answers themselves. (Which of them a reader sees is
+        # decided by the release ledger: per-decision figures are released first, and team ×
+        # period cells that would split a decision into groups under k are held back.)
+        answers = list(
+            CheckInResponse.objects.values("team__name", "holding", "acted", "rediscussed")
+        )
 
         def pooled(name: str, field: str) -> float:
-            # A share hidden on its own n (issue 9) is left out of the pool.
-            rows = [c for c in cells if c.team.name == name and getattr(c, field) is not None]
-            return sum(getattr(c, field) * c.n for c in rows) / sum(c.n for c in rows)
+            rows = [a for a in answers if a["team__name"] == name]
+            if field == "circling_pct":
+                asked = [a for a in rows if a["rediscussed"]]
+                return 100 * sum(a["rediscussed"] == "several" for a in asked) / len(asked)
+            if field == "stability_pct":
+                asked = [a for a in rows if a["holding"] is not None]
+                return 100 * sum(a["holding"] >= 4 for a in asked) / len(asked)
+            asked = [a for a in rows if a["acted"]]
+            return 100 * sum(a["acted"] == "waiting_confirmation" for a in asked) / len(asked)
 
         for low in ("Growth", "Payments"):
             for high in ("Platform", "Design"):
