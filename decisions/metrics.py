@@ -14,6 +14,7 @@ import json
 from collections.abc import Collection, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from orgs.disclosure import ROOT_ID, disclosure_cells
 from orgs.models import DECISION_READ_ROLES, Organization
 from orgs.periods import period_start
 from trustmath import decision_metrics as dm
+from trustmath import decision_people
 from trustmath.suppression import REASON_NOT_RELEASED
 
 SOURCE_LABEL = "Decision check-ins"
@@ -81,6 +83,18 @@ def answers_frame(*, org_id: int, decision_ids: Iterable[int] | None = None) -> 
     df["team_id"] = df["team_id"].fillna(0).astype("int64")
     df["holding"] = pd.to_numeric(df["holding"], errors="coerce")
     return df
+
+
+def _holding_windows(*, org_id: int, decision_ids: Iterable[int]) -> pd.DataFrame:
+    """decision_id, window (offset in days, NaN unknown), holding of each check-in answer."""
+    rows = list(
+        CheckInResponse.objects.filter(
+            organization_id=org_id, decision_id__in=list(decision_ids)
+        ).values_list("decision_id", "offset_days", "holding")
+    )
+    frame = pd.DataFrame(rows, columns=["decision_id", "window", "holding"])
+    frame["window"] = pd.to_numeric(frame["window"], errors="coerce")
+    return frame
 
 
 def status_changes_frame(*, org_id: int, decision_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -136,6 +150,16 @@ def decision_figures(
     figures = figures.assign(n=figures["n"].fillna(0).astype(int).clip(upper=cap))
     for col in dm.SHARE_N.values():
         figures[col] = figures[col].fillna(0).astype(int).clip(upper=cap)
+    # "Still holding" may be skipped, so its people may be fewer than the decision's: its k
+    # test uses a lower bound, the most answers to it in one window (one per person there).
+    floor = decision_people.holding_people_floor(
+        _holding_windows(org_id=org.pk, decision_ids=decision_ids)
+    )
+    floor_of = dict(zip(floor["decision_id"], floor["holding_people"], strict=True))
+    figures["stability_n"] = np.minimum(
+        figures["stability_n"].to_numpy(),
+        figures["decision_id"].map(floor_of).fillna(0).astype(int).to_numpy(),
+    )
     # One decision per row, never summed over teams: every figure is its own flat measure.
     cells = dm.measure_cells(figures.assign(team_id=ROOT_ID), by=["decision_id"])
     refused = set(forced)

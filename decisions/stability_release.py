@@ -36,6 +36,7 @@ from orgs.ledger import ledger_settle
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
 from trustmath import decision_metrics as dm
+from trustmath import decision_people
 from trustmath.ledger import ID, ROUND, SET
 from trustmath.suppression import REASON_FEWER_THAN_K, REASON_LEDGER
 
@@ -76,6 +77,19 @@ def _people(org: Organization, cells: pd.DataFrame) -> tuple[pd.Series, pd.Serie
             union |= keys.get((s, period), set())
         distinct.append(len(union))
     return pd.Series(own, index=cells.index), pd.Series(distinct, index=cells.index)
+
+
+def _holding_floor(org: Organization, periods: list[dt.date]) -> pd.DataFrame:
+    """team_id, period, holding_people: the people floor of "still holding" per own cell."""
+    rows = list(
+        CheckInResponse.objects.filter(organization=org, period__in=periods).values_list(
+            "team_id", "period", "decision_id", "offset_days", "holding"
+        )
+    )
+    frame = pd.DataFrame(rows, columns=["team_id", "period", "decision_id", "window", "holding"])
+    frame["team_id"] = frame["team_id"].fillna(0).astype("int64")
+    frame["window"] = pd.to_numeric(frame["window"], errors="coerce")
+    return decision_people.holding_people_floor(frame, by=["team_id", "period"])
 
 
 def _rollup(long: pd.DataFrame, org: Organization) -> pd.Series:
@@ -146,6 +160,16 @@ def stability_decide(*, org: Organization, cells: pd.DataFrame) -> pd.DataFrame:
     own_people, distinct = _people(org, long)
     is_lag = (long["measure"] == dm.LAG_MEASURE).to_numpy()
     long["n_own"] = np.where(is_lag, long["n_own"], np.minimum(long["n_own"], own_people))
+    # "Still holding" may be skipped: its own people are at least the most answers to it in
+    # one decision's window of the cell (the own people above are an upper bound for it).
+    floor = _holding_floor(org, sorted(set(long["period"])))
+    at = long[["team_id", "period"]].merge(floor, on=["team_id", "period"], how="left")
+    is_holding = (long["measure"] == "stability").to_numpy()
+    long["n_own"] = np.where(
+        is_holding,
+        np.minimum(long["n_own"], at["holding_people"].fillna(0).astype(int).to_numpy()),
+        long["n_own"],
+    )
     long["n"] = np.where(is_lag, long["n"], _rollup(long, org))
     long["people"] = np.where(is_lag, long["n"], np.minimum(long["n"], distinct))
     # A cell whose distinct people are under k is hidden (as forced: suppression follows it).

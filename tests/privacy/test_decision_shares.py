@@ -48,3 +48,38 @@ class ShareBelowKInsideAShownCellTests(DecisionTestCase):
         self.client.force_login(self.owner)
         page = self.client.get(reverse("decisions:stability")).content.decode()
         assert "holding: hidden" in page
+
+
+class ShareOfFewPeopleOverSeveralWindowsTests(DecisionTestCase):
+    """k counts people: 3 people answering "still holding" at +7 and at +30 are 6 answers,
+    and the decision has 5 people (two skip it both times). Capping the share's answers at
+    the decision's people said 5 and showed it; its people are at least the most answers in
+    one window (3), so it is hidden."""
+
+    def setUp(self) -> None:
+        self.d = self.decide(teams=[self.platform])
+        for offset in (7, 30):
+            for i, p in enumerate(self.platform_people[:5]):
+                self.answer(self.d, p, holding=5 if i < 3 else None, acted="yes", offset=offset)
+        decision_metrics_recompute(org_id=self.org.pk)
+        self.release()
+
+    def test_the_share_is_hidden_though_its_answers_and_the_decision_reach_k(self) -> None:
+        res = decision_results(org=self.org, decision_ids=[self.d.pk])[self.d.pk]
+        assert res["suppressed"] is False and res["n"] == 5
+        assert res["stability_pct"] is None
+        assert res["hidden"]["stability"] == "fewer than 5 check-in answers"
+        assert res["action_pct"] == 100.0
+
+    def test_five_people_answering_it_in_one_window_show_it(self) -> None:
+        for p in self.platform_people[3:5]:
+            self.answer(self.d, p, holding=4, acted="yes", offset=90)
+        for p in self.platform_people[:3]:
+            self.answer(self.d, p, holding=4, acted="yes", offset=90)
+        # Per-decision figures are released first (decisions.tasks); a team × period cell
+        # of the +90 window released before them would make the other six answers (three
+        # people) the difference, and the ledger would hide the decision's share.
+        self.release()
+        res = decision_results(org=self.org, decision_ids=[self.d.pk])[self.d.pk]
+        assert res["stability_pct"] is not None, res["hidden"]
+        assert res["stability_n"] == 5
