@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from handoffs.closing import handoff_period_closes
+from handoffs.closing import handoff_last_ask, handoff_period_closes, handoff_release_due
 from handoffs.flush import handoff_answers_flush
 from handoffs.models import HandoffAnswer, HandoffRelease, PendingHandoffAnswer, Side
 from handoffs.releases import handoff_pairs_publish
@@ -145,3 +145,28 @@ class ReleasedOnceTests(BaseTestCase):
         assert self._shown() == []
         handoff_pairs_publish(org=self.org)
         assert len(self._shown()) == 1
+
+
+class ReleaseDueTests(BaseTestCase):
+    def test_the_hourly_dispatch_releases_a_period_closed_by_time_alone_once(self) -> None:
+        tz = self.org.tz
+        october = dt.date(2026, 10, 1)
+        last_ask = handoff_last_ask(org=self.org, period=october)
+        assert dt.date(2026, 10, 31) < last_ask < dt.date(2026, 11, 20)
+
+        def at(day: dt.date) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(12), tzinfo=tz)
+
+        # Released while October could still change, and October has closed since: due.
+        assert handoff_release_due(
+            org=self.org, released_at=at(last_ask), now=at(dt.date(2026, 11, 20))
+        )
+        # Released after it closed: not again.
+        later = last_ask + dt.timedelta(days=1)
+        assert not handoff_release_due(
+            org=self.org, released_at=at(later), now=at(dt.date(2026, 11, 20))
+        )
+        # Not closed yet: not due.
+        assert not handoff_release_due(
+            org=self.org, released_at=at(dt.date(2026, 11, 2)), now=at(last_ask)
+        )
