@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from execution.demo_offer import demo_handoff_pair, demo_leaf_teams
 from handoffs.checkins import HANDOFF_LINK, week_of
+from handoffs.closing import handoff_last_ask
 from handoffs.models import (
     Chased,
     ClosedHandoffLink,
@@ -70,9 +71,13 @@ def seed_demo(
     if named is not None and (ids.get(named[0]), ids.get(named[1])) in {p for p, _n in usable}:
         planted = (ids[named[0]], ids[named[1]])
     others = [pair for pair, _n in usable if pair != planted][:3]
+    # A period's figures are released once it has closed (handoffs/closing.py): plant on
+    # the last two periods closed by `today`, so the demo shows them, and on the current
+    # one, whose answers wait for its close ("released when … closes").
+    closed = [p for p in periods[:-1] if handoff_last_ask(org=org, period=p) < today]
     for f, t in [planted, *others]:
         gap_pair = (f, t) == planted
-        for period in periods[-2:]:
+        for period in [*closed[-2:], periods[-1]]:
             _plant(org, rng, f, t, period, team_people, struggling=gap_pair)
     handoff_pairs_publish(org=org)
     names = org.team_tree().names
@@ -100,7 +105,8 @@ def _plant(
     if not in_period:
         return
     day = min(period + dt.timedelta(days=10), timezone.localdate())
-    now = timezone.now()
+    # Sent on the day it was answered: a closed period's windows are over, as in life.
+    sent = min(dt.datetime.combine(day, dt.time(10), tzinfo=org.tz), timezone.now())
     for side, team in ((Side.SENDER, f), (Side.RECEIVER, t)):
         for i, person in enumerate(team_people[team]):
             handoff = in_period[i % len(in_period)]
@@ -115,7 +121,7 @@ def _plant(
                 to_team_id=t,
                 period=period,
                 week=week_of(day),
-                sent_at=now,
+                sent_at=sent,
                 used=True,
             )
             HANDOFF_LINK.issue(row).save()  # a real link row, already used

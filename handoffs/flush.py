@@ -55,14 +55,17 @@ def handoff_answers_flush(
     force: bool = False,
     now: dt.datetime | None = None,
     rng: random.Random | None = None,
+    periods: set[dt.date] | None = None,
 ) -> int:
-    """Write the org's buffered groups that reached k (or are old, or `force`); rows written."""
+    """Write the org's buffered groups that reached k (or are old, or `force`); rows written.
+    ``periods``: only the answers of those periods (a closed period's last answers)."""
     now = now or timezone.now()
     old = timezone.localtime(now, org.tz).date() - dt.timedelta(days=ANSWER_DAYS)
     with transaction.atomic():
-        rows = list(
-            PendingHandoffAnswer.objects.filter(organization=org).select_for_update(of=("self",))
-        )
+        pending = PendingHandoffAnswer.objects.filter(organization=org)
+        if periods is not None:
+            pending = pending.filter(period__in=periods)
+        rows = list(pending.select_for_update(of=("self",)))
         # Grouping, the k rule and the shuffle are core's (core/batches.py), as for decision
         # check-ins and workshop follow-ups; a group of an old day leaves as it is.
         batch = batch_ready(

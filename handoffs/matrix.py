@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handoffs.charts import GapChart, gap_chart, gap_summary
+from handoffs.closing import handoff_pending_periods
 from handoffs.selectors import handoff_pairs_for_viewer, handoff_release, plays_url
 from orgs.tenancy import Tenant
 
@@ -30,6 +31,8 @@ class HandoffMatrix:
     plays_url: str
     hidden: int = 0
     top: list[dict[str, Any]] = field(default_factory=list)  # up to 3 shown, largest gap
+    # Periods not released yet ({"label", "closes"}): named, never a number (Known gaps 12).
+    pending: list[dict[str, str]] = field(default_factory=list)
 
 
 def handoff_matrix_build(
@@ -54,7 +57,8 @@ def handoff_matrix_build(
         for name, tid in senders
     ]
     chosen_label = label.get(chosen, "") if chosen else ""
-    released_at, _frame = handoff_release(org=tenant.org)
+    released_at, frame = handoff_release(org=tenant.org)
+    released = set(frame["period"]) if not frame.empty else set()
     chart = (
         gap_chart(
             org_id=tenant.org.pk, released_at=released_at, pairs=rows, period_label=chosen_label
@@ -76,4 +80,5 @@ def handoff_matrix_build(
         plays_url=plays_url(),
         hidden=sum(1 for p in rows if p["suppressed"]),
         top=shown[:3],
+        pending=handoff_pending_periods(org=tenant.org, released=released),
     )

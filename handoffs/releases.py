@@ -1,13 +1,14 @@
-"""Publish the handoff pair figures as a release, checked against the org's release ledger.
+"""Publish the handoff pair figures of closed periods, once each, checked against the release ledger.
 
-Called when check-in windows close and answers are flushed (the hourly
-`handoffs.dispatch_checkins`), after a work-item history scan, and by the demo. Pages, the
-API and the result source read the stored release (`handoffs.selectors`), never a
-per-request computation, so reading before and after one more answer gives the same figures
-until the next release — and that release hides a pair (reason "ledger") when the answers
-behind one of its figures, with every set of that figure released before, would leave a
-group of 1 … k − 1 answers that some sum or difference isolates (`orgs.ledger.ledger_settle`,
-the atom rule; docs/privacy.md).
+Called hourly (`handoffs.dispatch_checkins`), after a work-item history scan, and by the demo.
+A period's pairs are computed only once the period is closed (handoffs/closing.py: no answer
+about its handoffs can arrive any more) and are then stored *final*: later releases copy
+them verbatim, so each (pair, period, side) set of answers is released once and never grows,
+and no difference between two releases of it exists (a person may answer several handoffs
+of one pair; Known gaps 12 in docs/privacy.md). A late answer changes nothing anyone sees.
+The first release still goes through `orgs.ledger.ledger_settle` (the atom rule, reason
+"ledger"), which refuses a set differing from one released before this rule.
+Pages, the API and the result source read the stored release (`handoffs.selectors`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from handoffs.closing import handoff_open_windows, handoff_period_closed
 from handoffs.figures import handoff_answers_frame, handoff_pair_figures, pair_label
-from handoffs.models import HandoffRelease
+from handoffs.flush import handoff_answers_flush
+from handoffs.models import HandoffRelease, PendingHandoffAnswer
 from orgs.ledger import ledger_settle
 from orgs.models import Organization
 from orgs.models_ledger import LedgerSource
@@ -54,6 +57,7 @@ STORED = [
     "chase_pct",
     "chase_several_pct",
     "gap",
+    "final",
 ]
 
 
@@ -99,15 +103,42 @@ def _plain(v: Any) -> Any:
     return None if isinstance(v, float) and pd.isna(v) else v
 
 
-def handoff_pairs_publish(*, org: Organization) -> int:
-    """Compute, check against the ledger and store the org's pair figures; pairs shown.
+def _released_rows(org: Organization) -> list[dict[str, Any]]:
+    """The stored rows of the org's last release (JSON-plain)."""
+    found = HandoffRelease.objects.filter(organization=org).values_list("pairs", flat=True).first()
+    return list(json.loads(found)) if found else []
+
+
+def handoff_pairs_publish(*, org: Organization, now: dt.datetime | None = None) -> int:
+    """Release the pairs of the org's newly closed periods (final rows of earlier releases are
+    kept verbatim); returns the pairs shown in the stored release.
 
     Holds the org row lock between the ledger check and the record, so two publishers
     never both pass against the same history.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
+        kept = [r for r in _released_rows(org) if r.get("final")]
+        final = {dt.date.fromisoformat(str(r["period"])) for r in kept}
+        open_windows = handoff_open_windows(org=org, now=now)
+
+        def closed(period: dt.date) -> bool:
+            return period not in final and handoff_period_closed(
+                org=org, period=period, now=now, open_windows=open_windows
+            )
+
+        # A closed period's buffered answers are final (no link of it can add one): out now.
+        waiting = set(
+            PendingHandoffAnswer.objects.filter(organization=org).values_list("period", flat=True)
+        )
+        if any(closed(p) for p in waiting):
+            handoff_answers_flush(
+                org=org, force=True, now=now, periods={p for p in waiting if closed(p)}
+            )
         answers = handoff_answers_frame(org)
+        if not answers.empty:
+            answers = answers[[closed(p) for p in answers["period"]]]
         members = _members(answers)
         last: dict[str, pd.DataFrame] = {}
 
@@ -116,18 +147,21 @@ def handoff_pairs_publish(*, org: Organization) -> int:
             for label in labels:
                 period, pair, _m = str(label).split("|")
                 forced.add((dt.date.fromisoformat(period), pair))
-            last["f"] = handoff_pair_figures(org=org, answers=answers, forced=forced)
-            return set(_of(members, _shown(last["f"]))[SET]) if not members.empty else set()
+            f = handoff_pair_figures(org=org, answers=answers, forced=forced)
+            if not f.empty:  # an open (or already released) period: no row, no number
+                f = f[[closed(p) for p in f["period"]]]
+            last["f"] = f
+            return set(_of(members, _shown(f))[SET]) if not members.empty else set()
 
         ledger_settle(org=org, members=members, decide=decide, source=LedgerSource.HANDOFF)
         frame = last["f"]
-        shown = _shown(frame)
         rows = [
-            {c: _plain(r.get(c)) for c in STORED}
+            {c: _plain(r.get(c)) for c in STORED} | {"final": True}
             for r in (frame.to_dict("records") if not frame.empty else [])
         ]
+        rows = kept + rows
         HandoffRelease.objects.update_or_create(
             organization=org,
-            defaults={"released_at": timezone.now(), "pairs": json.dumps(rows)},
+            defaults={"released_at": now, "pairs": json.dumps(rows)},
         )
-    return len(shown)
+    return sum(1 for r in rows if not r["suppressed"])

@@ -43,6 +43,9 @@ def handoff_release(*, org: Organization) -> tuple[dt.datetime | None, pd.DataFr
     if found is None:
         return None, pd.DataFrame(columns=STORED)
     frame = pd.DataFrame(json.loads(found[1]), columns=STORED)
+    # Only final rows (closed periods, released once); a release stored before that rule
+    # shows nothing until the next one recomputes its closed periods.
+    frame = frame[frame["final"].fillna(False).astype(bool)]
     if not frame.empty:
         frame["period"] = [dt.date.fromisoformat(p) for p in frame["period"]]
         frame[NUMBERS] = frame[NUMBERS].astype(float)  # None (hidden) → NaN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.tasks import task
 from handoffs.checkins import (
@@ -10,6 +11,7 @@ from handoffs.checkins import (
     handoff_checkins_announce,
     handoff_checkins_create_due,
 )
+from handoffs.closing import handoff_release_due
 from handoffs.flush import handoff_answers_flush, handoff_windows_close
 from handoffs.models import HandoffRelease
 from handoffs.releases import handoff_pairs_publish
@@ -29,9 +31,20 @@ def dispatch_checkins_task() -> int:
             for pk in ids:
                 send_checkin_task.delay_on_commit(pk)
         flushed = handoff_answers_flush(org=org)
-        # A release when answers arrived or windows closed (or there is none yet): the
-        # figures change only then, and it reads the execution history (not free hourly).
-        if closed or flushed or not HandoffRelease.objects.filter(organization=org).exists():
+        # A release when answers arrived or windows closed, a period closed by time alone,
+        # or there is none yet: only then can a period close (handoffs/closing.py), and it
+        # reads the execution history (not free hourly).
+        last = (
+            HandoffRelease.objects.filter(organization=org)
+            .values_list("released_at", flat=True)
+            .first()
+        )
+        if (
+            closed
+            or flushed
+            or last is None
+            or handoff_release_due(org=org, released_at=last, now=timezone.now())
+        ):
             handoff_pairs_publish(org=org)
         queued += len(ids)
     handoff_checkins_announce(count=queued)  # one shared-channel line, never a link

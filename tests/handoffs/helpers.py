@@ -62,7 +62,14 @@ def handoff_make(
     )
 
 
-def checkin_sent(*, handoff: HandoffEvent, person: Person, side: str) -> tuple[HandoffCheckIn, str]:
+def closed_moment() -> dt.datetime:
+    """A moment of a period that has closed (its check-in windows over): ~11 weeks ago."""
+    return timezone.now() - dt.timedelta(days=77)
+
+
+def checkin_sent(
+    *, handoff: HandoffEvent, person: Person, side: str, sent_at: dt.datetime | None = None
+) -> tuple[HandoffCheckIn, str]:
     """A sent check-in; returns it and its raw token (as the email carries it)."""
     org = handoff.organization
     inv = handoff_checkin_new(
@@ -72,7 +79,7 @@ def checkin_sent(*, handoff: HandoffEvent, person: Person, side: str) -> tuple[H
         side=side,
         week=week_of(timezone.localdate()),
     )
-    inv.sent_at = timezone.now()
+    inv.sent_at = sent_at or timezone.now()
     inv.save()
     return inv, HANDOFF_LINK.token(inv)
 
@@ -84,18 +91,35 @@ def answered_pair(
     to_team: Team,
     senders: list[tuple[Person, int]],
     receivers: list[tuple[Person, int, str]],
+    at: dt.datetime | None = None,
 ) -> None:
-    """Used check-ins (the people counts) and released answers for one pair, this period."""
-    for person, handed in senders:
-        h = handoff_make(org=org, from_team=from_team, to_team=to_team, from_person=person)
-        inv, _ = checkin_sent(handoff=h, person=person, side=Side.SENDER)
+    """Used check-ins (the people counts) and released answers for one pair, in the period
+    of `at` (default: a closed period, whose windows are over, so a release shows it)."""
+    at = at or closed_moment()
+    # Distinct handoff times: one person may answer several handoffs of the pair.
+    for i, (person, handed) in enumerate(senders):
+        h = handoff_make(
+            org=org, from_team=from_team, to_team=to_team, from_person=person, at=_at(at, i)
+        )
+        inv, _ = checkin_sent(handoff=h, person=person, side=Side.SENDER, sent_at=_sent(at))
         HandoffCheckIn.objects.filter(pk=inv.pk).update(used=True)
         _answer(org, inv, handed=handed)
-    for person, context, chased in receivers:
-        h = handoff_make(org=org, from_team=from_team, to_team=to_team, to_person=person)
-        inv, _ = checkin_sent(handoff=h, person=person, side=Side.RECEIVER)
+    for i, (person, context, chased) in enumerate(receivers):
+        h = handoff_make(
+            org=org, from_team=from_team, to_team=to_team, to_person=person, at=_at(at, 1000 + i)
+        )
+        inv, _ = checkin_sent(handoff=h, person=person, side=Side.RECEIVER, sent_at=_sent(at))
         HandoffCheckIn.objects.filter(pk=inv.pk).update(used=True)
         _answer(org, inv, context=context, chased=chased)
+
+
+def _at(at: dt.datetime, i: int) -> dt.datetime:
+    return at + dt.timedelta(seconds=i + 1)
+
+
+def _sent(at: dt.datetime) -> dt.datetime:
+    """When its check-in went out: a few days after the handoff, never in the future."""
+    return min(at + dt.timedelta(days=3), timezone.now())
 
 
 def _answer(org: Organization, inv: HandoffCheckIn, **fields: Any) -> None:

@@ -3,6 +3,8 @@ which pairs (a leader: pairs involving their teams, decided on the whole org's p
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -12,7 +14,7 @@ from handoffs.selectors import handoff_pairs_for_viewer, handoff_source_cells
 from orgs.tenancy import tenant_for_user
 from tests.base import BaseTestCase
 from tests.factories import people_make
-from tests.handoffs.helpers import answered_pair, three_pairs_answered
+from tests.handoffs.helpers import answered_pair, closed_moment, three_pairs_answered
 
 
 def test_gap_formula_against_a_hand_computed_fixture() -> None:
@@ -80,6 +82,7 @@ class PairDisclosureTests(BaseTestCase):
             to_team=self.marketing,
             senders=[(p, 5) for p in mobile],
             receivers=[(p, 1, "several") for p in mkt],
+            at=closed_moment() - dt.timedelta(days=35),  # released: a closed period never grows
         )
         handoff_pairs_publish(org=self.org)
         mine = self._pairs(self.leader)[("Mobile", "Marketing")]

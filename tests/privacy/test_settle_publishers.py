@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoffs.models import HandoffRelease
 from handoffs.releases import handoff_pairs_publish
 from orgs.models_ledger import LedgerSource, ReleasedSet
 from surveys.models import Invitation, PulseRound
@@ -107,6 +108,11 @@ class HandoffSettleTests(BaseTestCase):
         assert handoff_pairs_publish(org=self.org) == 1
         sources = set(ReleasedSet.objects.values_list("source", flat=True))
         assert sources == {LedgerSource.HANDOFF}
+        # A closed period is released once and final (Known gaps 12); the ledger still
+        # guards a period released by the code before that rule, which then grows by one.
+        release = HandoffRelease.objects.get(organization=self.org)
+        release.pairs = release.pairs.replace('"final": true', '"final": null')
+        release.save()
         answered_pair(
             org=self.org,
             from_team=self.platform,
