@@ -67,3 +67,19 @@ class RefuseControlCharactersMiddleware:
 
 def _pairs(data: QueryDict) -> list[tuple[str, str]]:
     return [(key, value) for key, values in data.lists() for value in values]
+
+
+class PrivatePagesMiddleware:
+    """A response to a signed-in reader is `Cache-Control: private, no-store` unless its view
+    said otherwise: figures, names and tokens must not be kept by a shared proxy or left in
+    the browser's cache for the next person at the same computer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if not response.has_header("Cache-Control") and getattr(user, "is_authenticated", False):
+            response["Cache-Control"] = "private, no-store"
+        return response

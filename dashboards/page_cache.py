@@ -32,10 +32,12 @@ from django.utils.html import format_html
 
 from core.reads import reads_request_key
 from dashboards.cache import reads_cache
-from dashboards.filters import dashboard_tenant
+from dashboards.filters import KNOWN_KEYS, dashboard_tenant
 from orgs.tenancy import Tenant
 
 WHO_MARKER = "<!--trustos:who-->"
+# Query keys a cached dashboard page reads; any other key bypasses the cache.
+CACHE_KEYS = KNOWN_KEYS
 WHO_TEMPLATE = "_who.html"
 
 
@@ -101,6 +103,10 @@ def page_cached(
                 not getattr(settings, "DASHBOARD_PAGE_CACHE", True)
                 or request.method != "GET"
                 or any(k in request.GET for k in bypass)
+                # A key the pages do not read (utm_*, ?page=2) is ignored by the view but would
+                # make a new entry: build such a page without storing it, so junk parameters
+                # cannot fill the shared cache (and push read models out of it).
+                or not set(request.GET).issubset(CACHE_KEYS)
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)

@@ -309,3 +309,45 @@ class WhoBlockTests(BaseTestCase):
         assert hit["X-Page-Cache"] == "hit"
         assert who(hit.content.decode()) == who(fresh)
         assert self.owner.get_username() in who(fresh)
+
+
+@override_settings(DASHBOARD_PAGE_CACHE=True)
+class CacheHeaderAndJunkParameterTests(BaseTestCase):
+    def test_signed_in_pages_are_private_and_not_stored(self) -> None:
+        self.login(self.owner)
+        for _ in range(2):  # a miss, then a hit
+            r = self.client.get(reverse("dashboards:heatmap"))
+            assert r["Cache-Control"] == "private, no-store"
+
+    def test_a_signed_out_response_is_not_marked_and_a_view_header_is_kept(self) -> None:
+        from django.contrib.auth.models import AnonymousUser
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from core.middleware import PrivatePagesMiddleware
+
+        def plain(_request: HttpRequest) -> HttpResponse:
+            return HttpResponse("x")
+
+        request = RequestFactory().get("/")
+        request.user = AnonymousUser()
+        assert not PrivatePagesMiddleware(plain)(request).has_header("Cache-Control")
+        request.user = self.owner
+        assert PrivatePagesMiddleware(plain)(request)["Cache-Control"] == "private, no-store"
+
+        def public(_request: HttpRequest) -> HttpResponse:
+            r = HttpResponse("x")
+            r["Cache-Control"] = "public, max-age=60"
+            return r
+
+        assert PrivatePagesMiddleware(public)(request)["Cache-Control"] == "public, max-age=60"
+
+    def test_unknown_query_keys_are_served_but_never_stored(self) -> None:
+        self.login(self.owner)
+        url = reverse("dashboards:heatmap")
+        for i in range(3):
+            r = self.client.get(url, {"utm_source": f"x{i}"})
+            assert r.status_code == 200
+            assert "X-Page-Cache" not in r  # built fresh, not stored
+        self.client.get(url)
+        assert self.client.get(url)["X-Page-Cache"] == "hit"
