@@ -112,6 +112,9 @@ def attribute_parse(*, tenant: Tenant, params: Any) -> tuple[str, str] | None:
         known = ", ".join(options) or "none imported"
         msg = f"unknown attribute '{attr}' (known: {known})"
         raise InvalidInput(msg, {"attribute": msg})
+    if not value:
+        msg = f"choose a value of {attr} to filter by (one of: {', '.join(options[attr])})"
+        raise InvalidInput(msg, {"value": msg})
     if value not in options[attr]:
         msg = f"no person has {attr} = '{value}'"
         raise InvalidInput(msg, {"value": msg})

@@ -93,6 +93,9 @@ class AttributeFilterTests(BaseTestCase):
         r = self.get(attribute="location", value="Mars")
         self.assertEqual(r.status_code, 400)
         self.assertIn("no person has location", r.content.decode())
+        r = self.get(attribute="location")  # the attribute picked, no value yet
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("choose a value of location", r.content.decode())
 
     def test_other_pages_exports_and_the_api_refuse_attribute_filters(self) -> None:
         for url in (
