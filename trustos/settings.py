@@ -197,7 +197,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Email and Slack (external boundaries: console by default) ---
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The default prints a short block per email (links first) and keeps the message in
+# var/mail/; production sets EMAIL_BACKEND to SMTP.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="core.email_console.SummaryConsoleBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
