@@ -42,5 +42,5 @@ def write_transaction_run(fn: Callable[[], T], *, wait_s: float = LOCKED_WAIT_S)
             if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
         # Jittered, growing pause: a herd refused together does not retry together.
-        time.sleep(pause * (0.5 + random.random()))  # noqa: S311 (timing, not security)
+        time.sleep(pause * (0.5 + random.random()))
         pause = min(pause * 2, 0.2)
