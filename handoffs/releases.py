@@ -18,9 +18,9 @@ import json
 from typing import Any
 
 import pandas as pd
-from django.db import transaction
 from django.utils import timezone
 
+from core.db import write_transaction_run
 from handoffs.closing import handoff_open_windows, handoff_period_closed
 from handoffs.figures import handoff_answers_frame, handoff_pair_figures, pair_label
 from handoffs.flush import handoff_answers_flush
@@ -117,7 +117,10 @@ def handoff_pairs_publish(*, org: Organization, now: dt.datetime | None = None) 
     never both pass against the same history.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+
+    # Run again while SQLite refuses the write as "locked" (core/db.py): at `make run` start
+    # this task met the digest and warm-up tasks and failed with "database is locked".
+    def publish() -> int:
         Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
         kept = [r for r in _released_rows(org) if r.get("final")]
         final = {dt.date.fromisoformat(str(r["period"])) for r in kept}
@@ -164,4 +167,6 @@ def handoff_pairs_publish(*, org: Organization, now: dt.datetime | None = None) 
             organization=org,
             defaults={"released_at": now, "pairs": json.dumps(rows)},
         )
-    return sum(1 for r in rows if not r["suppressed"])
+        return sum(1 for r in rows if not r["suppressed"])
+
+    return write_transaction_run(publish)

@@ -10,29 +10,39 @@ dimension's statements co-answered (surveys/rotation.py guarantee 3) within a pe
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection
 from django.db.models import F
 
+from core.db import write_transaction_run
 from surveys.models import FormCounter, PulseRound
+from surveys.services.writer import survey_writer_turn
 
 
 def round_form_hand_out(*, round: PulseRound) -> int | None:
     """The next form number for one person opening `round` (None: the round has no forms)."""
     if round.questions is None:
         return None
-    with transaction.atomic():
-        counter, _ = FormCounter.objects.select_for_update().get_or_create(
-            organization_id=round.organization_id, rubric_id=round.rubric_id
-        )
-        FormCounter.objects.filter(pk=counter.pk).update(next_form=F("next_form") + 1)
-    return int(counter.next_form)
+    return form_counter_advance(round=round, forms=1)
 
 
 def form_counter_advance(*, round: PulseRound, forms: int) -> int:
-    """Reserve `forms` consecutive form numbers at once (the demo seeder); returns the first."""
-    with transaction.atomic():
+    """Reserve `forms` consecutive form numbers at once; returns the first.
+
+    A burst of people opening links (12 at once on `make run`) made SQLite refuse some
+    counter writes with "database is locked" (a 500 on the landing page and the API): the
+    hand-out takes the survey writers' turn (threads and processes queue on it instead of
+    on SQLite's lock) and its transaction is run again while SQLite still says "locked"
+    (core/db.py). Numbers stay unique and consecutive: read and bump in one transaction.
+    """
+
+    def bump() -> int:
         counter, _ = FormCounter.objects.select_for_update().get_or_create(
             organization_id=round.organization_id, rubric_id=round.rubric_id
         )
         FormCounter.objects.filter(pk=counter.pk).update(next_form=F("next_form") + forms)
-    return int(counter.next_form)
+        return int(counter.next_form)
+
+    if connection.in_atomic_block:  # the seeder's transaction: it already holds the lock
+        return write_transaction_run(bump)
+    with survey_writer_turn():
+        return write_transaction_run(bump)
