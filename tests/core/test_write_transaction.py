@@ -4,7 +4,6 @@ release (handoffs.scan_history at `make run` start) is such a write."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 
@@ -17,15 +16,12 @@ from handoffs.models import HandoffRelease
 from handoffs.releases import handoff_pairs_publish
 from orgs.models import Organization
 from tests.factories import org_make
+from tests.sqlite_lock import sqlite_file_only, write_lock_hold
 
 HOLD_S = 1.0  # the other writer's hold: well above the 0.1 s busy timeout set below
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite"
-    or "memory" in str(connection.settings_dict.get("TEST", {}).get("NAME") or "memory"),
-    reason="the embedded default: a SQLite file shared by connections",
-)
+@sqlite_file_only
 class WriteTransactionLockedTests(TransactionTestCase):
     serialized_rollback = True
 
@@ -37,20 +33,7 @@ class WriteTransactionLockedTests(TransactionTestCase):
         self.addCleanup(connection.close)
 
     def _hold_lock(self) -> threading.Event:
-        holder = sqlite3.connect(
-            connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False
-        )
-        holder.execute("BEGIN IMMEDIATE")
-        released = threading.Event()
-
-        def release() -> None:
-            time.sleep(HOLD_S)
-            holder.execute("COMMIT")
-            holder.close()
-            released.set()
-
-        threading.Thread(target=release).start()
-        return released
+        return write_lock_hold(HOLD_S)
 
     def test_a_write_waits_out_a_lock_longer_than_the_busy_timeout(self) -> None:
         released = self._hold_lock()

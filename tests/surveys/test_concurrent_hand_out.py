@@ -3,11 +3,8 @@ a form number (no "database is locked"), and no two get the same number."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-import time
 
-import pytest
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
@@ -15,17 +12,14 @@ from surveys.models import FormCounter, PulseRound
 from surveys.rubric_io import rubric_install, rubric_read
 from surveys.services.forms import round_form_hand_out
 from tests.factories import org_make, people_make, round_make, team_make
+from tests.sqlite_lock import sqlite_file_only, write_lock_hold
 
 THREADS = 12
 OPENS_EACH = 3
 HOLD_S = 1.0  # another writer's hold: well above the 0.1 s busy timeout the openers get
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite"
-    or "memory" in str(connection.settings_dict.get("TEST", {}).get("NAME") or "memory"),
-    reason="the embedded default: a SQLite file shared by connections",
-)
+@sqlite_file_only
 class ConcurrentHandOutTests(TransactionTestCase):
     serialized_rollback = True
 
@@ -43,20 +37,9 @@ class ConcurrentHandOutTests(TransactionTestCase):
     def test_links_opened_while_another_writer_outlasts_the_busy_timeout_still_get_forms(
         self,
     ) -> None:
-        holder = sqlite3.connect(
-            connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False
-        )
-        holder.execute("BEGIN IMMEDIATE")
-
-        def release() -> None:
-            time.sleep(HOLD_S)
-            holder.execute("COMMIT")
-            holder.close()
-
-        releaser = threading.Thread(target=release)
-        releaser.start()
+        released = write_lock_hold(HOLD_S)
         self._open_links_at_once(busy_timeout_ms=100)
-        releaser.join(10)
+        released.wait(10)
 
     def _open_links_at_once(self, *, busy_timeout_ms: int | None) -> None:
         before = FormCounter.objects.filter(organization_id=self.rnd.organization_id).first()

@@ -5,8 +5,6 @@ locked"; and it is stored exactly once."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 
 import pytest
@@ -19,16 +17,18 @@ from surveys.selectors_forms import round_form
 from surveys.services.errors import TokenUsed
 from surveys.services.responses import response_submit
 from tests.factories import invitation_token, org_make, people_make, round_make, team_make
+from tests.sqlite_lock import sqlite_file_only, write_lock_hold
 
 HOLD_S = 1.5  # the other writer's hold: well above the 0.2 s busy timeout set below
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite"
-    or "memory" in str(connection.settings_dict.get("TEST", {}).get("NAME") or "memory"),
-    reason="the embedded default: a SQLite file shared by connections",
-)
+@sqlite_file_only
 class SubmitWhileLockedTests(TransactionTestCase):
+    # As every transactional test here: without it the flush after this test leaves the
+    # content types to be made again, and the next serialized-rollback test's restore of
+    # them collided (UNIQUE constraint) in some suite orders.
+    serialized_rollback = True
+
     def setUp(self) -> None:
         rubric_install(data=rubric_read())
         org = org_make()
@@ -43,19 +43,7 @@ class SubmitWhileLockedTests(TransactionTestCase):
         with connection.cursor() as cur:
             cur.execute("PRAGMA busy_timeout = 200")  # the lock outlasts it several times
         self.addCleanup(lambda: connection.close())
-        holder = sqlite3.connect(
-            connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False
-        )
-        holder.execute("BEGIN IMMEDIATE")
-        released = threading.Event()
-
-        def release() -> None:
-            time.sleep(HOLD_S)
-            holder.execute("COMMIT")
-            holder.close()
-            released.set()
-
-        threading.Thread(target=release).start()
+        released = write_lock_hold(HOLD_S)
         t0 = time.perf_counter()
         response_submit(token=self.token, answers=dict.fromkeys(self.keys, 4), form=0)
         waited = time.perf_counter() - t0
