@@ -24,6 +24,7 @@ from core.db import write_transaction_run
 from handoffs.closing import handoff_open_windows, handoff_period_closed
 from handoffs.figures import handoff_answers_frame, handoff_pair_figures, pair_label
 from handoffs.flush import handoff_answers_flush
+from handoffs.maths import FIGURES
 from handoffs.models import HandoffRelease, PendingHandoffAnswer
 from orgs.ledger import ledger_settle
 from orgs.models import Organization
@@ -48,15 +49,7 @@ STORED = [
     "recorded",
     "count",
     "median_wait_days",
-    "sender_score",
-    "sender_fav_pct",
-    "sender_answers",
-    "receiver_score",
-    "receiver_fav_pct",
-    "receiver_answers",
-    "chase_pct",
-    "chase_several_pct",
-    "gap",
+    *FIGURES,
     "final",
 ]
 
