@@ -1,8 +1,8 @@
 """HTTP cases of `make bench`: survey submissions and results reads vs /healthz, all on the
 same gunicorn in the same run; the load client (`bench.load`) runs in its own processes.
 
-python -m bench.web [--seconds S] [--teams 20,50,500] [--workers W] [--threads T]
-                    [--reads-only] [--repeat N]
+python -m bench.web [--seconds S] [--read-seconds R] [--teams 20,50,500] [--workers W]
+                    [--threads T] [--reads-only] [--repeat N]
 Prints one JSON line: {"healthz": {clients: stats}, "submit": {...}, "reads": {...}, ...}.
 `--reads-only` skips the submissions; `--repeat N` runs every read case N times (each time
 next to its own /healthz floor) and adds "reads_summary": teams → case → the median of the
@@ -229,6 +229,9 @@ def web_cache(teams: list[int]) -> str | None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0)
+    # bench-quick reads for less time than it loads: one client at ~1-20 ms a request
+    # still gets hundreds of samples per second, the submit curve needs the seconds.
+    ap.add_argument("--read-seconds", type=float, help="seconds per read case (default --seconds)")
     ap.add_argument("--teams", default="20,50,500")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=8)
@@ -290,7 +293,12 @@ def main() -> None:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    out: dict[str, Any] = {"workers": a.workers, "threads": a.threads, "seconds": a.seconds}
+    out: dict[str, Any] = {
+        "workers": a.workers,
+        "threads": a.threads,
+        "seconds": a.seconds,
+        "read_seconds": a.read_seconds or a.seconds,
+    }
     try:
         for _ in range(300):
             try:
@@ -309,7 +317,8 @@ def main() -> None:
                 r = load(base + "/api/v1/responses/", c, s, post=bodies, skip=used)
                 used += r["requests"] + r["errors"]
                 out["submit"][c] = r
-        runs = [reads(base, cases, s, tmp) for _ in range(max(1, a.repeat))]
+        rs = a.read_seconds or s
+        runs = [reads(base, cases, rs, tmp) for _ in range(max(1, a.repeat))]
         out["reads"] = runs[0]
         if len(runs) > 1:
             out["reads_runs"] = runs
