@@ -9,9 +9,11 @@ their ids), so a decision is news once, not every month it stays at risk.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 
 from core.links import absolute_url
 from dashboards.charts import trend_chart
@@ -36,15 +38,36 @@ def _at_risk_all(tenant: Tenant, team_id: int) -> list[dict[str, Any]]:
     return [r for r in ranked if {t.pk for t in r["decision"].affected_teams.all()} & ids]
 
 
-def previous_at_risk(*, org: Any, user: Any, key: str) -> set[int] | None:
-    """Decision ids at risk in the reader's last digest before this one (None: no digest yet)."""
-    last = (
+def digest_last(*, org: Any, user: Any, key: str) -> DigestSent | None:
+    """The reader's last digest stamp before the one keyed ``key`` (None: no digest yet)."""
+    return (
         DigestSent.objects.filter(organization=org, user=user)
         .exclude(key=key)
         .order_by("-sent_at", "-id")
         .first()
     )
+
+
+def previous_at_risk(*, org: Any, user: Any, key: str) -> set[int] | None:
+    """Decision ids at risk in the reader's last digest before this one (None: no digest yet)."""
+    last = digest_last(org=org, user=user, key=key)
     return None if last is None else {int(x) for x in last.at_risk_ids or []}
+
+
+def digest_fingerprint(ctx: dict[str, Any]) -> str:
+    """A hash of what the digest says, apart from what is relative to the previous digest
+    ("newly" vs "still" at risk would differ between two identical releases): the text
+    body as it reads with every decision at risk listed, plus their ids."""
+    neutral = {
+        **ctx,
+        "first_digest": True,
+        "newly_at_risk": [],
+        "newly_more": 0,
+        "still_at_risk": 0,
+    }
+    text = render_to_string("emails/digest-body.txt", neutral)
+    ids = ",".join(str(i) for i in sorted(ctx["at_risk_ids"]))
+    return hashlib.sha256(f"{text}\n{ids}".encode()).hexdigest()
 
 
 def digest_context(*, user: Any, org: Any, key: str = "") -> dict[str, Any] | None:

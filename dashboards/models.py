@@ -19,6 +19,11 @@ class DigestSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     # The decisions at risk this digest listed, so the next one can say which are new.
     at_risk_ids = models.JSONField(default=list, blank=True)
+    # What the digest said, as a hash (dashboards.digest.digest_fingerprint): a release that
+    # changes nothing this reader sees (a team renamed, late answers to hidden cells) is
+    # stamped with it but not emailed again.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    emailed = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

@@ -4,7 +4,9 @@ Each admin and leader of the org gets what *they* may see (dashboards/digest.py:
 goes through the same selectors and disclosure decision as their pages): what changed since the
 previous period, hotspots and what drags them down, decisions newly at risk, the trust-index
 chart as SVG in the HTML part, a link. Slack (optional) gets one figure-free announcement.
-A (user, release) pair is sent at most once (DigestSent), so a re-run task sends no copies.
+A (user, release) pair is sent at most once (DigestSent), so a re-run task sends no copies,
+and a release that changes nothing a reader's digest says (a team renamed, late answers that
+stay hidden) is stamped for them but not emailed again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.db import IntegrityError, transaction
 from core import emails
 from core.links import absolute_url
 from core.notify import slack_post
-from dashboards.digest import digest_context, slack_text
+from dashboards.digest import digest_context, digest_fingerprint, digest_last, slack_text
 from dashboards.models import DigestSent
 from orgs.models import Membership, Role
 from scoring.models_release import ResultRelease
@@ -57,14 +59,25 @@ def digest_send_for_release(*, org_id: int) -> int:
         ctx = digest_context(user=user, org=org, key=key)
         if ctx is None:
             continue
+        fingerprint = digest_fingerprint(ctx)
+        last = digest_last(org=org, user=user, key=key)
+        unchanged = last is not None and last.fingerprint == fingerprint
         try:
             with transaction.atomic():
                 DigestSent.objects.create(
-                    organization=org, user=user, key=key, at_risk_ids=ctx["at_risk_ids"]
+                    organization=org,
+                    user=user,
+                    key=key,
+                    at_risk_ids=ctx["at_risk_ids"],
+                    fingerprint=fingerprint,
+                    emailed=not unchanged,
                 )
-                emails.leader_digest(to=user.email, ctx=ctx)  # raises: the stamp rolls back
+                if not unchanged:
+                    emails.leader_digest(to=user.email, ctx=ctx)  # raises: the stamp rolls back
         except IntegrityError:
             continue  # another worker sent it first
+        if unchanged:
+            continue
         sent += 1
         period = period or ctx["ov"].period_label
     if first_run and sent:

@@ -9,7 +9,7 @@ from unittest import mock
 from django.core import mail
 from django.test import override_settings
 
-from dashboards.digest import digest_context
+from dashboards.digest import digest_context, digest_fingerprint
 from dashboards.friction import friction_build
 from dashboards.models import DigestSent
 from dashboards.services import digest_send_for_release
@@ -79,6 +79,27 @@ class DigestHotspotTests(FrictionTestCase):
         digest_send_for_release(org_id=self.org.pk)
         self.assertIn("no execution figures imported yet", self._mail_to(self.owner).body)
 
+    def test_a_release_that_changes_nothing_a_reader_sees_is_not_emailed_again(self) -> None:
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
+        mail.outbox.clear()
+        snapshot_recompute(org_id=self.org.id)  # a new release with the same figures
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)
+        self.assertEqual(mail.outbox, [])
+        stamps = DigestSent.objects.filter(organization=self.org).order_by("id")
+        self.assertEqual([s.emailed for s in stamps], [True, True, False, False])
+        self.assertEqual(stamps[0].fingerprint, stamps[2].fingerprint)
+
+    def test_a_release_that_changes_a_readers_figures_is_emailed(self) -> None:
+        digest_send_for_release(org_id=self.org.pk)
+        mail.outbox.clear()
+        Observation.objects.filter(team=self.mobile).update(value=60.0)
+        snapshot_recompute(org_id=self.org.id)
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
+        self.assertIn("execution health", self._mail_to(self.owner).body)
+        self.assertNotEqual(
+            *DigestSent.objects.filter(user=self.owner).values_list("fingerprint", flat=True)
+        )
+
     @override_settings(SLACK_WEBHOOK_URL="https://hooks.slack.example/T0")
     def test_slack_gets_one_announcement_per_release_without_figures_or_teams(self) -> None:
         with mock.patch("dashboards.services.slack_post", return_value=True) as post:
@@ -111,6 +132,18 @@ class DigestAtRiskTests(DecisionTestCase):
         titles = [r["decision"].title for r in ctx["newly_at_risk"]]
         self.assertEqual(titles, ["Platform circles", "Platform waits"])
         self.assertEqual(sorted(ctx["at_risk_ids"]), sorted([self.waiting.pk, self.circling.pk]))
+
+    def test_the_fingerprint_ignores_what_is_relative_to_the_previous_digest(self) -> None:
+        first = digest_context(user=self.leader, org=self.org, key="release:2")
+        DigestSent.objects.create(
+            organization=self.org, user=self.leader, key="release:1", at_risk_ids=[self.circling.pk]
+        )
+        later = digest_context(user=self.leader, org=self.org, key="release:2")
+        assert first is not None and later is not None
+        self.assertNotEqual(first["newly_at_risk"], later["newly_at_risk"])
+        self.assertEqual(digest_fingerprint(first), digest_fingerprint(later))
+        later["at_risk_ids"] = later["at_risk_ids"][:1]  # a decision no longer at risk
+        self.assertNotEqual(digest_fingerprint(first), digest_fingerprint(later))
 
     def test_a_later_digest_names_only_the_decisions_newly_at_risk(self) -> None:
         DigestSent.objects.create(
