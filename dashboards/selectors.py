@@ -148,6 +148,11 @@ class Overview:
     at_risk: list[dict[str, Any]] = field(default_factory=list)
     participation: list[dict[str, Any]] = field(default_factory=list)
     periods: list[dt.date] = field(default_factory=list)
+    # Sub-teams with results in the previous period but none in this one: the team's figures
+    # for this period then come from fewer sub-teams (a one-off round of one sub-team
+    # makes its department's "latest" period that sub-team alone).
+    missing_teams: list[str] = field(default_factory=list)
+    answered_teams: list[str] = field(default_factory=list)
 
 
 def _rubric_meta(rubric_ids: set[int]) -> dict[tuple[int, str], Dimension]:
@@ -307,7 +312,30 @@ def overview_build(
     ov.changes = _changes([r for r in res.rows if r.period in (chosen, prev)], chosen, prev, res)[
         :8
     ]
+    ov.answered_teams, ov.missing_teams = _coverage(res, team_id, chosen, prev)
     return ov
+
+
+def _coverage(
+    res: Any, team_id: int, chosen: dt.date, prev: dt.date
+) -> tuple[list[str], list[str]]:
+    """(sub-teams with results in ``chosen``, sub-teams with results in ``prev`` but not in
+    ``chosen``), direct children of the team only; ([], []) when nothing is missing. Which
+    teams have a row is on the results page already (hidden cells included)."""
+    kids = {
+        t.team_id: t.name
+        for t in res.teams
+        if t.team_id != team_id and (t.parent_id or ORG_ID) == team_id
+    }
+
+    def with_rows(p: dt.date) -> set[int]:
+        return {r.team_id for r in res.rows if r.period == p and r.team_id in kids}
+
+    now, before = with_rows(chosen), with_rows(prev)
+    missing = before - now
+    if not missing:
+        return [], []
+    return sorted(kids[t] for t in now), sorted(kids[t] for t in missing)
 
 
 def _at_risk(tenant: Tenant, team_ids: set[int]) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 
 from django.core import mail
 from django.urls import reverse
@@ -16,10 +17,10 @@ from orgs.forms import OrganizationSettingsForm
 from orgs.tenancy import tenant_for_user
 from scoring.selectors import results_for_teams
 from scoring.services import snapshot_recompute
-from surveys.models import Response
+from surveys.models import PeriodRespondentCount, Response
 from tests.base import BaseTestCase
 from tests.factories import round_make
-from tests.scoring.db_fixture import P2, build
+from tests.scoring.db_fixture import P2, add_responses, build
 
 PAGES = [
     "dashboards:overview",
@@ -315,7 +316,12 @@ class DigestTests(DashboardTestCase):
         self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
         round_make(org=self.org, teams=[self.platform])  # a new open round is no release
         self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)
-        snapshot_recompute(org_id=self.org.id)  # publishes a new release
+        snapshot_recompute(org_id=self.org.id)  # a new release, the same figures: no copy
+        self.assertEqual(digest_send_for_release(org_id=self.org.pk), 0)
+        add_responses(self.rounds["p2"], self.platform, 3, random.Random(5))  # late answers
+        PeriodRespondentCount.objects.filter(team=self.platform, period=P2).update(people=10)
+        PeriodRespondentCount.objects.filter(team=None, period=P2).update(people=18)
+        snapshot_recompute(org_id=self.org.id)  # new figures for both readers' teams
         self.assertEqual(digest_send_for_release(org_id=self.org.pk), 2)
 
     def test_the_digest_listens_to_release_published_not_to_rounds(self) -> None:
