@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from core.reasons import reason_text
@@ -245,6 +245,76 @@ class Settlement:
     passes: int
 
 
+@dataclass(frozen=True)
+class PreparedSettlement:
+    """A settlement decided against the ledger as it was read, and the ReleasedSet rows
+    recording its shown sets, ready for :func:`ledger_settle_commit`."""
+
+    settlement: Settlement
+    rows: list[ReleasedSet]
+
+
+def ledger_stamp(*, org: Organization) -> tuple[int, int]:
+    """(count, max pk) of the org's ReleasedSet rows: it moves whenever a set is recorded
+    (pks are never reused: AUTOINCREMENT on SQLite, a sequence on PostgreSQL)."""
+    got = ReleasedSet.objects.filter(organization_id=org.pk).aggregate(n=Count("pk"), m=Max("pk"))
+    return int(got["n"] or 0), int(got["m"] or 0)
+
+
+def ledger_settle_prepare(
+    *,
+    org: Organization,
+    members: pd.DataFrame,
+    decide: Callable[[frozenset[str]], set[str]],
+    source: str,
+    rounds: pd.DataFrame | None = None,
+    labels: Mapping[object, str] | None = None,
+    max_passes: int = 8,
+) -> PreparedSettlement:
+    """The check → force → re-decide loop of :func:`ledger_settle` and the rows recording
+    its shown sets, without writing. Prepared outside a transaction (a publisher keeping its
+    write short), it holds only while the ledger is unchanged: the publisher takes
+    :func:`ledger_stamp` before preparing, compares it again under the org row lock in its
+    write transaction, and decides again there if it moved."""
+    forced: set[str] = set()
+    passes = 0
+    while True:
+        passes += 1
+        shown = decide(frozenset(forced))
+        cand = members[members[SET].isin(shown)]
+        if cand.empty:
+            break
+        verdict = ledger_check(org=org, members=cand, rounds=rounds)
+        refused = set(verdict.loc[verdict["refused"], SET]) - forced
+        if not refused:
+            break
+        if passes >= max_passes:
+            # No fixed point in time: show only what was released before, verbatim.
+            forced |= set(verdict.loc[~verdict["known"], SET])
+            shown = decide(frozenset(forced))
+            break
+        forced |= refused
+    rows = _record_rows(
+        org=org,
+        members=members[members[SET].isin(shown)],
+        source=source,
+        labels=labels,
+        rounds=rounds,
+    )
+    settled = Settlement(shown=frozenset(shown), refused=frozenset(forced), passes=passes)
+    return PreparedSettlement(settlement=settled, rows=rows)
+
+
+def ledger_settle_commit(*, prepared: PreparedSettlement) -> int:
+    """Record a prepared settlement's sets. The caller is in its write transaction, holds
+    the org row lock, and found :func:`ledger_stamp` where it was before preparing."""
+    now = timezone.now()
+    for row in prepared.rows:  # recorded now, not when prepared
+        row.first_released_at = now
+    ReleasedSet.objects.bulk_create(prepared.rows, ignore_conflicts=True, batch_size=500)
+    return len(prepared.rows)
+
+
 def ledger_settle(
     *,
     org: Organization,
@@ -265,36 +335,22 @@ def ledger_settle(
     runs again, until nothing new is refused. ``decide`` is called last with the final
     ``forced`` set, so a publisher may keep its last result. If that does not settle within
     ``max_passes``, everything not identical to a released set is forced hidden. The shown
-    sets are recorded (``source``), all under the org row lock.
+    sets are recorded (``source``), all under the org row lock: :func:`ledger_settle_prepare`
+    then :func:`ledger_settle_commit` in one transaction.
     """
     with transaction.atomic():
         Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
-        forced: set[str] = set()
-        passes = 0
-        while True:
-            passes += 1
-            shown = decide(frozenset(forced))
-            cand = members[members[SET].isin(shown)]
-            if cand.empty:
-                break
-            verdict = ledger_check(org=org, members=cand, rounds=rounds)
-            refused = set(verdict.loc[verdict["refused"], SET]) - forced
-            if not refused:
-                break
-            if passes >= max_passes:
-                # No fixed point in time: show only what was released before, verbatim.
-                forced |= set(verdict.loc[~verdict["known"], SET])
-                shown = decide(frozenset(forced))
-                break
-            forced |= refused
-        ledger_record(
+        prepared = ledger_settle_prepare(
             org=org,
-            members=members[members[SET].isin(shown)],
+            members=members,
+            decide=decide,
             source=source,
-            labels=labels,
             rounds=rounds,
+            labels=labels,
+            max_passes=max_passes,
         )
-    return Settlement(shown=frozenset(shown), refused=frozenset(forced), passes=passes)
+        ledger_settle_commit(prepared=prepared)
+    return prepared.settlement
 
 
 def ledger_record(
@@ -307,6 +363,20 @@ def ledger_record(
 ) -> int:
     """Store each set of ``members`` not yet in the ledger, with the rounds that fed it
     (``rounds`` or members' ``round`` column); returns how many were new."""
+    rows = _record_rows(org=org, members=members, source=source, labels=labels, rounds=rounds)
+    ReleasedSet.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def _record_rows(
+    *,
+    org: Organization,
+    members: pd.DataFrame,
+    source: str,
+    labels: Mapping[object, str] | None,
+    rounds: pd.DataFrame | None,
+) -> list[ReleasedSet]:
+    """The ReleasedSet rows :func:`ledger_record` inserts: the sets not in the ledger yet."""
     new = _members(members)
     new_rounds = _rounds(members, rounds)
     rounds_of: dict[object, np.ndarray] = {}
@@ -316,7 +386,7 @@ def ledger_record(
             for label, grp in new_rounds.groupby(SET, sort=False)[ROUND]
         }  # one entry per set
     if new.empty:
-        return 0
+        return []
     prints = set_fingerprints(new).merge(
         new[[SET, MEASURE]].drop_duplicates(SET), on=SET, how="left"
     )
@@ -328,7 +398,7 @@ def ledger_record(
     pair = list(zip(prints[MEASURE], prints["fingerprint"], strict=True))
     todo = prints[[p not in known for p in pair]].drop_duplicates([MEASURE, "fingerprint"])
     if todo.empty:
-        return 0
+        return []
     wanted = new[new[SET].isin(todo[SET])].sort_values([SET, ID])
     grouped = wanted.groupby(SET, sort=False)[[ID, ROUND]]
     now = timezone.now()
@@ -354,8 +424,7 @@ def ledger_record(
         )
         for label, ids in grouped  # one row per new set, not per response
     ]
-    ReleasedSet.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
+    return rows
 
 
 def disclosure_check_adhoc(
