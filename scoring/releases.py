@@ -202,7 +202,11 @@ def release_stamp(*, org_id: int) -> tuple[object, ...]:
     tree, count and max id of both snapshot tables (a swap deletes and inserts; ids are
     never reused), and the ledger's count and max pk (another release or an ad-hoc filter
     recorded a set). Equal stamps: the decision made on them still holds."""
-    org = Organization.objects.filter(pk=org_id).values_list("anonymity_k", "reporting_period").first()
+    org = (
+        Organization.objects.filter(pk=org_id)
+        .values_list("anonymity_k", "reporting_period")
+        .first()
+    )
     teams = tuple(
         Team.objects.filter(organization_id=org_id)
         .order_by("pk")
