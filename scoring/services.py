@@ -23,10 +23,11 @@ pure function of the answers, so running it twice is harmless.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -44,6 +45,20 @@ from surveys.models import PulseRound
 from surveys.services.writer import survey_writer_turn
 
 logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _short_write() -> Iterator[None]:
+    """One write transaction, in the survey writers' turn on SQLite (turn first, as submits
+    do). Nested in a caller's transaction, which may already hold SQLite's write lock, the
+    turn is not taken: a submit holding the turn while waiting for that lock would wait for
+    us while we waited for it."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with survey_writer_turn(), transaction.atomic():
+        yield
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,7 @@ def snapshot_recompute(
     dim_insert = snapshot_insert(DimensionSnapshot, dims)
     # -- one short write: swap the snapshot rows in -------------------------------------
     t0 = time.perf_counter()
-    with survey_writer_turn(), transaction.atomic():
+    with _short_write():
         org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
         TrustIndexSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
         DimensionSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
@@ -111,7 +126,7 @@ def snapshot_recompute(
     )
     t2 = time.perf_counter()
     # -- one short write: store it (or decide again there if anything it read moved) ----
-    with survey_writer_turn(), transaction.atomic():
+    with _short_write():
         org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
         _, held = results_release_commit(
             org=org,

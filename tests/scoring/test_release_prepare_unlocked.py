@@ -19,6 +19,7 @@ from surveys.models import Invitation, PendingResponse, Response
 from surveys.rubric_io import rubric_install, rubric_read
 from surveys.selectors_forms import round_form
 from surveys.services.responses import response_submit
+from surveys.services.writer import survey_writer_turn
 from tests.factories import invitation_token, org_make, people_make, round_make, team_make
 from tests.scoring.db_fixture import build
 from tests.sqlite_lock import sqlite_file_only
@@ -74,4 +75,22 @@ class SubmitWhileReleasePreparedTests(TransactionTestCase):
         stored = PendingResponse.objects.filter(round=self.rnd).count()
         stored += Response.objects.filter(round=self.rnd).count()
         assert stored == 1
+        assert ResultRelease.objects.filter(organization=self.org).count() == 1
+
+    def test_a_recompute_run_inside_the_writers_turn_does_not_wait_for_itself(self) -> None:
+        # A submit's eager on-commit task may recompute while the submit still holds the turn.
+        finished = threading.Event()
+
+        def recompute_in_turn() -> None:
+            try:
+                with survey_writer_turn():
+                    snapshot_recompute(org_id=self.org.id)
+                finished.set()
+            finally:
+                connection.close()
+
+        worker = threading.Thread(target=recompute_in_turn, daemon=True)
+        worker.start()
+        worker.join(60)
+        assert finished.is_set()
         assert ResultRelease.objects.filter(organization=self.org).count() == 1
