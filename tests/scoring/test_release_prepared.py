@@ -45,14 +45,14 @@ class PreparedReleaseTests(BaseTestCase):
         teams = {"platform": self.platform, "mobile": self.mobile, "sales": self.sales}
         self.rounds = build(self.org, teams)
 
-    def _history(self, *, in_transaction: bool) -> tuple[list[Any], list[bool]]:
+    def _history(self, *, inside: bool) -> tuple[list[Any], list[bool]]:
         """Two releases (the rounds; then 3 late Sales answers of the second period, whose
         org cell the ledger must refuse: 3 < k more than released), rolled back after."""
         held: list[bool] = []
         real = releases.results_release_commit
 
         def commit(**kw: Any) -> Any:
-            if in_transaction:  # a stamp that never matches: decided again in the write
+            if inside:  # a stamp that never matches: decided again in the write
                 kw["prepared"] = dataclasses.replace(kw["prepared"], stamp=("stale",))
             out = real(**kw)
             held.append(out[1])
@@ -80,8 +80,8 @@ class PreparedReleaseTests(BaseTestCase):
     def test_the_prepared_release_stores_the_same_rows_and_ledger_sets_as_the_in_transaction_one(
         self,
     ) -> None:
-        prepared, held = self._history(in_transaction=False)
-        decided_inside, held_inside = self._history(in_transaction=True)
+        prepared, held = self._history(inside=False)
+        decided_inside, held_inside = self._history(inside=True)
         assert held == [True, True]  # nothing moved between prepare and commit
         assert held_inside == [False, False]
         assert prepared == decided_inside
