@@ -16,112 +16,47 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from core.reasons import reason_text
+from orgs.ledger_sets import (
+    ANY_MEASURE,
+    ID_DTYPE,
+    MEASURE,
+    ROUND_DTYPE,
+    _released_all,
+    _released_qs,
+    ledger_ids,
+    ledger_released,
+    ledger_released_ids,
+    ledger_released_rounds,
+)
 from orgs.models import Organization
 from orgs.models_ledger import FrozenTree, LedgerSource, ReleasedSet
 from orgs.tree import TeamTree
 from trustmath.ledger import ID, ROUND, SET, ledger_atom_refusals, set_fingerprints
 from trustmath.suppression import REASON_FEWER_THAN_K, REASON_LEDGER
 
-ID_DTYPE = "S16"
-ROUND_DTYPE = "<i8"
+# Reading the ledger moved to orgs.ledger_sets; its names stay importable from here.
+__all__ = [
+    "ANY_MEASURE",
+    "ID_DTYPE",
+    "MEASURE",
+    "ROUND_DTYPE",
+    "ledger_ids",
+    "ledger_released",
+    "ledger_released_ids",
+    "ledger_released_rounds",
+]
+
 # Round keys: a pulse round's id; a check-in window -(decision id · 1000 + offset days);
 # rounds nobody named count down from here (never equal to a real key).
 UNKNOWN_ROUND = -(2**62)
-MEASURE = "measure"  # optional column of a members frame; "" = any measure
-ANY_MEASURE = ""
-
-
-def ledger_ids(values: Iterable[uuid.UUID | bytes | str]) -> np.ndarray:
-    """Response ids (UUIDs, their 16 bytes or hex) as the ledger's 16-byte array."""
-    out = []
-    for v in values:  # ids of one release, converted once
-        if isinstance(v, uuid.UUID):
-            out.append(v.bytes)
-        elif isinstance(v, bytes | bytearray | memoryview):
-            out.append(bytes(v))
-        else:
-            out.append(uuid.UUID(str(v)).bytes)
-    return np.array(out, dtype=ID_DTYPE)
-
-
-def _released_qs(org: Organization, measure: str | None) -> Any:
-    qs = ReleasedSet.objects.filter(organization_id=org.pk)
-    if measure:
-        qs = qs.filter(measure__in=[measure, ANY_MEASURE])
-    return qs
-
-
-def ledger_released(
-    *,
-    org: Organization,
-    measure: str | None = None,
-    size_range: tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """The sets released in the org as a long (set, id) frame (``set`` = ReleasedSet id).
-
-    ``measure``: only sets of that measure and of ad-hoc cells of any measure ("");
-    None or "" = every set. ``size_range`` (inclusive) narrows to sets that can be close
-    at all (see :func:`ledger_check`). The rounds of each set: :func:`ledger_released_rounds`.
-    """
-    return _released(org=org, measure=measure, size_range=size_range)[0]
-
-
-def ledger_released_rounds(*, org: Organization, measure: str | None = None) -> pd.DataFrame:
-    """The (set, round) frame of the sets released in the org (sets without rounds: none)."""
-    return _released(org=org, measure=measure, size_range=None)[1]
-
-
-def _released(
-    *, org: Organization, measure: str | None, size_range: tuple[int, int] | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    qs = _released_qs(org, measure)
-    if size_range is not None:
-        qs = qs.filter(size__gte=max(0, size_range[0]), size__lte=size_range[1])
-    rows = list(qs.values_list("pk", "size", "ids", "rounds", "id_rounds"))
-    empty_rounds = pd.DataFrame({SET: pd.Series(dtype=np.int64), ROUND: pd.Series(dtype=np.int64)})
-    if not rows:
-        return (
-            pd.DataFrame(
-                {
-                    SET: pd.Series(dtype=np.int64),
-                    ID: pd.Series(dtype=object),
-                    ROUND: pd.Series(dtype=np.float64),
-                }
-            ),
-            empty_rounds,
-        )
-    pks, sizes, blobs, round_blobs, id_round_blobs = zip(*rows, strict=True)
-    ids = np.frombuffer(b"".join(bytes(b) for b in blobs), dtype=ID_DTYPE)
-    pk_arr = np.array(pks, dtype=np.int64)
-    # Each id's round, NaN where the set was recorded without them.
-    id_rounds = np.concatenate(
-        [
-            np.frombuffer(bytes(b), dtype=ROUND_DTYPE).astype(np.float64)
-            if b and len(bytes(b)) == 8 * n
-            else np.full(n, np.nan)
-            for b, n in zip(id_round_blobs, sizes, strict=True)
-        ]
-    )
-    members = pd.DataFrame(
-        {SET: np.repeat(pk_arr, np.array(sizes, dtype=np.int64)), ID: ids, ROUND: id_rounds}
-    )
-    round_arrays = [np.frombuffer(bytes(b or b""), dtype=ROUND_DTYPE) for b in round_blobs]
-    rounds = pd.DataFrame(
-        {
-            SET: np.repeat(pk_arr, [len(a) for a in round_arrays]),
-            ROUND: np.concatenate(round_arrays) if round_arrays else np.zeros(0, dtype=np.int64),
-        }
-    )
-    return members, rounds
 
 
 def _rounds(members: pd.DataFrame, rounds: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -148,50 +83,6 @@ def _members(members: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {SET: members[SET].to_numpy(), ID: ids, MEASURE: measure, ROUND: rounds}
     ).drop_duplicates([SET, ID])
-
-
-def _released_all(org: Organization, measures: set[str]) -> tuple[pd.DataFrame, int]:
-    """Every set released in the org of ``measures`` (and ad-hoc sets, measure ""), as a
-    long (set, id, round, measure) frame, and the most rounds a set without per-id rounds
-    was fed by (its ids' round is unknown; the people bound assumes that many rounds)."""
-    qs = ReleasedSet.objects.filter(organization_id=org.pk)
-    if ANY_MEASURE not in measures:
-        qs = qs.filter(measure__in=[*measures, ANY_MEASURE])
-    rows = list(qs.values_list("pk", "size", "ids", "id_rounds", "round_count", "measure"))
-    if not rows:
-        return (
-            pd.DataFrame(
-                {
-                    SET: pd.Series(dtype=np.int64),
-                    ID: pd.Series(dtype=object),
-                    ROUND: pd.Series(dtype=np.float64),
-                    MEASURE: pd.Series(dtype=object),
-                }
-            ),
-            1,
-        )
-    pks, sizes, blobs, id_round_blobs, counts, measure = zip(*rows, strict=True)
-    has = [bool(b) and len(bytes(b)) == 8 * n for b, n in zip(id_round_blobs, sizes, strict=True)]
-    unknown = max([int(c) for c, h in zip(counts, has, strict=True) if not h] or [1])
-    ids = np.frombuffer(b"".join(bytes(b) for b in blobs), dtype=ID_DTYPE)
-    id_rounds = np.concatenate(
-        [
-            np.frombuffer(bytes(b), dtype=ROUND_DTYPE).astype(np.float64)
-            if h
-            else np.full(n, np.nan)
-            for b, n, h in zip(id_round_blobs, sizes, has, strict=True)
-        ]
-    )
-    n = np.array(sizes, dtype=np.int64)
-    members = pd.DataFrame(
-        {
-            SET: np.repeat(np.array(pks, dtype=np.int64), n),
-            ID: ids,
-            ROUND: id_rounds,
-            MEASURE: np.repeat(np.array(measure, dtype=object), n),
-        }
-    )
-    return members, max(1, unknown)
 
 
 def ledger_check(
@@ -245,6 +136,76 @@ class Settlement:
     passes: int
 
 
+@dataclass(frozen=True)
+class PreparedSettlement:
+    """A settlement decided against the ledger as it was read, and the ReleasedSet rows
+    recording its shown sets, ready for :func:`ledger_settle_commit`."""
+
+    settlement: Settlement
+    rows: list[ReleasedSet]
+
+
+def ledger_stamp(*, org: Organization) -> tuple[int, int]:
+    """(count, max pk) of the org's ReleasedSet rows: it moves whenever a set is recorded
+    (pks are never reused: AUTOINCREMENT on SQLite, a sequence on PostgreSQL)."""
+    got = ReleasedSet.objects.filter(organization_id=org.pk).aggregate(n=Count("pk"), m=Max("pk"))
+    return int(got["n"] or 0), int(got["m"] or 0)
+
+
+def ledger_settle_prepare(
+    *,
+    org: Organization,
+    members: pd.DataFrame,
+    decide: Callable[[frozenset[str]], set[str]],
+    source: str,
+    rounds: pd.DataFrame | None = None,
+    labels: Mapping[object, str] | None = None,
+    max_passes: int = 8,
+) -> PreparedSettlement:
+    """The check → force → re-decide loop of :func:`ledger_settle` and the rows recording
+    its shown sets, without writing. Prepared outside a transaction (a publisher keeping its
+    write short), it holds only while the ledger is unchanged: the publisher takes
+    :func:`ledger_stamp` before preparing, compares it again under the org row lock in its
+    write transaction, and decides again there if it moved."""
+    forced: set[str] = set()
+    passes = 0
+    while True:
+        passes += 1
+        shown = decide(frozenset(forced))
+        cand = members[members[SET].isin(shown)]
+        if cand.empty:
+            break
+        verdict = ledger_check(org=org, members=cand, rounds=rounds)
+        refused = set(verdict.loc[verdict["refused"], SET]) - forced
+        if not refused:
+            break
+        if passes >= max_passes:
+            # No fixed point in time: show only what was released before, verbatim.
+            forced |= set(verdict.loc[~verdict["known"], SET])
+            shown = decide(frozenset(forced))
+            break
+        forced |= refused
+    rows = _record_rows(
+        org=org,
+        members=members[members[SET].isin(shown)],
+        source=source,
+        labels=labels,
+        rounds=rounds,
+    )
+    settled = Settlement(shown=frozenset(shown), refused=frozenset(forced), passes=passes)
+    return PreparedSettlement(settlement=settled, rows=rows)
+
+
+def ledger_settle_commit(*, prepared: PreparedSettlement) -> int:
+    """Record a prepared settlement's sets. The caller is in its write transaction, holds
+    the org row lock, and found :func:`ledger_stamp` where it was before preparing."""
+    now = timezone.now()
+    for row in prepared.rows:  # recorded now, not when prepared
+        row.first_released_at = now
+    ReleasedSet.objects.bulk_create(prepared.rows, ignore_conflicts=True, batch_size=500)
+    return len(prepared.rows)
+
+
 def ledger_settle(
     *,
     org: Organization,
@@ -265,36 +226,22 @@ def ledger_settle(
     runs again, until nothing new is refused. ``decide`` is called last with the final
     ``forced`` set, so a publisher may keep its last result. If that does not settle within
     ``max_passes``, everything not identical to a released set is forced hidden. The shown
-    sets are recorded (``source``), all under the org row lock.
+    sets are recorded (``source``), all under the org row lock: :func:`ledger_settle_prepare`
+    then :func:`ledger_settle_commit` in one transaction.
     """
     with transaction.atomic():
         Organization.objects.select_for_update(no_key=True).filter(pk=org.pk).first()
-        forced: set[str] = set()
-        passes = 0
-        while True:
-            passes += 1
-            shown = decide(frozenset(forced))
-            cand = members[members[SET].isin(shown)]
-            if cand.empty:
-                break
-            verdict = ledger_check(org=org, members=cand, rounds=rounds)
-            refused = set(verdict.loc[verdict["refused"], SET]) - forced
-            if not refused:
-                break
-            if passes >= max_passes:
-                # No fixed point in time: show only what was released before, verbatim.
-                forced |= set(verdict.loc[~verdict["known"], SET])
-                shown = decide(frozenset(forced))
-                break
-            forced |= refused
-        ledger_record(
+        prepared = ledger_settle_prepare(
             org=org,
-            members=members[members[SET].isin(shown)],
+            members=members,
+            decide=decide,
             source=source,
-            labels=labels,
             rounds=rounds,
+            labels=labels,
+            max_passes=max_passes,
         )
-    return Settlement(shown=frozenset(shown), refused=frozenset(forced), passes=passes)
+        ledger_settle_commit(prepared=prepared)
+    return prepared.settlement
 
 
 def ledger_record(
@@ -307,6 +254,20 @@ def ledger_record(
 ) -> int:
     """Store each set of ``members`` not yet in the ledger, with the rounds that fed it
     (``rounds`` or members' ``round`` column); returns how many were new."""
+    rows = _record_rows(org=org, members=members, source=source, labels=labels, rounds=rounds)
+    ReleasedSet.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def _record_rows(
+    *,
+    org: Organization,
+    members: pd.DataFrame,
+    source: str,
+    labels: Mapping[object, str] | None,
+    rounds: pd.DataFrame | None,
+) -> list[ReleasedSet]:
+    """The ReleasedSet rows :func:`ledger_record` inserts: the sets not in the ledger yet."""
     new = _members(members)
     new_rounds = _rounds(members, rounds)
     rounds_of: dict[object, np.ndarray] = {}
@@ -316,7 +277,7 @@ def ledger_record(
             for label, grp in new_rounds.groupby(SET, sort=False)[ROUND]
         }  # one entry per set
     if new.empty:
-        return 0
+        return []
     prints = set_fingerprints(new).merge(
         new[[SET, MEASURE]].drop_duplicates(SET), on=SET, how="left"
     )
@@ -328,7 +289,7 @@ def ledger_record(
     pair = list(zip(prints[MEASURE], prints["fingerprint"], strict=True))
     todo = prints[[p not in known for p in pair]].drop_duplicates([MEASURE, "fingerprint"])
     if todo.empty:
-        return 0
+        return []
     wanted = new[new[SET].isin(todo[SET])].sort_values([SET, ID])
     grouped = wanted.groupby(SET, sort=False)[[ID, ROUND]]
     now = timezone.now()
@@ -354,8 +315,7 @@ def ledger_record(
         )
         for label, ids in grouped  # one row per new set, not per response
     ]
-    ReleasedSet.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
+    return rows
 
 
 def disclosure_check_adhoc(
@@ -400,19 +360,6 @@ def disclosure_check_adhoc(
             return False, reason_text(REASON_LEDGER, k=k)
         ledger_record(org=org, members=members, source=LedgerSource.ADHOC, rounds=rounds)
     return True, ""
-
-
-def ledger_released_ids(*, org: Organization, measure: str, label_prefix: str) -> np.ndarray:
-    """Every id released so far in a set of ``measure`` whose cell label starts with
-    ``label_prefix`` (a period's pulse cells: "2026-10-01|"), as sorted 16-byte ids: what a
-    filter of that period may be computed from (an answer flushed after the last release is
-    in no released set, and a filter over it would single it out)."""
-    blobs = ReleasedSet.objects.filter(
-        organization_id=org.pk, measure=measure, first_label__startswith=label_prefix
-    ).values_list("ids", flat=True)
-    if not blobs:
-        return np.array([], dtype=ID_DTYPE)
-    return np.unique(np.frombuffer(b"".join(bytes(b) for b in blobs), dtype=ID_DTYPE))
 
 
 def disclosure_check_adhoc_sets(

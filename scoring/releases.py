@@ -22,16 +22,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from core.registry import release_published
-from orgs.ledger import ledger_settle
-from orgs.models import Organization
+from orgs.ledger import (
+    PreparedSettlement,
+    ledger_settle_commit,
+    ledger_settle_prepare,
+    ledger_stamp,
+)
+from orgs.models import Organization, Team
 from orgs.models_ledger import LedgerSource
 from orgs.periods import previous_period
 from scoring.disclosure import TRUST_MEASURE, results_disclosure
@@ -178,6 +185,86 @@ def _payloads(frame: pd.DataFrame, measure: pd.Series) -> pd.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class PreparedRelease:
+    """A release decided and built outside the write transaction (`results_release_prepare`):
+    the ledger sets and rows to insert, and the stamp of everything the decision read."""
+
+    stamp: tuple[object, ...]
+    settlement: PreparedSettlement | None  # None: the org has no snapshots
+    rows: list[ResultReleaseRow]  # their release is set when committed
+    refused: int
+    columns: str
+
+
+def release_stamp(*, org_id: int) -> tuple[object, ...]:
+    """What a prepared release depends on, cheaply: the org's k and period kind, its team
+    tree, count and max id of both snapshot tables (a swap deletes and inserts; ids are
+    never reused), and the ledger's count and max pk (another release or an ad-hoc filter
+    recorded a set). Equal stamps: the decision made on them still holds."""
+    org = (
+        Organization.objects.filter(pk=org_id)
+        .values_list("anonymity_k", "reporting_period")
+        .first()
+    )
+    teams = tuple(
+        Team.objects.filter(organization_id=org_id)
+        .order_by("pk")
+        .values_list("pk", "parent_id", "is_active")
+    )
+    snaps = tuple(
+        tuple(
+            model.objects.filter(organization_id=org_id)
+            .aggregate(n=Count("pk"), m=Max("pk"))
+            .values()
+        )
+        for model in (TrustIndexSnapshot, DimensionSnapshot)
+    )
+    return (org, hash(teams), snaps, ledger_stamp(org=Organization(pk=org_id)))
+
+
+def results_release_prepare(
+    *,
+    org_id: int,
+    members: pd.DataFrame | None = None,
+    member_periods: set[dt.date] | None = None,
+) -> PreparedRelease:
+    """Decide and build the org's next release from its stored snapshots, writing nothing
+    (outside any transaction: SQLite's write lock is not held while deciding, settling and
+    fingerprinting). `results_release_commit` stores it, or publishes again in its write
+    transaction if anything the preparation read has changed meanwhile."""
+    stamp = release_stamp(org_id=org_id)  # first: a change after it moves the stamp
+    org = Organization.objects.get(pk=org_id)  # its team tree as of the stamp or later
+    return _release_prepare(org=org, stamp=stamp, members=members, member_periods=member_periods)
+
+
+def results_release_commit(
+    *,
+    org: Organization,
+    prepared: PreparedRelease,
+    trigger: str,
+    round_id: int | None = None,
+    members: pd.DataFrame | None = None,
+    member_periods: set[dt.date] | None = None,
+) -> tuple[ResultRelease, bool]:
+    """Store a prepared release (caller: in its write transaction, holding the org row
+    lock); returns it and whether the preparation held. If the stamp moved (another
+    recompute swapped snapshots, a set was recorded in the ledger, the tree or k changed),
+    the release is decided again here, as `results_release_publish` does: slower, correct."""
+    if release_stamp(org_id=org.pk) != prepared.stamp:
+        return (
+            results_release_publish(
+                org=org,
+                trigger=trigger,
+                round_id=round_id,
+                members=members,
+                member_periods=member_periods,
+            ),
+            False,
+        )
+    return _release_store(org=org, prepared=prepared, trigger=trigger, round_id=round_id), True
+
+
 def results_release_publish(
     *,
     org: Organization,
@@ -192,14 +279,20 @@ def results_release_publish(
     transaction (the answer read is the slow part; scoring.services). Used when it covers
     every period with snapshots now, else loaded here.
     """
-    now = timezone.now()
+    prepared = _release_prepare(org=org, stamp=(), members=members, member_periods=member_periods)
+    return _release_store(org=org, prepared=prepared, trigger=trigger, round_id=round_id)
+
+
+def _release_prepare(
+    *,
+    org: Organization,
+    stamp: tuple[object, ...],
+    members: pd.DataFrame | None,
+    member_periods: set[dt.date] | None,
+) -> PreparedRelease:
     trust, dims = _snapshots(org)
-    release = ResultRelease.objects.create(
-        organization_id=org.pk, released_at=now, trigger=trigger, round_id=round_id
-    )
     if trust.empty:
-        _drop_older(org, release)
-        return release
+        return PreparedRelease(stamp=stamp, settlement=None, rows=[], refused=0, columns="")
     periods = sorted(set(trust["period"]))
     if members is None or member_periods is None or not set(periods) <= member_periods:
         members = release_members_labelled(org=org, periods=periods)
@@ -212,7 +305,9 @@ def results_release_publish(
         last["t"], last["d"] = _decide(org, trust, dims, set(forced))
         return _shown_labels(last["t"], last["d"])
 
-    settled = ledger_settle(org=org, members=members, decide=decide, source=LedgerSource.PULSE)
+    settled = ledger_settle_prepare(
+        org=org, members=members, decide=decide, source=LedgerSource.PULSE
+    )
     t, d = last["t"], last["d"]
     parts = [_payloads(t, pd.Series(TRUST_MEASURE, index=t.index))]
     if not d.empty:
@@ -224,20 +319,40 @@ def results_release_publish(
     ):  # one stored row per (team, period, rubric)
         rows.append(
             ResultReleaseRow(
-                release=release,
                 team_key=int(team_id),
                 period=period,
                 rubric_id=int(rubric_id),
                 cells=json.dumps(dict(zip(grp["measure"], grp["payload"], strict=True))),
             )
         )
-    ResultReleaseRow.objects.bulk_create(rows, batch_size=1000)
-    release.rows = len(rows)
-    release.refused = len(settled.refused)
-    release.columns = json.dumps(
+    columns = json.dumps(
         {"trust": _payload_columns(t), "dimension": _payload_columns(d) if not d.empty else []}
     )
-    release.save(update_fields=["rows", "refused", "columns"])
+    return PreparedRelease(
+        stamp=stamp,
+        settlement=settled,
+        rows=rows,
+        refused=len(settled.settlement.refused),
+        columns=columns,
+    )
+
+
+def _release_store(
+    *, org: Organization, prepared: PreparedRelease, trigger: str, round_id: int | None
+) -> ResultRelease:
+    """The write of a release: its ledger sets, header and rows; older rows dropped."""
+    release = ResultRelease.objects.create(
+        organization_id=org.pk, released_at=timezone.now(), trigger=trigger, round_id=round_id
+    )
+    if prepared.settlement is not None:
+        ledger_settle_commit(prepared=prepared.settlement)
+        for row in prepared.rows:
+            row.release = release
+        ResultReleaseRow.objects.bulk_create(prepared.rows, batch_size=1000)
+        release.rows = len(prepared.rows)
+        release.refused = prepared.refused
+        release.columns = prepared.columns
+        release.save(update_fields=["rows", "refused", "columns"])
     _drop_older(org, release)
     transaction.on_commit(lambda: release_published.announce(org.pk))
     return release

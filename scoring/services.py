@@ -2,9 +2,11 @@
 
 Writes never wait for maths (issue 15): `snapshot_recompute` reads the answers, runs the
 engine, builds the snapshot rows and loads the release's member sets OUTSIDE any transaction,
-then swaps them in with one short write transaction. On the embedded SQLite default a write
-transaction takes the database's single write lock up front (IMMEDIATE), so a survey answer
-submitted meanwhile waits only for that short swap, never for the computation.
+then swaps them in with one short write transaction; the release is decided, settled against
+the ledger and built outside any transaction too, and stored by a second short write. On the
+embedded SQLite default a write transaction takes the database's single write lock up front
+(IMMEDIATE), so a survey answer submitted meanwhile waits only for those short writes, never
+for the computation or the disclosure decision.
 
 Concurrency: the write transaction first locks the Organization row
 (`select_for_update(no_key=True)`). Two recomputes of the same org therefore swap one after
@@ -21,8 +23,11 @@ pure function of the answers, so running it twice is harmless.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -34,9 +39,26 @@ from scoring.adapter import org_scores
 from scoring.models import DimensionSnapshot, TrustIndexSnapshot
 from scoring.models_release import ReleaseTrigger, ResultRelease
 from scoring.release_members import release_members_labelled
-from scoring.releases import results_release_publish
+from scoring.releases import results_release_commit, results_release_prepare
 from scoring.snapshot_rows import snapshot_frames, snapshot_insert
 from surveys.models import PulseRound
+from surveys.services.writer import survey_writer_turn
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _short_write() -> Iterator[None]:
+    """One write transaction, in the survey writers' turn on SQLite (turn first, as submits
+    do). Nested in a caller's transaction, which may already hold SQLite's write lock, the
+    turn is not taken: a submit holding the turn while waiting for that lock would wait for
+    us while we waited for it."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with survey_writer_turn(), transaction.atomic():
+        yield
 
 
 @dataclass(frozen=True)
@@ -60,9 +82,12 @@ def snapshot_recompute(
 
     Computes outside any transaction, then replaces all snapshot rows of the recomputed
     (org, period) set inside one short transaction: periods that no longer have answers lose
-    their rows. That transaction also publishes a new release of the org's results
-    (`scoring.releases`, same lock): reads serve only releases, so nothing recomputed is seen
-    before it passed the release ledger.
+    their rows. The org's next release (`scoring.releases`) is then decided and built
+    outside any transaction and stored in a second short one (same lock), which decides
+    again inside if another writer changed what it read. Reads serve only releases, so
+    nothing recomputed is seen before it passed the release ledger; snapshots are read by
+    publishing only. Both writes take the survey writers' turn on SQLite, so answers
+    waiting behind them are handed the lock at once.
     """
     now = timezone.now()
     # -- maths, outside any transaction: reads only -----------------------------------
@@ -84,8 +109,9 @@ def snapshot_recompute(
     members = release_members_labelled(org=org, periods=sorted(member_periods))
     trust_insert = snapshot_insert(TrustIndexSnapshot, trust)
     dim_insert = snapshot_insert(DimensionSnapshot, dims)
-    # -- one short write: swap the rows in and publish --------------------------------
-    with transaction.atomic():
+    # -- one short write: swap the snapshot rows in -------------------------------------
+    t0 = time.perf_counter()
+    with _short_write():
         org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
         TrustIndexSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
         DimensionSnapshot.objects.filter(organization_id=org.id, period__in=wanted).delete()
@@ -93,13 +119,32 @@ def snapshot_recompute(
             for sql, params in (trust_insert, dim_insert):
                 if params:
                     cur.executemany(sql, params)
-        results_release_publish(
+    t1 = time.perf_counter()
+    # -- the release, decided and built outside any transaction -------------------------
+    prepared = results_release_prepare(
+        org_id=org_id, members=members, member_periods=member_periods
+    )
+    t2 = time.perf_counter()
+    # -- one short write: store it (or decide again there if anything it read moved) ----
+    with _short_write():
+        org = Organization.objects.select_for_update(no_key=True).get(pk=org_id)
+        _, held = results_release_commit(
             org=org,
+            prepared=prepared,
             trigger=trigger,
             round_id=round_id,
             members=members,
             member_periods=member_periods,
         )
+    t3 = time.perf_counter()
+    logger.info(
+        "recompute org %s: swap write %.3f s, release prepare %.3f s, release write %.3f s%s",
+        org_id,
+        t1 - t0,
+        t2 - t1,
+        t3 - t2,
+        "" if held else " (prepared release went stale: decided again in the write)",
+    )
     return RecomputeSummary(
         org_id=org.id, periods=wanted, trust_rows=len(trust), dimension_rows=len(dims)
     )

@@ -6,8 +6,10 @@ a submit's time was that sleep: p99 ~1 s at 10 clients. Threads of one process q
 Python lock; the processes of one server (gunicorn workers) then queue on an advisory
 `flock` of a file beside the database, which the kernel hands to the next waiter the moment
 it is released. SQLite's own lock (IMMEDIATE transactions) still decides correctness: this
-only orders survey writers so they do not poll for it. Any other writer (a recompute's swap,
-a flush) meets them at SQLite's lock as before, bounded by the busy timeout.
+only orders survey writers so they do not poll for it. A recompute's swap and publish take the
+turn too (scoring.services), so answers waiting behind it get the lock the moment it is done;
+any other writer (a flush) meets them at SQLite's lock as before, bounded by the busy timeout.
+The turn is re-entrant per thread.
 
 PostgreSQL locks rows: survey writers run side by side there, and this is a no-op.
 An in-memory SQLite database (tests) has no file: the Python lock alone.
@@ -24,6 +26,10 @@ from collections.abc import Iterator
 from django.db import connection
 
 _thread_lock = threading.Lock()
+# Whether this thread holds the turn: a writer inside the turn that reaches another writer
+# taking it (a submit's eager on-commit task that recomputes and publishes) goes on in the
+# turn it has, instead of waiting for itself.
+_held = threading.local()
 # The lock file's descriptor per process id: a descriptor inherited over fork shares its
 # lock with the parent, so each process (gunicorn worker) opens its own.
 _fds: dict[int, int] = {}
@@ -52,17 +58,21 @@ def _fd(path: str) -> int | None:
 @contextlib.contextmanager
 def survey_writer_turn() -> Iterator[None]:
     """Hold the turn to write on SQLite (a no-op on PostgreSQL) for the enclosed block."""
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or getattr(_held, "turn", False):
         yield
         return
     with _thread_lock:
-        path = _lock_path()
-        fd = _fd(path) if path is not None else None
-        if fd is None:
-            yield
-            return
-        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without holding the GIL; woken on release
+        _held.turn = True
         try:
-            yield
+            path = _lock_path()
+            fd = _fd(path) if path is not None else None
+            if fd is None:
+                yield
+                return
+            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without holding the GIL; woken on release
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            _held.turn = False
