@@ -110,10 +110,10 @@ def main() -> None:
         (scoring.services, "snapshot_frames"),
         (scoring.services, "release_members_labelled"),
         (scoring.services, "snapshot_insert"),
-        (scoring.services, "results_release_publish"),
-        (scoring.releases, "_decide"),  # inside the publish, i.e. inside the write lock
-        (scoring.releases, "ledger_check"),
-        (scoring.releases, "ledger_record"),
+        (scoring.services, "results_release_prepare"),  # no transaction open
+        (scoring.releases, "_decide"),
+        (scoring.releases, "ledger_settle_prepare"),
+        (scoring.services, "results_release_commit"),  # the short write (SQLite's lock)
     ):
         wrap(module, name, sampler, depth)
     base = sampler.reset()
