@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from core.tasks import task_queue_on_commit
@@ -244,11 +244,14 @@ def _pending_insert(pending: PendingResponse) -> None:
     """`pending.save(force_insert=True)` as one prepared INSERT: the ORM's compilation of it
     was ~1/6 of a submit's time. Values go through each field's own conversion (UUID, date,
     JSON), so the row is the one `save` writes; PendingResponse has no save signals."""
-    params = [f.get_db_prep_save(getattr(pending, f.attname), connection) for f in _PENDING_FIELDS]
-    with connection.cursor() as cur:
-        cur.execute(_pending_insert_sql(connection.vendor), params)
+    # The connection itself, not the `connection` proxy: each field's conversion reads its
+    # ops and features, and every read through the proxy is a thread-local lookup.
+    conn = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(getattr(pending, f.attname), conn) for f in _PENDING_FIELDS]
+    with conn.cursor() as cur:
+        cur.execute(_pending_insert_sql(conn.vendor), params)
     pending._state.adding = False
-    pending._state.db = connection.alias
+    pending._state.db = conn.alias
 
 
 def response_submit(
