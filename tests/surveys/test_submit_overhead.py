@@ -1,10 +1,14 @@
 """The framework work around an anonymous survey submit is cut without changing an answer:
 the CSP header is built once per process (same header, per-view policies and nonces still
-honoured), the submit route is tried first, and a JSON client skips DRF's Accept parsing."""
+honoured), the submit route is tried first, a JSON client skips DRF's Accept parsing, and the
+serialised writer turn holds only the statements."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 from csp.constants import NONCE, SELF
 from csp.exceptions import CSPNonceError
@@ -15,7 +19,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from core.middleware import ContentSecurityPolicyMiddleware
+from surveys.models import Invitation, PendingResponse
+from surveys.selectors_forms import round_form
+from surveys.services import responses
 from tests.base import BaseTestCase
+from tests.factories import invitation_token, people_make, round_make
 
 SUBMIT = "/api/v1/responses/"
 
@@ -146,3 +154,40 @@ class JsonNegotiationTests(BaseTestCase):
         self.assertEqual(self.post(HTTP_ACCEPT="application/xml").status_code, 406)
         # DRF's JSON renderer honours the indent it negotiated
         self.assertIn(b'\n  "detail"', self.post(HTTP_ACCEPT="application/json; indent=2").content)
+
+
+class WriterTurnHoldsOnlyStatementsTests(BaseTestCase):
+    def test_the_buffered_row_is_prepared_before_the_writer_turn_and_stored_once(self) -> None:
+        people_make(org=self.org, team=self.platform, n=5)
+        rnd = round_make(org=self.org, teams=[self.platform])
+        inv = Invitation.objects.filter(round=rnd).order_by("id").first()
+        assert inv is not None
+        keys = [it.key for it in round_form(round=rnd, form_index=0)]
+        in_turn: list[bool] = []
+        events: list[str] = []
+        real_params = responses._pending_params
+
+        @contextlib.contextmanager
+        def turn() -> Iterator[None]:
+            in_turn.append(True)
+            events.append("turn")
+            yield
+            in_turn.pop()
+
+        def params(pending: PendingResponse) -> list[Any]:
+            events.append("params in turn" if in_turn else "params")
+            return real_params(pending)
+
+        with (
+            mock.patch.object(responses, "survey_writer_turn", turn),
+            mock.patch.object(responses, "_pending_params", params),
+        ):
+            pending = responses.response_submit(
+                token=invitation_token(inv), answers=dict.fromkeys(keys, 4), form=0
+            )
+        self.assertEqual(events, ["params", "turn"])
+        stored = PendingResponse.objects.get(pk=pending.pk)
+        self.assertEqual(stored.answers, pending.answers)
+        self.assertEqual((stored.round_id, stored.team_id), (rnd.pk, self.platform.pk))
+        inv.refresh_from_db()
+        self.assertTrue(inv.used)
