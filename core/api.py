@@ -3,6 +3,7 @@ body limits become 4xx, never 500."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import (
@@ -12,6 +13,9 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -35,3 +39,30 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # Django's own body limits, hit while DRF reads the body: the API answers in JSON.
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+# Accept headers every JSON client sends (or none at all): each picks JSON first anyway.
+_ACCEPTS_JSON = frozenset({"", "*/*", "application/json"})
+
+
+class JsonFirstNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, with its answer for the common case given without parsing: no
+    format override and an Accept of nothing, */* or application/json pick the first renderer
+    when it is JSON (as DRF would). Any other Accept or a ?format= goes through DRF."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        if (
+            not format_suffix
+            and renderers
+            and renderers[0].media_type == "application/json"
+            and request.META.get("HTTP_ACCEPT", "") in _ACCEPTS_JSON
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+        ):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core.api import JsonFirstNegotiation
 from core.links import link_token_from_authorization
 from surveys.selectors_forms import round_form
 from surveys.services.errors import SurveyError
@@ -114,6 +115,8 @@ class _TokenAPIView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [SurveyThrottle]
+    # The submit is the busiest route: a chat bot's JSON Accept skips DRF's header parsing.
+    content_negotiation_class = JsonFirstNegotiation
 
     def _body(self, request: Request) -> dict[str, Any]:
         try:

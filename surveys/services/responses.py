@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from core.tasks import task_queue_on_commit
@@ -240,15 +240,21 @@ def _pending_insert_sql(vendor: str) -> str:
 _PENDING_FIELDS = tuple(PendingResponse._meta.concrete_fields)
 
 
-def _pending_insert(pending: PendingResponse) -> None:
-    """`pending.save(force_insert=True)` as one prepared INSERT: the ORM's compilation of it
-    was ~1/6 of a submit's time. Values go through each field's own conversion (UUID, date,
-    JSON), so the row is the one `save` writes; PendingResponse has no save signals."""
-    params = [f.get_db_prep_save(getattr(pending, f.attname), connection) for f in _PENDING_FIELDS]
-    with connection.cursor() as cur:
-        cur.execute(_pending_insert_sql(connection.vendor), params)
+def _pending_params(pending: PendingResponse) -> list[Any]:
+    """The INSERT's values, each through its field's own conversion (the row `save` writes),
+    prepared before the (serialised) writer turn; against the connection, not its proxy."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    return [f.get_db_prep_save(getattr(pending, f.attname), conn) for f in _PENDING_FIELDS]
+
+
+def _pending_insert(pending: PendingResponse, params: list[Any]) -> None:
+    """`pending.save(force_insert=True)` as one prepared INSERT (ORM compilation was ~1/6 of a
+    submit); PendingResponse has no save signals."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    with conn.cursor() as cur:
+        cur.execute(_pending_insert_sql(conn.vendor), params)
     pending._state.adding = False
-    pending._state.db = connection.alias
+    pending._state.db = conn.alias
 
 
 def response_submit(
@@ -277,6 +283,7 @@ def response_submit(
         answers={str(item_id): v for item_id, v in values.items()},
         comment=comment.strip(),
     )
+    params = _pending_params(pending)
     deadline = time.monotonic() + LOCKED_WAIT_S
     with survey_writer_turn():
         while True:
@@ -284,7 +291,7 @@ def response_submit(
             try:
                 with transaction.atomic():
                     transaction.on_commit(functools.partial(committed.append, True))
-                    _spend_and_buffer(claim=claim, pending=pending)
+                    _spend_and_buffer(claim=claim, pending=pending, params=params)
                 return pending
             except OperationalError as exc:
                 if committed or not _locked_retry(exc, deadline):
@@ -311,7 +318,7 @@ def _locked_retry(exc: OperationalError, deadline: float) -> bool:
     )
 
 
-def _spend_and_buffer(*, claim: Claim, pending: PendingResponse) -> None:
+def _spend_and_buffer(*, claim: Claim, pending: PendingResponse, params: list[Any]) -> None:
     """Inside the submit's transaction: spend the token while the round is open, buffer."""
     rnd = claim.round
     if not spend_while_open(inv=claim):
@@ -325,7 +332,7 @@ def _spend_and_buffer(*, claim: Claim, pending: PendingResponse) -> None:
             {"token": "already used"},
         )
     pending._state.adding = True
-    _pending_insert(pending)
+    _pending_insert(pending, params)
     # In its own transaction, after this one commits: the flush must not share a
     # transaction (and so a transaction id) with the claim above. Coalesced: a flush
     # writes every group of the round that reached k, so one publish per round and
