@@ -320,8 +320,11 @@ def _coverage(
     res: Any, team_id: int, chosen: dt.date, prev: dt.date
 ) -> tuple[list[str], list[str]]:
     """(sub-teams with results in ``chosen``, sub-teams with results in ``prev`` but not in
-    ``chosen``), direct children of the team only; ([], []) when nothing is missing. Which
-    teams have a row is on the results page already (hidden cells included)."""
+    ``chosen``), direct children of the team only; ([], []) when nothing is missing or the
+    team itself has no results in ``chosen`` (the page says so already). Which teams have a
+    row is on the results page already (hidden cells included)."""
+    if not any(r.team_id == team_id and r.period == chosen for r in res.rows):
+        return [], []
     kids = {
         t.team_id: t.name
         for t in res.teams

@@ -30,7 +30,7 @@ import pandas as pd
 
 from orgs.disclosure import disclosure_cells
 from orgs.models import Organization
-from surveys.models import RoundItem, RoundStatus
+from surveys.models import Response, RoundItem, RoundStatus
 from surveys.selectors_counts import respondents_subtrees
 from trustmath.suppression import (
     REASON_FEWER_THAN_K,
@@ -50,20 +50,39 @@ logger = logging.getLogger(__name__)
 
 
 def _rounds_asking(org: Organization, periods: list) -> dict[tuple, int]:
-    """(period, rubric id, dimension key) → closed rounds that asked it (one query)."""
-    rows = (
+    """(period, rubric id, team id, dimension key) → closed rounds that asked the dimension
+    AND hold answers of the team's own members (two queries, one row per team and round).
+
+    A person answers a round once, so a team's answers to a dimension over r such rounds are
+    at least ceil(answers / r) people. Counting every closed round of the period in the org
+    instead made a one-off round of another team halve every team's bound, hiding figures of
+    8 people as "fewer than 5". Rounds are taken from the answers themselves (not the
+    audience), so a team that moved since still counts every round it answered."""
+    asked: dict[int, set[str]] = {}
+    for round_id, key in (
         RoundItem.objects.filter(
             round__organization_id=org.pk,
             round__status=RoundStatus.CLOSED,
             round__period__in=periods,
         )
-        .values_list("round__period", "round__rubric_id", "item__dimension__key", "round_id")
-        .order_by()  # no default ordering in the SELECT DISTINCT: one row per round
+        .values_list("round_id", "item__dimension__key")
+        .order_by()
+        .distinct()
+    ):
+        asked.setdefault(round_id, set()).add(key)
+    rows = (
+        Response.objects.filter(
+            organization_id=org.pk, period__in=periods, round__status=RoundStatus.CLOSED
+        )
+        .values_list("period", "round__rubric_id", "team_id", "round_id")
+        .order_by()  # no default ordering in the SELECT DISTINCT: one row per team and round
         .distinct()
     )
     out: dict[tuple, int] = {}
-    for period, rubric_id, key, _ in rows:
-        out[(period, rubric_id, key)] = out.get((period, rubric_id, key), 0) + 1
+    for period, rubric_id, team_id, round_id in rows:
+        for key in asked.get(round_id, ()):
+            cell = (period, rubric_id, team_id, key)
+            out[cell] = out.get(cell, 0) + 1
     return out
 
 
@@ -127,7 +146,10 @@ def _people_counts(
             own_cap.get((r["period"], r["rubric_id"], r["team_id"]), 0),
             -(
                 -int(r["n_own"])
-                // max(1, asked.get((r["period"], r["rubric_id"], r["dimension_key"]), 1))
+                // max(
+                    1,
+                    asked.get((r["period"], r["rubric_id"], r["team_id"], r["dimension_key"]), 1),
+                )
             ),
         )
         for r in dims[[*_BY, "team_id", "n_own", "dimension_key"]].to_dict("records")
