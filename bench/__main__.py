@@ -247,8 +247,9 @@ def print_web(r: dict[str, Any]) -> None:
     )
     for c in r["submit"]:
         s, h = r["submit"][c], hz[c]
+        sized = " (sized)" if int(c) == r.get("sized") else ""
         print(
-            f"submit     {c:>3} clients | {s['rps']:.0f} req/s = {s['rps'] / h['rps']:.2f}x "
+            f"submit     {c:>3} clients{sized} | {s['rps']:.0f} req/s = {s['rps'] / h['rps']:.2f}x "
             f"/healthz ({h['rps']:.0f} req/s) | p50 {s['p50_ms']:.0f} ms p99 {s['p99_ms']:.0f} ms"
             f" | statuses {s['statuses']} errors {s['errors']}",
             flush=True,

@@ -28,10 +28,11 @@ import urllib.request
 from typing import Any
 
 from bench.data import ROOT, TEMPLATE, build_org, django_setup
+from trustos import gunicorn_conf
 
-# The curve up to 50 clients, with 16: the requests in flight the server is sized for
-# (2 workers x 8 threads, trustos/gunicorn_conf.py), where p99 is judged.
-CLIENTS = (1, 10, 16, 50)
+# The curve up to 50 clients, plus the requests in flight the server is sized for (workers x
+# threads, trustos/gunicorn_conf.py), where p99 is judged.
+CLIENTS = (1, 10, 50)
 
 
 def _free_port() -> int:
@@ -235,8 +236,9 @@ def main() -> None:
     # still gets hundreds of samples per second, the submit curve needs the seconds.
     ap.add_argument("--read-seconds", type=float, help="seconds per read case (default --seconds)")
     ap.add_argument("--teams", default="20,50,500")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=8)
+    # Default: what production runs (trustos/gunicorn_conf.py and its environment).
+    ap.add_argument("--workers", type=int, default=gunicorn_conf.workers)
+    ap.add_argument("--threads", type=int, default=gunicorn_conf.threads)
     ap.add_argument("--reads-only", action="store_true")
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
@@ -311,11 +313,13 @@ def main() -> None:
         load(base + "/healthz", 10, 1.0)  # warm every worker
         s = a.seconds
         if not a.reads_only:
-            out["healthz"] = {c: load(base + "/healthz", c, s) for c in CLIENTS}
+            clients = sorted({*CLIENTS, a.workers * a.threads})
+            out["sized"] = a.workers * a.threads
+            out["healthz"] = {c: load(base + "/healthz", c, s) for c in clients}
             out["healthz_50_two_procs"] = load(base + "/healthz", 50, s, procs=2)
             out["submit"] = {}
             used = 0
-            for c in CLIENTS:
+            for c in clients:
                 r = load(base + "/api/v1/responses/", c, s, post=bodies, skip=used)
                 used += r["requests"] + r["errors"]
                 out["submit"][c] = r
