@@ -12,12 +12,23 @@ block (user name and the log-out form's CSRF token) while a page is rendered for
 and a hit fills in the reader's own. A request with pending messages bypasses the cache.
 Settings `DASHBOARD_PAGE_CACHE = False` turns it off (the test suite, whose tests read the
 template context of a response; tests/dashboards/test_page_cache*.py turn it on).
+
+Each process also keeps the pages it served last in memory, split around the marker, under
+the same keys (`_Memo`): the shared file cache stores pages pickled and zlib-compressed, and
+inflating the 400 kB org heatmap of 500 teams cost more than the rest of the hit. Keys carry
+the org's random reads token, so an entry is never served after a write moved the token. A
+page this process built lives as long as its shared entry; one copied from a shared hit at
+most MEMO_FROM_SHARED_SECONDS more (its shared entry's age is not stored), so a page with a
+30-second lifetime (the overview's live participation) is at most 40 seconds old.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -39,6 +50,52 @@ WHO_MARKER = "<!--trustos:who-->"
 # Query keys a cached dashboard page reads; any other key bypasses the cache.
 CACHE_KEYS = KNOWN_KEYS
 WHO_TEMPLATE = "_who.html"
+
+
+class _Memo:
+    """The pages this process served last: key → (expires, head, tail, content type), at
+    most MAX_BYTES of bodies, the least recently used dropped first."""
+
+    MAX_BYTES = 32 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, tuple[float, bytes, bytes, str]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, bytes, str] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return item[1], item[2], item[3]
+
+    def put(self, key: str, body: str, content_type: str, seconds: int) -> None:
+        head, _, tail = body.encode().partition(WHO_MARKER.encode())
+        with self._lock:
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = (time.monotonic() + seconds, head, tail, content_type)
+            self._bytes += len(head) + len(tail)
+            while self._bytes > self.MAX_BYTES and self._items:
+                self._drop(next(iter(self._items)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        _, head, tail, _ = self._items.pop(key)
+        self._bytes -= len(head) + len(tail)
+
+
+PAGE_MEMO = _Memo()
+MEMO_FROM_SHARED_SECONDS = 10
 
 
 def page_scope(tenant: Tenant) -> str:
@@ -111,10 +168,18 @@ def page_cached(
             ):
                 return view(request, *args, **kwargs)
             key = page_key(name=name, tenant=tenant, request=request)
+            memo = PAGE_MEMO.get(key)
+            if memo is not None:
+                head, tail, content_type = memo
+                who = _who(request, tenant).encode()
+                response = HttpResponse(head + who + tail, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                return response
             cache = reads_cache()
             hit = cache.get(key)
             if hit is not None:
                 body, content_type = hit
+                PAGE_MEMO.put(key, body, content_type, min(seconds, MEMO_FROM_SHARED_SECONDS))
                 response = HttpResponse(
                     body.replace(WHO_MARKER, _who(request, tenant), 1), content_type=content_type
                 )
@@ -131,6 +196,7 @@ def page_cached(
             if body.count(WHO_MARKER) != 1:  # a page without the marker is not made shareable
                 return response
             cache.set(key, (body, response["Content-Type"]), seconds)
+            PAGE_MEMO.put(key, body, response["Content-Type"], seconds)
             response.content = body.replace(WHO_MARKER, _who(request, tenant), 1)
             response["X-Page-Cache"] = "miss"
             return response
