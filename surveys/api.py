@@ -139,9 +139,16 @@ class _TokenAPIView(APIView):
         """The link token: from the old URL form, else the body, else the Authorization header."""
         if token:
             return token
+        header = link_token_from_authorization(request.META.get("HTTP_AUTHORIZATION"))
         if data is not None and data.get("token"):
+            if header and header != data["token"]:
+                # Which one the client meant is a guess: answering with either is wrong.
+                raise SurveyError(
+                    "two different link tokens: one in the body, another in the header",
+                    {"token": "two different tokens"},
+                )
             return data["token"]
-        return link_token_from_authorization(request.META.get("HTTP_AUTHORIZATION"))
+        return header
 
     def _submit(self, token: Any, data: dict[str, Any]) -> Response:
         if not isinstance(token, str) or not token:

@@ -91,6 +91,20 @@ class ParticipationTests(BaseTestCase):
         listing = self.client.get(reverse("surveys:round_list")).content.decode()
         assert "Person0" not in listing
 
+    def test_a_closed_rounds_page_says_when_it_closed_and_no_sent_count_of_deleted_invitations(
+        self,
+    ) -> None:
+        from surveys.services.rounds import round_close
+
+        self.login(self.owner)
+        url = reverse("surveys:round_detail", args=[self.round.pk])
+        self.assertContains(self.client.get(url), "Invitations sent:")
+        assert round_close(round_id=self.round.pk)
+        page = self.client.get(url)
+        self.assertNotContains(page, "Invitations sent:")  # the invitations are gone
+        self.assertContains(page, "closed ")
+        self.assertNotContains(page, "Runs ")
+
     def test_a_leader_cannot_open_a_round_of_teams_they_do_not_see(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
             other = open_round(self.org, [self.sales])

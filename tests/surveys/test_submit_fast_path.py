@@ -85,6 +85,17 @@ class SubmitFastPathTests(BaseTestCase):
                 self.assertGreaterEqual(fast.status_code, 400)
                 self.same(fast, drf)
 
+    def test_two_different_tokens_in_body_and_header_are_refused_not_guessed(self) -> None:
+        header = {"HTTP_AUTHORIZATION": f"Bearer {invitation_token(self.invs[1])}"}
+        for drf in (False, True):
+            with self.subTest(drf=drf):
+                r = self.post(self.body(0), drf=drf, **header)
+                self.assertEqual(r.status_code, 400)
+                self.assertEqual(r.json()["errors"], {"token": "two different tokens"})
+        self.assertFalse(PendingResponse.objects.exists())
+        same = {"HTTP_AUTHORIZATION": f"Bearer {invitation_token(self.invs[0])}"}
+        self.assertEqual(self.post(self.body(0), **same).status_code, 201)
+
     def test_unusual_requests_go_through_drf(self) -> None:
         for kw in (
             {"data": "{not json"},
