@@ -265,6 +265,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# What a task prints (the console email backend's summary of each email under `make run`) is
+# information, not a warning: Celery logs a task's stdout at WARNING unless told.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 # No task may outlive the Redis visibility timeout below, or a second worker would start it
 # again while the first still runs: a hard limit (prefork pool) makes "the longest task" a
 # number. Long work is cut into bounded runs instead (invitation dispatch re-queues itself
