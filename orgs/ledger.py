@@ -32,9 +32,7 @@ from orgs.ledger_sets import (
     _released_all,
     _released_qs,
     ledger_ids,
-    ledger_released,
     ledger_released_ids,
-    ledger_released_rounds,
 )
 from orgs.models import Organization
 from orgs.models_ledger import FrozenTree, LedgerSource, ReleasedSet
@@ -49,9 +47,7 @@ __all__ = [
     "MEASURE",
     "ROUND_DTYPE",
     "ledger_ids",
-    "ledger_released",
     "ledger_released_ids",
-    "ledger_released_rounds",
 ]
 
 # Round keys: a pulse round's id; a check-in window -(decision id · 1000 + offset days);
