@@ -22,6 +22,7 @@ from decisions.models import Decision
 from orgs.demo import DEMO_SLUG
 from orgs.demo_logins import DEMO_PASSWORD
 from orgs.models import Organization, Person
+from surveys.rubric_io import rubric_shipped_ensure
 from surveys.services.dispatch import invitation_link, round_dispatch
 from surveys.services.rounds import round_create
 from tests.factories import checkin_invite
@@ -85,6 +86,10 @@ def open_link(page: Any, url: str, answer_path: str) -> None:
 @pytest.fixture
 def demo() -> dict[str, Any]:
     """The demo org (seed_demo) plus an open round and a sent check-in to answer."""
+    # A transactional test that ran before on this worker flushed the database; whether the
+    # shipped rubric (a data migration's row) is back depends on the order of fixtures, and
+    # the suite once met it missing here. Make sure, as tests/conftest.py does for TestCase.
+    rubric_shipped_ensure()
     call_command("seed_demo", "--periods", "2", stdout=io.StringIO())
     org = Organization.objects.get(slug=DEMO_SLUG)
     person = Person.objects.filter(organization=org, team__isnull=False).order_by("id").first()
