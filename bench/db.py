@@ -22,7 +22,6 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.data import django_setup
+from bench.data import django_setup, scratch_dir
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 
@@ -155,7 +154,7 @@ def main() -> None:
     during, during_only = "--during" in sys.argv, "--during-only" in sys.argv
     n = SIZES[label]
     n_teams = 500 if n >= 1_000_000 else max(20, n // 2000)
-    tmp = tempfile.mkdtemp(prefix="trustos-bench-")
+    tmp = scratch_dir("trustos-bench-")
     db_path = os.path.join(tmp, "db.sqlite3")
     django_setup(db_path)
     from django.db import connection

@@ -15,13 +15,12 @@ import json
 import os
 import resource
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.data import django_setup
+from bench.data import django_setup, scratch_dir
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -87,7 +86,7 @@ def main() -> None:
     label = sys.argv[1]
     n = SIZES[label]
     n_teams = 500 if n >= 1_000_000 else max(20, n // 2000)
-    tmp = tempfile.mkdtemp(prefix="trustos-bench-mem-")
+    tmp = scratch_dir("trustos-bench-mem-")
     db_path = os.path.join(tmp, "db.sqlite3")
     django_setup(db_path)
     from django.db import connections

@@ -22,12 +22,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from typing import Any
 
-from bench.data import ROOT, TEMPLATE, build_org, django_setup
+from bench.data import ROOT, TEMPLATE, build_org, django_setup, scratch_dir
 from trustos import gunicorn_conf
 
 # The curve up to 50 clients, plus the requests in flight the server is sized for (workers x
@@ -242,7 +241,7 @@ def main() -> None:
     ap.add_argument("--reads-only", action="store_true")
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="trustos-bench-web-")
+    tmp = scratch_dir("trustos-bench-web-")
     db = os.path.join(tmp, "db.sqlite3")
     django_setup(db)
     teams = [int(t) for t in a.teams.split(",") if t]
