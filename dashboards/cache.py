@@ -23,6 +23,7 @@ from django.core.cache import caches
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from core.reads import reads_version
 from dashboards.friction import FrictionView, friction_build
 from dashboards.selectors import Overview, overview_build, overview_participation
 from decisions.models import Decision
@@ -53,7 +54,10 @@ def _latest(model: Any, field: str) -> Subquery:
 
 
 def overview_version(*, org: Organization) -> str:
-    """A stamp of everything the cached overview reads (one query)."""
+    """A stamp of everything the cached overview reads (one query and the org's reads token:
+    `core.reads` moves it on every write a page shows, team renames and moves included,
+    which the releases and decisions below do not follow: a renamed team kept its old name
+    in the overview's heading and the heatmap's rows until the next release)."""
     row = (
         Organization.objects.filter(pk=org.pk)
         .annotate(
@@ -67,7 +71,8 @@ def overview_version(*, org: Organization) -> str:
         .values_list("release", "released_at", "decision_release", "decision", "observation")
         .first()
     )
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    token = reads_version(org_id=org.pk)
+    return hashlib.sha256(f"{row!r}|{token}".encode()).hexdigest()[:16]
 
 
 def viewer_signature(tenant: Tenant) -> str:

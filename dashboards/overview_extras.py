@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 
+from core.reads import reads_version
 from dashboards.selectors import subtree_ids
 from execution.selectors_flow import items_waiting_longest
 from orgs.tenancy import Tenant
@@ -39,7 +40,9 @@ def _scope(tenant: Tenant, team_id: int) -> set[int] | None:
 
 def overview_waiting(*, tenant: Tenant, team_id: int) -> list[dict[str, Any]]:
     """Up to five open items of the team (and sub-teams) waiting longest for a next move."""
-    key = f"dash:waiting:{tenant.org.pk}:{tenant.user_id}:{team_id}"
+    # The org's reads token: an import or a team renamed shows at once, not after 5 minutes.
+    token = reads_version(org_id=tenant.org.pk)
+    key = f"dash:waiting:{tenant.org.pk}:{token}:{tenant.user_id}:{team_id}"
     found = cache.get(key)
     if found is None:
         found = items_waiting_longest(

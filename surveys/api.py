@@ -181,13 +181,15 @@ def _refuse_constant(name: str) -> Any:
 
 
 class ResponseSubmitAPI(_TokenAPIView):
-    """POST /api/v1/responses/. The common case (a JSON object, a JSON or any Accept, not
-    throttled) is answered without DRF's request and response wrapping, which cost a fifth of
-    a submit's CPU (issue 15: submissions near the /healthz floor). It parses exactly as
-    core.parsers.BoundedJSONParser does, throttles with the same class and cache key, calls
-    the same service and answers the same JSON; everything else — another content type or
-    Accept, ?format=, an empty or oversized or malformed body, a throttled address — goes
-    through DRF unchanged."""
+    """Submit the answers of one invitation link (the token in the body or the header)."""
+
+    # The common case (a JSON object, a JSON or any Accept, not throttled) is answered without
+    # DRF's request and response wrapping, which cost a fifth of a submit's CPU (issue 15:
+    # submissions near the /healthz floor). It parses exactly as core.parsers.BoundedJSONParser
+    # does, throttles with the same class and cache key, calls the same service and answers
+    # the same JSON; everything else (another content type or Accept, ?format=, an empty,
+    # oversized or malformed body, a throttled address) goes through DRF unchanged. The class
+    # docstring is public (OPTIONS, the schema): the design notes live here.
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         fast = self._fast_submit(request) if request.method == "POST" else None
@@ -242,6 +244,10 @@ class ResponseSubmitAPI(_TokenAPIView):
         responses={201: SubmitOut, **ERRORS},
         parameters=[BEARER],
         summary="Submit a survey response with the link token in the body (or the header)",
+        description="Stores the answers of one invitation link, once: the token is spent and "
+        "the answers are kept without any link to it. A used token is 410, an unknown one "
+        "404; a token in the body and a different one in the `Authorization: Bearer` header "
+        "is 400.",
     )
     def post(self, request: Request) -> Response:
         data = self._body(request)

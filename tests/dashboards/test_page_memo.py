@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from dashboards.cache import reads_cache
 from dashboards.page_cache import PAGE_MEMO, WHO_MARKER, _Memo
+from orgs.services import team_update
 from scoring.services import snapshot_recompute
 from tests.base import BaseTestCase
 from tests.scoring.db_fixture import build
@@ -74,6 +75,21 @@ class PageMemoTests(BaseTestCase):
             third = self.get(self.owner)
         self.assertEqual(self.main(first), self.main(second))
         self.assertEqual(self.main(second), self.main(third))
+
+    def test_a_renamed_team_shows_its_new_name_on_the_next_view(self) -> None:
+        # The page cache moved with the rename, but the figures inside it were kept under a
+        # stamp of releases and decisions only: the heatmap's rows kept the old name.
+        current = "Platform"
+        for name in ("dashboards:heatmap", "dashboards:overview"):
+            with self.subTest(page=name):
+                self.client.force_login(self.owner)
+                url = reverse(name) + f"?team={self.eng.pk}"
+                self.assertIn(f">{current}<", self.main(self.client.get(url)))
+                current = f"Renamed for {name[-4:]}"
+                with self.captureOnCommitCallbacks(execute=True):
+                    team_update(team=self.platform, actor=self.owner, name=current)
+                after = self.main(self.client.get(url)).split("</form>", 1)[1]  # not the picker
+                self.assertIn(f">{current}<", after)
 
     def test_a_release_still_changes_the_page(self) -> None:
         self.get(self.owner)

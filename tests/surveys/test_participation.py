@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from orgs.models import Team
 from orgs.tenancy import tenant_for_user
@@ -104,6 +105,12 @@ class ParticipationTests(BaseTestCase):
         self.assertNotContains(page, "Invitations sent:")  # the invitations are gone
         self.assertContains(page, "closed ")
         self.assertNotContains(page, "Runs ")
+        self.round.refresh_from_db()
+        planned = timezone.localtime(self.round.closes_at, self.org.tz).strftime("%d %b %H:%M")
+        closed = timezone.localtime(self.round.closed_at, self.org.tz).strftime("%d %b %H:%M")
+        listing = self.client.get(reverse("surveys:round_list"))
+        self.assertContains(listing, closed)
+        self.assertNotContains(listing, planned)
 
     def test_a_leader_cannot_open_a_round_of_teams_they_do_not_see(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
