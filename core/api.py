@@ -42,7 +42,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 # Accept headers every JSON client sends (or none at all): each picks JSON first anyway.
-_ACCEPTS_JSON = frozenset({"", "*/*", "application/json"})
+ACCEPTS_JSON = frozenset({"", "*/*", "application/json"})
 
 
 class JsonFirstNegotiation(DefaultContentNegotiation):
@@ -61,7 +61,7 @@ class JsonFirstNegotiation(DefaultContentNegotiation):
             not format_suffix
             and renderers
             and renderers[0].media_type == "application/json"
-            and request.META.get("HTTP_ACCEPT", "") in _ACCEPTS_JSON
+            and request.META.get("HTTP_ACCEPT", "") in ACCEPTS_JSON
             and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
         ):
             return renderers[0], renderers[0].media_type

@@ -54,6 +54,20 @@ def json_depth(raw: bytes) -> int:
     return max(itertools.accumulate((_STEP[b] for b in brackets), initial=0))
 
 
+def json_decode_bounded(raw: bytes, *, encoding: str, strict: bool = True) -> Any:
+    """The decoded JSON body, or ParseError when it nests deeper than MAX_JSON_DEPTH or is not
+    JSON in ``encoding`` (``strict``: NaN and Infinity refused, as DRF's parser does). The
+    parser below and the survey submit's direct path (surveys.api) both decode with it."""
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise ParseError(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+    try:
+        text = raw.decode(encoding)
+        parse_constant = json.strict_constant if strict else None
+        return json.loads(text, parse_constant=parse_constant)
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError both are
+        raise ParseError(f"JSON parse error - {exc}") from exc
+
+
 class BoundedJSONParser(JSONParser):
     def parse(
         self,
@@ -63,15 +77,8 @@ class BoundedJSONParser(JSONParser):
     ) -> Any:
         assert stream is not None  # DRF calls no parser for an empty body
         raw = read_bounded(stream, parser_context)
-        if json_depth(raw) > MAX_JSON_DEPTH:
-            raise ParseError(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
         encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
-        try:
-            text = raw.decode(encoding)
-            parse_constant = json.strict_constant if self.strict else None
-            data = json.loads(text, parse_constant=parse_constant)
-        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError both are
-            raise ParseError(f"JSON parse error - {exc}") from exc
+        data = json_decode_bounded(raw, encoding=encoding, strict=self.strict)
         refuse_control_characters(data)
         return data
 

@@ -7,7 +7,6 @@ the token-free URLs (`/api/v1/survey/`, `/api/v1/responses/`), so no access log 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -18,15 +17,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from core.api import JsonFirstNegotiation, domain_error_body
+from core.api import ACCEPTS_JSON, JsonFirstNegotiation, exception_handler
 from core.errors import DomainError
 from core.links import link_token_from_authorization
-from core.parsers import MAX_JSON_DEPTH, json_depth
+from core.parsers import json_decode_bounded
 from core.validation import refuse_control_characters
 from surveys.selectors_forms import round_form
 from surveys.services.errors import SurveyError
@@ -163,21 +163,16 @@ class _TokenAPIView(APIView):
 
 
 _THANKS = {"detail": "Thank you: your answers were saved anonymously."}
+_JSON = JSONRenderer()
 _JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
 
 
 def _json_response(body: Any, status: int) -> HttpResponse:
     """What DRF's JSONRenderer and finalize_response make of ``body`` for this view."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    out = HttpResponse(text.encode(), content_type="application/json", status=status)
+    out = HttpResponse(_JSON.render(body), content_type="application/json", status=status)
     out["Vary"] = "Accept"
     out["Allow"] = "POST, OPTIONS"
     return out
-
-
-def _refuse_constant(name: str) -> Any:
-    """NaN and Infinity are not JSON (DRF's strict parser refuses them too)."""
-    raise ValueError(f"{name} is not valid JSON")
 
 
 class ResponseSubmitAPI(_TokenAPIView):
@@ -201,7 +196,7 @@ class ResponseSubmitAPI(_TokenAPIView):
         meta = request.META
         if (
             meta.get("CONTENT_TYPE", "").lower() not in _JSON_TYPES
-            or meta.get("HTTP_ACCEPT", "") not in ("", "*/*", "application/json")
+            or meta.get("HTTP_ACCEPT", "") not in ACCEPTS_JSON
             or request.GET
         ):
             return None
@@ -212,12 +207,9 @@ class ResponseSubmitAPI(_TokenAPIView):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length <= 0 or (limit is not None and length > limit):
             return None
-        raw = request.body
-        if json_depth(raw) > MAX_JSON_DEPTH:
-            return None
         try:
-            data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-        except ValueError:
+            data = json_decode_bounded(request.body, encoding="utf-8")
+        except ParseError:
             return None  # DRF words the parse error
         if not isinstance(data, dict):
             return None
@@ -232,11 +224,10 @@ class ResponseSubmitAPI(_TokenAPIView):
             refuse_control_characters(data)
             token = self._token(request, "", data)  # type: ignore[arg-type]
             self._submit(token, data)
-        except DomainError as exc:
-            return _json_response(domain_error_body(exc), exc.status)
-        except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return _json_response(detail, 400)
+        except (DomainError, DjangoValidationError) as exc:
+            answer = exception_handler(exc, {})  # the API's one handler: always an answer here
+            assert answer is not None
+            return _json_response(answer.data, answer.status_code)
         return _json_response(_THANKS, 201)
 
     @extend_schema(
