@@ -9,10 +9,8 @@ from django.db import connection, connections
 from django.test import TransactionTestCase
 
 from surveys.models import FormCounter, PulseRound
-from surveys.rubric_io import rubric_install, rubric_read
 from surveys.services.forms import round_form_hand_out
-from tests.factories import org_make, people_make, round_make, team_make
-from tests.sqlite_lock import sqlite_file_only, write_lock_hold
+from tests.sqlite_lock import contention_round, sqlite_file_only, write_lock_hold
 
 THREADS = 12
 OPENS_EACH = 3
@@ -24,11 +22,7 @@ class ConcurrentHandOutTests(TransactionTestCase):
     serialized_rollback = True
 
     def setUp(self) -> None:
-        rubric_install(data=rubric_read())
-        org = org_make()
-        team = team_make(org=org)
-        people_make(org=org, team=team, n=6)
-        self.rnd = round_make(org=org, teams=[team])
+        self.rnd = contention_round()
         assert self.rnd.questions is not None
 
     def test_twelve_people_opening_links_at_once_each_get_a_distinct_form(self) -> None:

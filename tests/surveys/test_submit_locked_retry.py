@@ -12,12 +12,11 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from surveys.models import Invitation, PendingResponse
-from surveys.rubric_io import rubric_install, rubric_read
 from surveys.selectors_forms import round_form
 from surveys.services.errors import TokenUsed
 from surveys.services.responses import response_submit
-from tests.factories import invitation_token, org_make, people_make, round_make, team_make
-from tests.sqlite_lock import sqlite_file_only, write_lock_hold
+from tests.factories import invitation_token
+from tests.sqlite_lock import contention_round, sqlite_file_only, write_lock_hold
 
 HOLD_S = 1.5  # the other writer's hold: well above the 0.2 s busy timeout set below
 
@@ -30,11 +29,7 @@ class SubmitWhileLockedTests(TransactionTestCase):
     serialized_rollback = True
 
     def setUp(self) -> None:
-        rubric_install(data=rubric_read())
-        org = org_make()
-        team = team_make(org=org)
-        people_make(org=org, team=team, n=6)
-        self.rnd = round_make(org=org, teams=[team])
+        self.rnd = contention_round()
         self.keys = [it.key for it in round_form(round=self.rnd, form_index=0)]
         self.token = invitation_token(Invitation.objects.filter(round=self.rnd).first())
 
