@@ -33,9 +33,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from bench.data import SIZES  # noqa: E402
 from trustmath.engine import score  # noqa: E402
 
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 N_ITEMS = 8
 N_PERIODS = 12
 DIMS = ["d1", "d2", "d3", "d4"]

@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import uuid
 from typing import Any
 
@@ -38,12 +39,33 @@ N_PERIODS = 12
 N_ITEMS = 8
 
 
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}  # responses per bench size
+
+
 def scratch_dir(prefix: str) -> str:
     """A temporary directory for one bench process, removed when it exits (a 1M run copies
     a 1.4 GB database into it: left behind, a day of runs filled /tmp)."""
     path = tempfile.mkdtemp(prefix=prefix)
     atexit.register(shutil.rmtree, path, True)
     return path
+
+
+def bench_teams(n_responses: int) -> int:
+    """Teams of the bench org of a size: 500 at 1M, else one per 2,000 responses (20 at least)."""
+    return 500 if n_responses >= 1_000_000 else max(20, n_responses // 2000)
+
+
+def bench_org(label: str, prefix: str) -> tuple[Any, float]:
+    """Set this process up on a scratch SQLite file of its own (or the DATABASE_URL database)
+    holding the bench org of a size (10k, 100k, 1M responses), built or copied from
+    var/bench/: (org, seconds the build or copy took)."""
+    n = SIZES[label]
+    n_teams = bench_teams(n)
+    db_path = os.path.join(scratch_dir(prefix), "db.sqlite3")
+    django_setup(db_path)
+    t0 = time.perf_counter()
+    org = cached_org(db_path=db_path, slug=f"bench-{label}", n_teams=n_teams, n_responses=n)
+    return org, time.perf_counter() - t0
 
 
 def django_setup(db_path: str | None) -> None:

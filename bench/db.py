@@ -18,7 +18,6 @@ Prints one JSON line.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import statistics
 import sys
@@ -29,9 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.data import django_setup, scratch_dir
-
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+from bench.data import SIZES, bench_org, bench_teams
 
 
 def _median(fn: Callable[[], Any], runs: int) -> float:
@@ -152,21 +149,14 @@ def submit_during(org: Any) -> dict[str, Any]:
 def main() -> None:
     label, runs, old = sys.argv[1], int(sys.argv[2]), "--old" in sys.argv
     during, during_only = "--during" in sys.argv, "--during-only" in sys.argv
-    n = SIZES[label]
-    n_teams = 500 if n >= 1_000_000 else max(20, n // 2000)
-    tmp = scratch_dir("trustos-bench-")
-    db_path = os.path.join(tmp, "db.sqlite3")
-    django_setup(db_path)
+    n, n_teams = SIZES[label], bench_teams(SIZES[label])
+    org, build_s = bench_org(label, "trustos-bench-")
     from django.db import connection
 
-    from bench.data import cached_org
     from scoring.adapter import answer_columns, org_scores
     from scoring.services import snapshot_recompute
     from surveys.models import Answer, PulseRound, Response
 
-    t0 = time.perf_counter()
-    org = cached_org(db_path=db_path, slug=f"bench-{label}", n_teams=n_teams, n_responses=n)
-    build_s = time.perf_counter() - t0
     round_ids = list(PulseRound.objects.filter(organization=org).values_list("id", flat=True))
     resp_t, ans_t = Response._meta.db_table, Answer._meta.db_table
     marks = ", ".join(["%s"] * len(round_ids))

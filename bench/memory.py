@@ -20,9 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.data import django_setup, scratch_dir
+from bench.data import bench_org
 
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -84,21 +83,13 @@ def wrap(module: Any, name: str, sampler: Sampler, depth: list[int]) -> None:
 
 def main() -> None:
     label = sys.argv[1]
-    n = SIZES[label]
-    n_teams = 500 if n >= 1_000_000 else max(20, n // 2000)
-    tmp = scratch_dir("trustos-bench-mem-")
-    db_path = os.path.join(tmp, "db.sqlite3")
-    django_setup(db_path)
+    org, build_s = bench_org(label, "trustos-bench-mem-")
     from django.db import connections
 
     import scoring.adapter
     import scoring.releases
     import scoring.services
-    from bench.data import cached_org
 
-    t0 = time.perf_counter()
-    org = cached_org(db_path=db_path, slug=f"bench-{label}", n_teams=n_teams, n_responses=n)
-    build_s = time.perf_counter() - t0
     connections.close_all()
     sampler = Sampler()
     depth = [0]
