@@ -35,15 +35,22 @@ class ReleasedOnceTests(BaseTestCase):
         assert tenant is not None
         return [p for p in handoff_pairs_for_viewer(tenant=tenant) if not p["suppressed"]]
 
-    def _answer_now(self, receivers: list[tuple[object, int, str]], senders: bool) -> None:
+    def _answer(
+        self, receivers: list[tuple[object, int, str]], *, senders: bool = True, **at: object
+    ) -> None:
+        """Platform → Sales answered by ``receivers`` (and every Platform sender), ``at`` a
+        time when given (answered_pair's default: in a period that has closed)."""
         answered_pair(
             org=self.org,
             from_team=self.platform,
             to_team=self.sales,
             senders=[(p, 5) for p in self.plat] if senders else [],
             receivers=receivers,  # type: ignore[arg-type]
-            at=timezone.now() - dt.timedelta(minutes=5),
+            **at,  # type: ignore[arg-type]
         )
+
+    def _answer_now(self, receivers: list[tuple[object, int, str]], senders: bool) -> None:
+        self._answer(receivers, senders=senders, at=timezone.now() - dt.timedelta(minutes=5))
 
     def test_a_person_answering_several_handoffs_cannot_be_isolated_by_differencing(self) -> None:
         k = self.org.k
@@ -80,13 +87,7 @@ class ReleasedOnceTests(BaseTestCase):
             assert i < 0, body[i - 300 : i + 300]
 
     def test_a_closed_period_is_released_once_and_recorded_once(self) -> None:
-        answered_pair(
-            org=self.org,
-            from_team=self.platform,
-            to_team=self.sales,
-            senders=[(p, 5) for p in self.plat],
-            receivers=[(p, 2, "several") for p in self.sales_people],
-        )
+        self._answer([(p, 2, "several") for p in self.sales_people])
         assert handoff_pairs_publish(org=self.org) == 1
         first = self._shown()
         sets = list(ReleasedSet.objects.filter(organization=self.org).values_list("pk", flat=True))
@@ -99,14 +100,7 @@ class ReleasedOnceTests(BaseTestCase):
     def test_a_closed_periods_buffered_answers_are_flushed_into_its_one_release(self) -> None:
         k = self.org.k
         at = closed_moment()
-        answered_pair(
-            org=self.org,
-            from_team=self.platform,
-            to_team=self.sales,
-            senders=[(p, 5) for p in self.plat],
-            receivers=[(p, 2, "several") for p in self.sales_people[:-1]],
-            at=at,
-        )
+        self._answer([(p, 2, "several") for p in self.sales_people[:-1]], at=at)
         # The last receiver's answer still waits in the buffer (a group under k).
         last = self.sales_people[-1]
         h = handoff_make(
@@ -131,13 +125,7 @@ class ReleasedOnceTests(BaseTestCase):
         assert self._shown()[0]["receivers"] == k
 
     def test_a_release_stored_before_the_rule_shows_nothing_until_recomputed(self) -> None:
-        answered_pair(
-            org=self.org,
-            from_team=self.platform,
-            to_team=self.sales,
-            senders=[(p, 5) for p in self.plat],
-            receivers=[(p, 2, "several") for p in self.sales_people],
-        )
+        self._answer([(p, 2, "several") for p in self.sales_people])
         handoff_pairs_publish(org=self.org)
         release = HandoffRelease.objects.get(organization=self.org)
         release.pairs = release.pairs.replace('"final": true', '"final": null')
